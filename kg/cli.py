@@ -1,0 +1,137 @@
+"""The `kg` command line: a thin layer over the library that turns KgError into `Error: …` and an exit code."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import click
+from rdflib import Literal, URIRef
+
+from kg.errors import InputError, KgError, QueryError, StoreError
+
+FORMATS = ("table", "csv", "json")
+USAGE_ERRORS = (InputError, QueryError, StoreError)
+
+
+def _fail(exc: KgError) -> None:
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(2 if isinstance(exc, USAGE_ERRORS) else 1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kg")
+def main() -> None:
+    """Build and query a knowledge graph of who said what and who supplies which weapons to whom."""
+
+
+@main.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--out", "out_dir", default="kg-out", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for graph.trig, graph.ttl, graph.html and report.md.")
+@click.option("--model", default=None, help="spaCy pipeline to use (default: an installed en_core_web_*).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors.")
+def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool) -> None:
+    """Build the graph of INPUTS: files, folders (recursive) or globs; the bundled samples when none.
+
+    Formats: .txt/.md (optional YAML front matter, headline line, inline date), .json/.jsonl, .html.
+    """
+    from kg.pipeline import build as run_build
+
+    bar = None
+
+    def progress(done: int, total: int, source: str) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Reading articles", file=sys.stderr, show_pos=True,
+                                    show_eta=True)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        report = run_build(inputs, out_dir, model=model, on_progress=progress)
+    except KgError as exc:
+        _fail(exc)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    for skipped in report.skipped:
+        click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if not quiet:
+        click.echo(f"{report.articles} articles, {len(report.skipped)} skipped: {report.claims} claims, "
+                   f"{report.supplies} supplies, {report.entities} entities, {report.triples} triples")
+        for name, path in report.files.items():
+            click.echo(f"  {name:<11} {path}")
+        click.echo(f"Open {Path(report.files['graph.html']).resolve()} in a browser.")
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.argument("params", nargs=-1)
+@click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
+@click.option("--format", "fmt", default="table", show_default=True, help="table, csv or json.")
+@click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
+def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, list_queries: bool) -> None:
+    """Run QUERY: SPARQL text, a .rq file, or a bundled query name with its PARAMS.
+
+    \b
+    Examples:
+      kg query who-said-what
+      kg query claims-about Ukraine --format csv
+      kg query 'SELECT ?s WHERE { ?s a <https://w3id.org/newskg/ontology#Person> }'
+    """
+    from kg.store import bundled_queries, load_dataset, query_text, run_query
+
+    if list_queries:
+        for name, doc in bundled_queries().items():
+            click.echo(f"{name:<20} {doc}")
+        return
+    try:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
+        if not query:
+            raise InputError("missing QUERY; try `kg query --list`")
+        text = query_text(query, list(params))
+        names, rows = run_query(load_dataset(out_dir), text)
+    except KgError as exc:
+        _fail(exc)
+    click.echo(format_rows(names, rows, fmt), nl=False)
+
+
+def _plain(value) -> object:
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        return value.toPython() if not isinstance(value.toPython(), Literal) else str(value)
+    if isinstance(value, URIRef):
+        return str(value)
+    return value
+
+
+def format_rows(names: list[str], rows: list[list], fmt: str) -> str:
+    """Return rows as an aligned table, CSV or JSON (a list of objects)."""
+    plain = [[_plain(v) for v in row] for row in rows]
+    if fmt == "json":
+        return json.dumps([dict(zip(names, (str(v) if v is not None and not isinstance(v, (int, float, bool))
+                                            else v for v in row))) for row in plain], indent=2, default=str) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(names)
+        writer.writerows([["" if v is None else v for v in row] for row in plain])
+        return buf.getvalue()
+    cells = [[("" if v is None else " ".join(str(v).split())) for v in row] for row in plain]
+    cells = [[c if len(c) <= 100 else c[:99] + "…" for c in row] for row in cells]
+    widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
+    lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""One exception root so the CLI can turn any library error into `Error: …`."""
+
+
+class KgError(Exception):
+    """Base of every error kg raises on purpose."""
+
+
+class InputError(KgError):
+    """An argument names no usable input (missing path, unknown format)."""
+
+
+class ArticleError(KgError):
+    """One article cannot be read; the build skips it and goes on."""
+
+
+class QueryError(KgError):
+    """A SPARQL query is malformed or names no bundled query."""
+
+
+class StoreError(KgError):
+    """The graph on disk is missing or unreadable."""

@@ -1,0 +1,532 @@
+"""Find claims, who said what, in a parsed article.
+
+Three passes over a `Doc`, each a plain function:
+
+1. reported speech: a reporting verb (data/reporting_verbs.csv) with a clausal
+   complement, `X said (that) …`, `X told Y …`, `X urged Y to …`, participles
+   (`…, saying …`) and `according to X`; following the dependency patterns of
+   Krestel, Bergler & Witte (2008) and textacy's `direct_quotations`;
+2. direct quotes: spans between quote marks (curly or straight, over several
+   sentences or paragraphs), attributed to the reporting verb outside the quote
+   in the same sentence, else carried on from the previous quote (`“A,” X
+   said. “B.”`), else to a cue in a preceding sentence that ends with a colon;
+3. speakers: a name is mapped to the fullest name of that entity in the
+   article; pronouns and role nouns (`he`, `the US president`, `the news
+   agency`) to the last compatible speaker or the person who holds the role.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.types import Claim, Mention
+
+DATA = Path(__file__).resolve().parent / "data"
+OPEN_QUOTES = "“\"«„"
+CLOSE_QUOTES = "”\"»“"
+QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+PARTICIPLE_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "dep"}
+OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "tell", "advise", "warn", "remind", "press"}
+NEGATING_HEADS = {"decline", "refuse", "fail"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+GROUP_PRONOUNS = {"they", "them"}
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+MIN_QUOTE_WORDS = 4  # a shorter quote without a cue is a term in scare quotes, not a claim
+
+
+@lru_cache(maxsize=1)
+def reporting_verbs() -> dict[str, str]:
+    """Return reporting-verb lemma -> type (speech, belief, evidence)."""
+    with (DATA / "reporting_verbs.csv").open(encoding="utf-8") as fh:
+        return {row["lemma"]: row["type"] for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def role_nouns() -> dict[str, str]:
+    """Return role noun -> what it refers to (person, news-outlet)."""
+    with (DATA / "role_nouns.csv").open(encoding="utf-8") as fh:
+        return {row["noun"]: row["refers_to"] for row in csv.DictReader(fh)}
+
+
+@dataclass
+class _Found:
+    start: int
+    end: int
+    kind: str
+    cue: Token | None
+    cue_text: str
+    speaker: Span | None
+    rule: str
+    confidence: float
+    polarity: str = "positive"
+
+
+# ---------------------------------------------------------------- quotes
+
+def find_quote_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """Return (start, end) of the content of every quotation, without its marks.
+
+    A paragraph that opens a quote and never closes it continues into the next
+    paragraph when that one opens with a quote mark (news convention);
+    otherwise the quote ends with its paragraph.
+    """
+    spans = []
+    i, n = start, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in OPEN_QUOTES and _opens(text, i):
+            j = i + 1
+            while j < n:
+                c = text[j]
+                if c in "”»" or (c == '"' and ch == '"') or (c == "“" and ch in "„"):
+                    break
+                if c == '"' and ch == "“":  # mixed marks: a straight quote closes a curly one
+                    break
+                if c == "\n" and _paragraph_ends(text, j):
+                    nxt = _next_paragraph_start(text, j)
+                    if nxt < n and text[nxt] in OPEN_QUOTES and not _closes_before_break(text, i + 1, j):
+                        j = nxt + 1
+                        continue
+                    break
+                j += 1
+            content = (i + 1, j)
+            a, b = _strip(text, *content)
+            if b > a:
+                spans.append((a, b))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+def _opens(text: str, i: int) -> bool:
+    if text[i] != '"':
+        return True
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return (before.isspace() or before in "([{—–-:,;") and not after.isspace()
+
+
+def _paragraph_ends(text: str, j: int) -> bool:
+    return True  # every newline in news copy separates paragraphs
+
+
+def _next_paragraph_start(text: str, j: int) -> int:
+    while j < len(text) and text[j].isspace():
+        j += 1
+    return j
+
+
+def _closes_before_break(text: str, a: int, b: int) -> bool:
+    return any(c in "”" for c in text[a:b])
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in QUOTE_CHARS):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in QUOTE_CHARS):
+        b -= 1
+    return a, b
+
+
+# ---------------------------------------------------------------- claims
+
+def find_claims(doc: Doc, body_start: int = 0) -> list[Claim]:
+    """Return every claim in the document whose content starts at or after `body_start`."""
+    text = doc.text
+    quotes = [q for q in find_quote_spans(text) if q[0] >= body_start]
+    in_quote = _quote_mask(len(text), quotes)
+    found = _reported_speech(doc, in_quote, body_start)
+    found += _direct_quotes(doc, quotes, in_quote, found)
+    found.sort(key=lambda f: f.start)
+    return _resolve(doc, _dedupe(found), quotes)
+
+
+def _quote_mask(n: int, quotes: list[tuple[int, int]]) -> bytearray:
+    mask = bytearray(n + 1)
+    for a, b in quotes:
+        mask[max(a - 1, 0):b + 1] = b"\x01" * (b + 1 - max(a - 1, 0))
+    return mask
+
+
+def _is_cue(token: Token) -> bool:
+    return token.lemma_.lower() in reporting_verbs() and token.pos_ in ("VERB", "AUX")
+
+
+def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Found]:
+    found = []
+    for token in doc:
+        if token.idx < body_start or in_quote[token.idx]:
+            continue
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            hit = _according_to(token)
+        elif _is_cue(token):
+            hit = _verb_claim(token)
+        else:
+            continue
+        if hit is None:
+            continue
+        a, b = _strip_content(doc, hit.start, hit.end)
+        if b - a < 3 or a < body_start:
+            continue
+        hit.start, hit.end = a, b
+        quoted = sum(in_quote[a:b])
+        if quoted >= 0.8 * (b - a):
+            continue  # the content is a quotation: the quote pass attributes it to this cue
+        if quoted and _quoted_words(doc.text, a, b, in_quote) >= 3:
+            hit.kind = "mixed"
+        found.append(hit)
+    return found
+
+
+def _verb_claim(verb: Token) -> _Found | None:
+    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    lemma = verb.lemma_.lower()
+    rule = "reported-ccomp"
+    start_token = complement
+    if complement is None and lemma in OBJECT_CONTROL:
+        xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if xcomp is not None and obj is not None and obj.i < xcomp.i:
+            complement, start_token, rule = xcomp, obj, "reported-object-control"
+    if complement is None:
+        # `The plan, he said, is …`: the verb hangs off the clause it reports
+        if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+            head = verb.head
+            tokens = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+            if not tokens:
+                return None
+            return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
+                          _speaker_of(verb), "reported-parataxis", 0.7, _polarity(verb))
+        return None
+    if complement.i < verb.i and not _is_inverted(verb, complement):
+        pass
+    left = min(start_token.left_edge.i, complement.left_edge.i) if start_token is not complement else complement.left_edge.i
+    right = complement.right_edge.i
+    if left <= verb.i <= right:
+        return None
+    doc = verb.doc
+    start, end = doc[left].idx, doc[right].idx + len(doc[right])
+    speaker = _speaker_of(verb)
+    confidence = 0.85 if speaker is not None else 0.4
+    if reporting_verbs()[lemma] != "speech":
+        confidence -= 0.2
+    return _Found(start, end, "indirect", verb, _cue_phrase(verb), speaker, rule, confidence, _polarity(verb))
+
+
+def _is_inverted(verb: Token, complement: Token) -> bool:
+    return complement.i < verb.i
+
+
+def _according_to(according: Token) -> _Found | None:
+    to = next(c for c in according.children if c.lower_ == "to")
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    head = according.head
+    if source is None or head is according:
+        return None
+    doc = according.doc
+    sent = according.sent
+    skip = set(range(according.left_edge.i, according.right_edge.i + 1))
+    tokens = [t for t in head.subtree if t.i not in skip] if head.pos_ in ("VERB", "AUX") else \
+        [t for t in sent if t.i not in skip]
+    tokens = [t for t in tokens if not t.is_punct or t.i not in (tokens[0].i, tokens[-1].i)]
+    if not tokens:
+        return None
+    return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", according, "according to",
+                  _noun_phrase(source), "according-to", 0.8)
+
+
+def _speaker_of(verb: Token) -> Span | None:
+    """Return the noun phrase that speaks through `verb`, climbing from participles and conjuncts."""
+    seen = 0
+    token = verb
+    while token is not None and seen < 4:
+        subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.dep_ == "nsubjpass":
+                agent = next((c for c in token.children if c.dep_ == "agent"), None)
+                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+                return _noun_phrase(pobj) if pobj is not None else None
+            return _noun_phrase(subject)
+        if token.dep_ in PARTICIPLE_DEPS and token.head is not token:
+            token = token.head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _noun_phrase(token: Token) -> Span:
+    """Return the name or noun phrase headed by `token`, without relative clauses or appositions."""
+    doc = token.doc
+    if token.ent_type_ in SPEAKER_LABELS:
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                return ent
+    keep = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "flat", "punct"}
+    left = token.i
+    for child in sorted(token.lefts, key=lambda c: -c.i):
+        if child.dep_ in keep and child.i == left - 1:
+            left = child.i if child.dep_ != "punct" else left
+            if child.dep_ == "poss":
+                left = child.left_edge.i
+        else:
+            break
+    return doc[left:token.i + 1]
+
+
+def _cue_phrase(verb: Token) -> str:
+    lemma = verb.lemma_.lower()
+    particle = next((c for c in verb.children if c.dep_ == "prt"), None)
+    return f"{lemma} {particle.lower_}" if particle is not None else lemma
+
+
+def _polarity(verb: Token) -> str:
+    if verb.lemma_.lower() == "deny" or any(c.dep_ == "neg" for c in verb.children):
+        return "negative"
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in NEGATING_HEADS:
+        return "negative"
+    return "positive"
+
+
+def _strip_content(doc: Doc, a: int, b: int) -> tuple[int, int]:
+    """Trim a leading `that`, marks and punctuation from a content span."""
+    text = doc.text
+    a, b = _trim(text, a, b)
+    m = re.match(r"that\s+", text[a:b], flags=re.I)
+    if m:
+        a += m.end()
+    return _trim(text, a, b)
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and (text[a].isspace() or text[a] in ",;:—–-" or text[a] in QUOTE_CHARS):
+        a += 1
+    while b > a and (text[b - 1].isspace() or text[b - 1] in ",;:—–-"):
+        b -= 1
+    return a, b
+
+
+def _quoted_words(text: str, a: int, b: int, in_quote: bytearray) -> int:
+    return sum(1 for m in re.finditer(r"\w+", text[a:b]) if in_quote[a + m.start()])
+
+
+def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
+                   reported: list[_Found]) -> list[_Found]:
+    found: list[_Found] = []
+    previous: _Found | None = None
+    for qa, qb in quotes:
+        if any(min(qb, r.end) - max(qa, r.start) > 0.5 * (qb - qa) for r in reported):
+            continue  # part of a mixed claim
+        sents = _sentences_over(doc, qa, qb) + _attribution_after(doc, qa, qb)
+        if not sents:
+            continue
+        frame = [t for s in sents for t in s if not in_quote[t.idx]]
+        words = len(re.findall(r"\w+", doc.text[qa:qb]))
+        cue = _nearest_cue(frame, qa, qb)
+        hit = None
+        if cue is not None:
+            speaker = _speaker_of(cue)
+            hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), speaker, "quote-cue",
+                         0.9 if speaker is not None else 0.4, _polarity(cue))
+        elif words >= MIN_QUOTE_WORDS:
+            colon = _colon_cue(doc, sents[0], in_quote)
+            frame_words = [t for t in frame if t.is_alpha]
+            if colon is not None:
+                hit = _Found(qa, qb, "direct", colon, _cue_phrase(colon), _speaker_of(colon), "quote-colon", 0.8)
+            elif previous is not None and len(frame_words) <= 2 and _near(doc, previous, qa):
+                hit = _Found(qa, qb, "direct", previous.cue, previous.cue_text, previous.speaker,
+                             "quote-continuation", 0.7)
+        if hit is not None:
+            found.append(hit)
+            previous = hit
+    return found
+
+
+def _attribution_after(doc: Doc, qa: int, qb: int) -> list[Span]:
+    """Return the sentence after a quote when the quote's sentence runs on into it (`“…,” X said.`)."""
+    text = doc.text
+    after = qb
+    while after < len(text) and (text[after] in QUOTE_CHARS or text[after] in " \t"):
+        after += 1
+    if after >= len(text) or text[after] == "\n":
+        return []
+    runs_on = text[qb - 1] in ",—–-:" or text[after].islower() or text[after] in ",—–"
+    if not runs_on:
+        return []
+    span = doc.char_span(after, after + 1, alignment_mode="expand")
+    if span is None:
+        return []
+    sent = span[0].sent
+    return [sent] if sent.start_char >= qb else []
+
+
+def _sentences_over(doc: Doc, a: int, b: int) -> list[Span]:
+    return [s for s in doc.sents if s.start_char < b + 1 and s.end_char > a - 1]
+
+
+def _nearest_cue(frame: list[Token], qa: int, qb: int) -> Token | None:
+    cues = [t for t in frame if _is_cue(t) and reporting_verbs()[t.lemma_.lower()] == "speech"]
+    if not cues:
+        return None
+    return min(cues, key=lambda t: min(abs(t.idx - qb), abs(t.idx - qa)))
+
+
+def _colon_cue(doc: Doc, sent: Span, in_quote: bytearray) -> Token | None:
+    """Return the cue of the previous sentence when it introduces this one with a colon."""
+    if sent.start == 0:
+        return None
+    prev = doc[sent.start - 1].sent
+    last = [t for t in prev if not t.is_space]
+    if not last or last[-1].text != ":":
+        return None
+    return _nearest_cue([t for t in prev if not in_quote[t.idx]], prev.end_char, prev.end_char)
+
+
+def _near(doc: Doc, previous: _Found, qa: int) -> bool:
+    """True when nothing but quote marks, spaces and short frames lie between the previous claim and qa."""
+    between = doc.text[previous.end:qa]
+    return len(re.findall(r"\w+", between)) <= 6
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    out: list[_Found] = []
+    for f in found:
+        if any(o.start == f.start and o.end == f.end for o in out):
+            continue
+        out.append(f)
+    return out
+
+
+# ---------------------------------------------------------------- speakers
+
+def _resolve(doc: Doc, found: list[_Found], quotes: list[tuple[int, int]]) -> list[Claim]:
+    people = _people_by_surname(doc)
+    roles = person_roles(doc)
+    outlets = [e for e in doc.ents if e.label_ == "ORG"]
+    claims = []
+    last_person: tuple[str, str] | None = None
+    last_named: tuple[str, str] | None = None
+    for f in found:
+        name, label, confidence = None, None, f.confidence
+        span = f.speaker
+        if span is not None:
+            name, label, how = _resolve_span(span, people, roles, outlets, last_person, last_named)
+            if how == "pronoun" or how == "role":
+                confidence = min(confidence, 0.75)
+            elif how == "unresolved":
+                confidence = min(confidence, 0.4)
+        if name and label == "PERSON":
+            last_person = (name, label)
+        if name and label in SPEAKER_LABELS:
+            last_named = (name, label)
+        sents = _sentences_over(doc, f.start, f.end)
+        if f.cue is not None:
+            sents += [f.cue.sent]
+        ev_a = min(s.start_char for s in sents) if sents else f.start
+        ev_b = max(s.end_char for s in sents) if sents else f.end
+        claims.append(Claim(
+            text=doc.text[f.start:f.end], start=f.start, end=f.end, kind=f.kind, cue=f.cue_text,
+            speaker=_mention(span) if span is not None else None,
+            speaker_name=name, speaker_label=label, evidence=doc.text[ev_a:ev_b].strip(), rule=f.rule,
+            confidence=round(confidence, 2), polarity=f.polarity,
+            mentions=tuple(_mention(e) for e in doc.ents
+                           if e.start_char >= f.start and e.end_char <= f.end and e.label_ in SPEAKER_LABELS | {"WEAPON"}),
+        ))
+    return claims
+
+
+def _mention(span: Span) -> Mention:
+    ent = _entity_in(span) if span.label_ == "" else span
+    return Mention(span.text, (ent.label_ if ent is not None else "") or "", span.start_char, span.end_char,
+                   (ent.ent_id_ if ent is not None else None) or None)
+
+
+def _people_by_surname(doc: Doc) -> dict[str, str]:
+    """Return surname -> the fullest name of that person in the article."""
+    fullest: dict[str, str] = {}
+    for ent in doc.ents:
+        if ent.label_ == "PERSON":
+            key = ent[-1].text
+            if len(ent.text) > len(fullest.get(key, "")):
+                fullest[key] = ent.text
+    return fullest
+
+
+def person_roles(doc: Doc) -> list[tuple[str, str]]:
+    """Return (person name, role phrase) for titles written before names: `US President Donald Trump`."""
+    out = []
+    people = _people_by_surname(doc)
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        head = ent.root
+        role_tokens = [t for t in head.lefts if t.i < ent.start and t.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        if not role_tokens:
+            continue
+        first = min(t.left_edge.i for t in role_tokens)
+        words = []
+        for t in reversed(doc[first:ent.start]):  # the title runs back from the name until a non-word
+            if not (t.is_alpha or t.text == "-") or t.dep_ == "det" or t.ent_type_ == "DATE":
+                break
+            words.insert(0, t)
+        if words and any(t.lower_ in role_nouns() for t in words):
+            out.append((people.get(ent[-1].text, ent.text), " ".join(t.text for t in words)))
+    return out
+
+
+def _resolve_span(span: Span, people, roles, outlets, last_person, last_named):
+    """Return (name, label, how) for a speaker mention; how is named, pronoun, role or unresolved."""
+    ent = _entity_in(span)
+    if ent is not None:
+        label = ent.label_
+        if label == "PERSON":
+            return people.get(ent[-1].text, ent.text), "PERSON", "named"
+        return ent.text, label, "named"
+    head = span.root.lower_
+    if head in PERSON_PRONOUNS:
+        if last_person is not None:
+            return last_person[0], "PERSON", "pronoun"
+        person = _last_entity_before(span, {"PERSON"})
+        if person is not None:
+            return people.get(person[-1].text, person.text), "PERSON", "pronoun"
+        return None, None, "unresolved"
+    refers = role_nouns().get(head)
+    if refers == "person" and any(t.dep_ == "det" and t.lower_ in ("the", "this") for t in span):
+        modifiers = {t.lower_ for t in span if t.dep_ != "det" and t is not span.root}
+        best = None
+        for person, role in reversed(roles):
+            role_words = {w.lower() for w in role.split()}
+            if head in role_words and modifiers <= role_words | {"former"}:
+                best = person
+                break
+        if best is not None:
+            return best, "PERSON", "role"
+    if refers == "news-outlet":
+        outlet = _last_entity_before(span, {"ORG"})
+        if outlet is not None:
+            return outlet.text, "ORG", "role"
+    return None, None, "unresolved"
+
+
+def _entity_in(span: Span) -> Span | None:
+    """Return the entity that heads the mention (not one that only modifies it, as US in `the US president`)."""
+    root = span.root
+    ents = [e for e in span.doc.ents if e.start <= root.i < e.end and e.label_ in SPEAKER_LABELS]
+    if not ents:
+        return None
+    return max(ents, key=len)
+
+
+def _last_entity_before(span: Span, labels: set[str]) -> Span | None:
+    best = None
+    for ent in span.doc.ents:
+        if ent.end <= span.start and ent.label_ in labels:
+            best = ent
+    return best

@@ -1,0 +1,256 @@
+"""Find arms supplies, who supplies which weapons to whom, in a parsed article.
+
+A transfer verb (data/transfer_verbs.csv) gives the roles: for `give` verbs
+(sell, send, provide …) the subject supplies and `to`/`for`/the indirect object
+receives; for `receive` verbs (buy, purchase …) the subject receives and `from`
+names the supplier (`buy X from Y`), while `buy X for Z` makes Z the recipient
+and the subject the payer; `request` verbs (seek) mark a request. Subjects of
+infinitives come from the controlling verb (`urge allies to purchase` → allies).
+The status comes from modals, governing verbs, tense and negation
+(data/status_words.csv). Items are weapon systems from the gazetteer or generic
+items (`weapons`, `arms`); `them`/`those` point back to the last item.
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import load_gazetteer
+from kg.types import Mention, Supply
+
+DATA = Path(__file__).resolve().parent / "data"
+AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
+ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
+AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
+MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
+
+
+@lru_cache(maxsize=1)
+def transfer_verbs() -> dict[str, str]:
+    """Return transfer-verb lemma -> role (give, receive, request, flow)."""
+    with (DATA / "transfer_verbs.csv").open(encoding="utf-8") as fh:
+        return {row["lemma"]: row["role"] for row in csv.DictReader(fh)}
+
+
+@lru_cache(maxsize=1)
+def status_words() -> dict[str, str]:
+    """Return word or lemma -> the supply status it signals."""
+    with (DATA / "status_words.csv").open(encoding="utf-8") as fh:
+        return {row["word"]: row["status"] for row in csv.DictReader(fh)}
+
+
+def find_supplies(doc: Doc, body_start: int = 0, speakers: dict[int, Mention] | None = None) -> list[Supply]:
+    """Return every supply stated in the document after `body_start`.
+
+    `speakers` maps a character offset inside a claim to the claim's speaker, so
+    `he`/`we` inside what someone said can point to them.
+    """
+    found: list[Supply] = []
+    last_item: Mention | None = None
+    for token in doc:
+        if token.idx < body_start:
+            continue
+        role = transfer_verbs().get(token.lemma_.lower())
+        if role is None or token.pos_ not in ("VERB", "AUX"):
+            continue
+        supply = _supply_at(token, role, last_item, found, speakers or {})
+        if supply is not None:
+            found.append(supply)
+            last_item = supply.item
+    return found
+
+
+def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
+               speakers: dict[int, Mention]) -> Supply | None:
+    passive = any(c.dep_ == "nsubjpass" for c in verb.children)
+    if role == "flow" or passive:
+        item_token = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = None
+        if role == "flow" and item_token is None and verb.dep_ in ("xcomp", "ccomp"):
+            item_token = next((c for c in verb.head.children if c.dep_ in ("dobj", "obj")), None)
+        if passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    else:
+        item_token = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        subject = _subject(verb)
+    item = _item(item_token, last_item)
+    if item is None:
+        return None
+    preps = _prep_objects(verb)
+    if item_token is not None:
+        preps.update({k: v for k, v in _prep_objects(item_token).items() if k not in preps})
+    dative = next((c for c in verb.children if c.dep_ in ("dative", "iobj")), None)
+    supplier = recipient = payer = None
+    if role in ("give", "flow"):
+        supplier = subject
+        recipient = preps.get("to") or dative or preps.get("for")
+        if role == "flow":
+            supplier = preps.get("from")
+    elif role == "receive":
+        supplier = preps.get("from")
+        if "for" in preps:
+            recipient, payer = preps["for"], subject
+        else:
+            recipient = subject
+    elif role == "request":
+        recipient, supplier = subject, preps.get("from")
+    made_in = _made_in(item_token) if item_token is not None else None
+    if supplier is None and role in ("receive", "request", "flow"):
+        supplier = made_in
+    supplier_m = _agent(supplier, previous, speakers, verb)
+    recipient_m = _agent(recipient, previous, speakers, verb)
+    if supplier_m is None and recipient_m is None:
+        return None
+    if supplier_m is not None and recipient_m is not None and supplier_m.text == recipient_m.text:
+        return None
+    sent = verb.sent
+    quantity = _quantity(item_token) if item_token is not None else None
+    return Supply(
+        supplier=supplier_m, recipient=recipient_m, item=item, status=_status(verb, role),
+        evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
+        rule=f"transfer-{role}", confidence=0.8 if supplier_m and recipient_m else 0.5,
+        quantity=quantity, payer=_agent(payer, previous, speakers, verb),
+        made_in=_agent(made_in, previous, speakers, verb))
+
+
+def _subject(verb: Token) -> Token | None:
+    """Return the subject of a transfer verb, from the controlling verb for infinitives and conjuncts."""
+    token = verb
+    for _ in range(4):
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            if subject.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
+                return token.head
+            return subject
+        if token.dep_ == "xcomp":
+            obj = next((c for c in token.head.children if c.dep_ in ("dobj", "obj")), None)
+            if obj is not None and obj.i < token.i:
+                return obj  # object control: urge allies to purchase
+            token = token.head
+        elif token.dep_ in ("conj", "advcl", "pcomp", "acl") and token.head is not token:
+            token = token.head
+        else:
+            return None
+    return None
+
+
+def _prep_objects(token: Token) -> dict[str, Token]:
+    out = {}
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("to", "from", "for", "with"):
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                out.setdefault(child.lower_, pobj)
+    return out
+
+
+def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
+    if token is None:
+        return None
+    doc = token.doc
+    if token.lower_ in ITEM_PRONOUNS:
+        return last_item
+    for ent in doc.ents:
+        if ent.label_ == "WEAPON" and ent.start <= token.i < ent.end:
+            return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
+    for child in token.subtree:  # `14 Leopard 2 tanks`, `US-made Patriot air defence systems`
+        if child.ent_type_ == "WEAPON":
+            ent = next(e for e in doc.ents if e.start <= child.i < e.end)
+            return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
+    gazetteer = load_gazetteer()
+    words = [t for t in token.lefts if t.dep_ == "compound"] + [token]
+    phrase = doc[words[0].i:token.i + 1]
+    for candidate in (phrase, doc[token.i:token.i + 1]):
+        entry = gazetteer.lookup(candidate.text) or gazetteer.lookup(candidate.lemma_)
+        if entry is not None and entry.kind == "Weapon":
+            return Mention(candidate.text, "WEAPON", candidate.start_char, candidate.end_char, entry.key)
+    return None
+
+
+def _made_in(item: Token) -> Token | None:
+    """Return the country token in `US-made X` or `American X`."""
+    for child in item.subtree:
+        if child.i >= item.i:
+            break
+        if child.ent_type_ in ("GPE", "NORP") and child.head.i != child.i:
+            nxt = child.nbor(1) if child.i + 1 < len(child.doc) else None
+            if child.ent_type_ == "NORP" or (nxt is not None and nxt.text == "-" and nxt.i + 1 < len(child.doc)
+                                             and ("-" + child.doc[nxt.i + 1].lower_).endswith(MADE_IN_SUFFIXES)):
+                return child
+            if child.text.lower().endswith(MADE_IN_SUFFIXES):
+                return child
+        if child.ent_type_ == "GPE" and child.dep_ == "compound":
+            return child
+    return None
+
+
+def _agent(token: Token | None, previous: list[Supply], speakers: dict[int, Mention], verb: Token) -> Mention | None:
+    if token is None:
+        return None
+    doc = token.doc
+    lower = token.lower_
+    if lower in AGENT_PRONOUNS:
+        speaker = speakers.get(token.idx)
+        if lower in ("he", "she", "we") and speaker is not None:
+            return speaker
+        if lower in ("they", "them"):
+            same_sentence = [s for s in previous if s.recipient is not None and s.start == verb.sent.start_char]
+            if same_sentence:
+                return same_sentence[-1].recipient
+        return None
+    span = _entity_for(token)
+    if span is None:
+        return None
+    return Mention(span.text, span.label_, span.start_char, span.end_char, span.ent_id_ or None)
+
+
+def _entity_for(token: Token) -> Span | None:
+    """Return the agent entity a noun phrase names: the head's own entity, else one of its modifiers."""
+    doc = token.doc
+    by_token = {i: e for e in doc.ents if e.label_ in AGENT_LABELS for i in range(e.start, e.end)}
+    if token.i in by_token:
+        return by_token[token.i]
+    for child in sorted(token.subtree, key=lambda t: abs(t.i - token.i)):
+        if child.i in by_token and child.dep_ in ("compound", "amod", "poss", "nmod", "pobj"):
+            return by_token[child.i]
+    return None
+
+
+def _quantity(item: Token) -> str | None:
+    nums = [c for c in item.children if c.dep_ == "nummod"]
+    if not nums:
+        return None
+    num = nums[0]
+    return " ".join(t.text for t in num.subtree)
+
+
+def _status(verb: Token, role: str) -> str:
+    words = status_words()
+    if any(c.dep_ == "neg" for c in verb.children) or any(
+            c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp"):
+        return "denied"
+    if role == "request":
+        return "requested"
+    for aux in (c for c in verb.children if c.dep_ in ("aux", "auxpass")):
+        status = words.get(aux.lower_)
+        if status:
+            return status
+    head = verb
+    while head.dep_ in ("xcomp", "advcl", "pcomp") and head.head is not head:
+        head = head.head
+        status = words.get(head.lemma_.lower())
+        if status:
+            return status
+        for aux in (c for c in head.children if c.dep_ == "aux"):
+            status = words.get(aux.lower_)
+            if status:
+                return status
+    if verb.lemma_.lower() in ("pledge", "promise", "offer"):
+        return "pledged"
+    if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had") for c in verb.children)):
+        return "purchased" if role == "receive" else "delivered"
+    return "ongoing"

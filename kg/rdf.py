@@ -1,0 +1,196 @@
+"""RDF: extractions -> an rdflib Dataset; the only place IRIs are minted.
+
+One named graph per article (its metadata, claims and supplies, with
+provenance) and the default graph for the canonical entities shared by all
+articles. IRIs derive from content hashes and gazetteer keys, so the same input
+gives the same IRIs on every run and machine.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
+
+from kg.resolve import Entity, Resolver, article_people
+from kg.types import Claim, Extraction, Mention, Supply
+from kg.vocab import ID, KG, SCHEMA, WD
+
+KIND_CLASS = {"Person": KG.Person, "Organization": KG.Organization, "Country": KG.Country, "Place": KG.Place,
+              "Weapon": KG.Weapon, "Agent": KG.Agent}
+LABEL_OF_SPEAKER = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP"}
+
+
+def bind_prefixes(graph: Graph) -> None:
+    """Bind the contract's prefixes on a graph or dataset."""
+    for prefix, ns in (("kg", str(KG)), ("id", str(ID)), ("prov", str(PROV)), ("dcterms", str(DCTERMS)),
+                       ("schema", str(SCHEMA)), ("skos", str(SKOS)), ("wd", str(WD)), ("owl", str(OWL))):
+        graph.bind(prefix, ns, override=True)
+
+
+def article_iri(sha256: str) -> URIRef:
+    """Return the IRI (and named-graph name) of an article, from the hash of its text."""
+    return ID[f"article/{sha256[:16]}"]
+
+
+def entity_iri(entity: Entity) -> URIRef:
+    """Return the IRI of a canonical entity."""
+    return ID[f"{entity.kind.lower()}/{entity.key}"]
+
+
+def status_iri(status: str) -> URIRef:
+    """Return the kg:SupplyStatus individual for a status name."""
+    return KG[status.capitalize()]
+
+
+def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
+    """Return the dataset of all articles and the resolver that holds their canonical entities."""
+    extractions = list(extractions)
+    resolver = Resolver(extractions)
+    ds = Dataset()
+    bind_prefixes(ds)
+    for ex in extractions:
+        _add_article(ds, ex, resolver)
+    default = ds.default_context
+    for entity in sorted(resolver.entities.values(), key=lambda e: e.id):
+        _add_entity(default, entity)
+    return ds, resolver
+
+
+def _add_article(ds: Dataset, ex: Extraction, resolver: Resolver) -> None:
+    art = ex.article
+    iri = article_iri(art.sha256)
+    g = ds.graph(iri)
+    g.add((iri, RDF.type, KG.Article))
+    g.add((iri, DCTERMS.source, Literal(art.source)))
+    g.add((iri, KG.sha256, Literal(art.sha256)))
+    if art.title:
+        g.add((iri, DCTERMS.title, Literal(art.title)))
+    if art.date:
+        g.add((iri, DCTERMS.date, Literal(art.date, datatype=XSD.date)))
+    if art.url:
+        g.add((iri, SCHEMA.url, URIRef(art.url)))
+    if art.publisher:
+        g.add((iri, KG.publisher, Literal(art.publisher)))
+
+    people = article_people(ex)
+    for mention in ex.mentions:
+        entity = resolver.resolve(mention, people)
+        if entity is not None:
+            g.add((iri, SCHEMA.mentions, entity_iri(entity)))
+    for person, role in ex.roles:
+        entity = resolver.resolve(Mention(person, "PERSON", 0, 0), people)
+        if entity is not None:
+            resolver.add_role(entity, role)
+    for claim in ex.claims:
+        _add_claim(g, iri, ex, claim, resolver, people)
+    for n, supply in enumerate(ex.supplies):
+        _add_supply(g, iri, ex, n, supply, resolver, people)
+
+
+def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity | None:
+    if claim.speaker is None:
+        return None
+    if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
+        key = claim.speaker.key if claim.speaker.text == claim.speaker_name else None
+        entity = resolver.resolve(Mention(claim.speaker_name, claim.speaker_label, 0, 0, key), people)
+        if entity is not None:
+            if claim.speaker_label != "NORP":
+                entity.aliases.discard("")
+            return entity
+    return resolver.unnamed_speaker(ex.article.sha256[:16], claim.speaker)
+
+
+def _add_claim(g: Graph, article: URIRef, ex: Extraction, claim: Claim, resolver: Resolver, people) -> None:
+    agent = _speaker(ex, claim, resolver, people)
+    if agent is None:
+        return
+    iri = ID[f"claim/{ex.article.sha256[:16]}-{claim.start}-{claim.end}"]
+    g.add((entity_iri(agent), KG.said, iri))
+    g.add((iri, RDF.type, KG.Claim))
+    g.add((iri, KG.text, Literal(claim.text)))
+    g.add((iri, KG.kind, Literal(claim.kind)))
+    g.add((iri, KG.cue, Literal(claim.cue)))
+    g.add((iri, KG.polarity, Literal(claim.polarity)))
+    g.add((iri, KG.contentStart, Literal(claim.start)))
+    g.add((iri, KG.contentEnd, Literal(claim.end)))
+    g.add((iri, KG.speakerStart, Literal(claim.speaker.start)))
+    g.add((iri, KG.speakerEnd, Literal(claim.speaker.end)))
+    g.add((iri, KG.speakerText, Literal(claim.speaker.text)))
+    g.add((iri, KG.evidence, Literal(claim.evidence)))
+    g.add((iri, KG.confidence, Literal(f"{claim.confidence:.2f}", datatype=XSD.decimal)))
+    g.add((iri, KG.rule, Literal(claim.rule)))
+    g.add((iri, PROV.wasDerivedFrom, article))
+    for mention in claim.mentions:
+        entity = resolver.resolve(mention, people)
+        if entity is not None and entity.id != agent.id:
+            g.add((iri, KG.mentions, entity_iri(entity)))
+
+
+def _add_supply(g: Graph, article: URIRef, ex: Extraction, n: int, supply: Supply, resolver: Resolver,
+                people) -> None:
+    def agent(mention: Mention | None) -> Entity | None:
+        if mention is None:
+            return None
+        entity = resolver.resolve(mention, people)
+        if entity is None or entity.kind not in ("Person", "Organization", "Country", "Place"):
+            return None
+        return resolver.acting_agent(entity, ex.article.sha256)
+
+    item = resolver.resolve(supply.item, people)
+    if item is None:
+        return
+    supplier, recipient = agent(supply.supplier), agent(supply.recipient)
+    if supplier is not None and recipient is not None and supplier.id == recipient.id:
+        return
+    iri = ID[f"supply/{ex.article.sha256[:16]}-{supply.start}-{n}"]
+    g.add((iri, RDF.type, KG.Supply))
+    g.add((iri, KG.item, entity_iri(item)))
+    g.add((iri, KG.status, status_iri(supply.status)))
+    g.add((iri, KG.evidence, Literal(supply.evidence)))
+    g.add((iri, KG.contentStart, Literal(supply.start)))
+    g.add((iri, KG.contentEnd, Literal(supply.end)))
+    g.add((iri, KG.confidence, Literal(f"{supply.confidence:.2f}", datatype=XSD.decimal)))
+    g.add((iri, KG.rule, Literal(supply.rule)))
+    g.add((iri, PROV.wasDerivedFrom, article))
+    if supply.quantity:
+        g.add((iri, KG.quantity, Literal(supply.quantity)))
+    if supply.when:
+        g.add((iri, KG.when, Literal(supply.when)))
+    if supplier is not None:
+        g.add((iri, KG.supplier, entity_iri(supplier)))
+        g.add((entity_iri(supplier), KG.supplies, entity_iri(item)))
+    if recipient is not None:
+        g.add((iri, KG.recipient, entity_iri(recipient)))
+    if supplier is not None and recipient is not None:
+        g.add((entity_iri(supplier), KG.suppliesTo, entity_iri(recipient)))
+    for prop, mention in ((KG.payer, supply.payer), (KG.via, supply.via)):
+        other = agent(mention)
+        if other is not None:
+            g.add((iri, prop, entity_iri(other)))
+    made_in = agent(supply.made_in)
+    if made_in is not None and made_in.kind == "Country":
+        g.add((iri, KG.madeIn, entity_iri(made_in)))
+
+
+def _add_entity(g: Graph, entity: Entity) -> None:
+    iri = entity_iri(entity)
+    g.add((iri, RDF.type, KIND_CLASS[entity.kind]))
+    g.add((iri, RDFS.label, Literal(entity.name)))
+    for alias in sorted(entity.aliases - {entity.name, ""}):
+        g.add((iri, SKOS.altLabel, Literal(alias)))
+    if entity.wikidata:
+        g.add((iri, OWL.sameAs, WD[entity.wikidata]))
+    if entity.kind == "Weapon":
+        g.add((iri, KG.category, KG[entity.category or "GenericWeapon"]))
+    for role in sorted(entity.roles):
+        g.add((iri, KG.role, Literal(role)))
+
+
+def union_graph(ds: Dataset) -> Graph:
+    """Return every triple of the dataset in one graph (for graph.ttl)."""
+    g = Graph()
+    bind_prefixes(g)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        g.add((s, p, o))
+    return g

@@ -1,0 +1,68 @@
+"""report.md: what a build read, skipped and found, with the analysis tables."""
+from __future__ import annotations
+
+from rdflib import Dataset
+
+from kg.analyze import Analysis, communities_table
+from kg.resolve import Resolver
+from kg.store import query_text, run_query
+from kg.types import BuildReport
+
+
+def _cell(value) -> str:
+    text = "" if value is None else " ".join(str(value).split())
+    return text.replace("|", "\\|")
+
+
+def _table(headers: list[str], rows: list[list]) -> list[str]:
+    if not rows:
+        return ["(none)", ""]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def to_markdown(report: BuildReport, ds: Dataset, analysis: Analysis, resolver: Resolver) -> str:
+    """Return the build report as Markdown."""
+    lines = ["# kg build report", "",
+             f"- articles read: {report.articles}",
+             f"- inputs skipped: {len(report.skipped)}",
+             f"- claims: {report.claims}", f"- supplies: {report.supplies}",
+             f"- entities: {report.entities}", f"- triples: {report.triples}", ""]
+    lines += ["## Skipped inputs", ""]
+    lines += _table(["input", "reason"], [[s.source, s.reason] for s in report.skipped])
+
+    lines += ["## Top speakers", ""]
+    lines += _table(["speaker", "claims", "spoke about"],
+                    [[s["label"], s["claims"], ", ".join(s["about"])] for s in analysis.speakers])
+
+    union = Dataset(default_union=True)
+    for quad in ds.quads((None, None, None, None)):
+        union.add(quad)
+    _, rows = run_query(union, query_text("who-said-what"))
+    lines += ["## Who said what", ""]
+    lines += _table(["speaker", "kind", "claim", "date", "article"], rows)
+
+    _, rows = run_query(union, query_text("supplies"))
+    lines += ["## Supplies", ""]
+    lines += _table(["supplier", "recipient", "item", "quantity", "status", "article"], rows)
+
+    lines += ["## Supply chains", ""]
+    lines += [f"- {' → '.join(analysis.label(n) for n in chain)}" for chain in analysis.chains] or ["(none)"]
+    lines += [""]
+
+    lines += ["## Central actors", ""]
+    ranked = sorted(analysis.metrics.items(), key=lambda kv: -kv[1]["pagerank"])[:20]
+    lines += _table(["entity", "type", "PageRank", "degree", "betweenness", "community"],
+                    [[analysis.label(n), analysis.graph.nodes[n].get("type"), f"{m['pagerank']:.4f}", m["degree"],
+                      f"{m['betweenness']:.4f}", analysis.community.get(n)] for n, m in ranked])
+
+    lines += ["## Communities", ""]
+    lines += [f"- {k}: {', '.join(v[:12])}{' …' if len(v) > 12 else ''}" for k, v in communities_table(analysis).items()]
+    lines += [""]
+
+    lines += ["## Entity merges", ""]
+    merges = [[e.name, e.kind, ", ".join(sorted(resolver.merges[e.id]))]
+              for e in sorted(resolver.entities.values(), key=lambda e: e.name) if resolver.merges.get(e.id)]
+    lines += _table(["entity", "type", "also written as"], merges)
+    return "\n".join(lines)
