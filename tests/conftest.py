@@ -1,0 +1,47 @@
+"""Shared fixtures: one spaCy pipeline and one build of the bundled samples per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def seed_build(tmp_path_factory):
+    """Build the bundled sample articles once; return (report, out_dir)."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("seeds")
+    return build([], out), out
+
+
+@pytest.fixture(scope="session")
+def seed_dataset(seed_build):
+    from kg.store import load_dataset
+
+    return load_dataset(seed_build[1])
+
+
+@pytest.fixture
+def parse(nlp):
+    """Return a function text -> (Doc, Article) for extraction tests."""
+    from kg.ingest import read_plain_text
+    from dataclasses import replace
+    import hashlib
+
+    def _parse(text: str):
+        article = read_plain_text("case.txt", text)
+        article = replace(article, sha256=hashlib.sha256(text.encode()).hexdigest())
+        return nlp(article.text), article
+
+    return _parse

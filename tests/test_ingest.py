@@ -1,0 +1,101 @@
+import json
+
+import pytest
+
+from kg.errors import InputError
+from kg.ingest import expand_inputs, read_articles, read_plain_text, sample_paths
+from kg.types import Article, Skipped
+
+
+def read_one(path, publishers=frozenset()):
+    items = list(read_articles([path], publishers))
+    assert len(items) == 1
+    return items[0]
+
+
+def test_samples_are_bundled():
+    names = [p.name for p in sample_paths()]
+    assert names == ["000_4d7d77f41e34007e.txt", "004_29c82db465036070.txt"]
+
+
+def test_inline_date_is_metadata_not_body():
+    article = read_plain_text("a.txt", " date 2025-07-11 US President Donald Trump said hello.")
+    assert article.date == "2025-07-11"
+    assert article.text[article.body_start:].startswith("US President")
+
+
+def test_headline_with_known_publisher():
+    text = "Reuters: Trump wants Europe to buy weapons\nReuters reported that talks loom.\n"
+    article = read_plain_text("a.txt", text, frozenset({"reuters"}))
+    assert article.publisher == "Reuters"
+    assert article.title == "Trump wants Europe to buy weapons"
+    assert article.text[article.body_start:].startswith("Reuters reported")
+
+
+def test_headline_without_publisher_is_title():
+    text = "Stealth Over Health: Clinton Diverted.\n\nThe Post reports that she left.\n"
+    article = read_plain_text("a.txt", text, frozenset({"reuters"}))
+    assert article.publisher is None
+    assert article.title == "Stealth Over Health: Clinton Diverted."
+
+
+def test_single_paragraph_has_no_headline():
+    article = read_plain_text("a.txt", "Rubio said that talks would go on.")
+    assert article.title is None and article.body_start == 0
+
+
+def test_front_matter(tmp_path):
+    path = tmp_path / "a.md"
+    path.write_text("---\ntitle: Talks\ndate: 2025-02-12\nurl: https://example.org/a\npublisher: AP\n---\n"
+                    "Rutte said that Europe would pay.\n", encoding="utf-8")
+    article = read_one(path)
+    assert (article.title, article.date, article.url, article.publisher) == (
+        "Talks", "2025-02-12", "https://example.org/a", "AP")
+    assert article.text[article.body_start:].startswith("Rutte said")
+    assert article.text == path.read_text(encoding="utf-8")  # offsets index the text as decoded
+
+
+def test_json_and_jsonl(tmp_path):
+    (tmp_path / "one.json").write_text(json.dumps({"text": "Kellogg said yes.", "title": "T", "date": "2025-01-02"}))
+    (tmp_path / "many.jsonl").write_text(
+        json.dumps({"text": "A said b."}) + "\n\n" + "{broken\n" + json.dumps({"title": "no text"}) + "\n")
+    one = read_one(tmp_path / "one.json")
+    assert isinstance(one, Article) and one.text == "Kellogg said yes." and one.date == "2025-01-02"
+    many = list(read_articles([tmp_path / "many.jsonl"]))
+    assert [type(x).__name__ for x in many] == ["Skipped", "Article", "Skipped"]
+    assert many[1].source.endswith("many.jsonl#1")
+
+
+def test_html_main_text(tmp_path):
+    body = " ".join(["NATO Secretary General Mark Rutte said that Europe would pay for the weapons."] * 5)
+    (tmp_path / "a.html").write_text(
+        f"<html><head><title>Rutte on weapons</title></head><body><nav>Home | World</nav>"
+        f"<article><h1>Rutte on weapons</h1><p>{body}</p></article><footer>Cookies</footer></body></html>")
+    article = read_one(tmp_path / "a.html")
+    assert "Rutte said that Europe would pay" in article.text
+    assert "Cookies" not in article.text
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "empty"), (b"  \n\t ", "empty"), (b"\x00\x01\x02binary", "binary"), (b"caf\xe9 au lait", "not UTF-8")])
+def test_bad_files_are_skipped_with_reason(tmp_path, content, reason):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    item = read_one(path)
+    assert isinstance(item, Skipped) and reason in item.reason
+
+
+def test_missing_path_and_unknown_format(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        expand_inputs([tmp_path / "nope.txt"])
+    (tmp_path / "a.xml").write_text("<a/>")
+    with pytest.raises(InputError, match="unknown format '.xml'"):
+        expand_inputs([tmp_path / "a.xml"])
+
+
+def test_folders_recursive_and_globs(tmp_path):
+    (tmp_path / "sub").mkdir()
+    for name in ("a.txt", "sub/b.md", "sub/c.json", "sub/ignored.csv"):
+        (tmp_path / name).write_text('{"text": "x"}' if name.endswith("json") else "x")
+    assert sorted(p.name for p in expand_inputs([tmp_path])) == ["a.txt", "b.md", "c.json"]
+    assert [p.name for p in expand_inputs([str(tmp_path / "sub" / "*.md")])] == ["b.md"]

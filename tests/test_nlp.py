@@ -1,0 +1,46 @@
+"""The gazetteer ruler and the consistency pass correct the statistical NER."""
+import pytest
+
+from kg.gazetteer import load_gazetteer, normalize
+
+
+def labels(doc):
+    return {ent.text: ent.label_ for ent in doc.ents}
+
+
+def test_capital_weapon_and_person_labels(nlp):
+    doc = nlp("Ukrainian President Volodymyr Zelensky said Kyiv had received Patriot systems. "
+              "Later Zelensky thanked Trump. US President Donald Trump spoke.")
+    found = labels(doc)
+    assert found["Kyiv"] == "GPE"
+    assert found["Patriot"] == "WEAPON"
+    assert found["Trump"] == "PERSON"
+
+
+def test_repeated_surname_becomes_person_whatever_the_model_said(nlp):
+    # the statistical model often reads a bare surname as ORG; one full name elsewhere settles it
+    doc = nlp("Analyst Miriam Kellogworth spoke on Monday. Kellogworth declined to confirm the plan.")
+    assert labels(doc).get("Kellogworth") in ("PERSON", None)
+    assert all(e.label_ == "PERSON" for e in doc.ents if "Kellogworth" in e.text)
+
+
+def test_possessive_is_not_part_of_the_name(nlp):
+    doc = nlp("Weapons were approved during Biden’s administration, Joe Biden said.")
+    assert "Biden’s" not in labels(doc)
+
+
+def test_gazetteer_sizes_and_sources():
+    g = load_gazetteer()
+    weapons = [e for e in g.entries.values() if e.kind == "Weapon" and not e.generic]
+    assert len(weapons) >= 100
+    assert {e.category for e in weapons} >= {"AirDefenceSystem", "Tank", "Artillery", "Missile", "Drone"}
+    assert g.lookup("HIMARS").name == "HIMARS"
+    assert g.lookup("U.S.").name == "United States"
+    assert g.by_capital[normalize("Kyiv")].name == "Ukraine"
+    assert g.by_demonym[normalize("German")].name == "Germany"
+
+
+@pytest.mark.parametrize("form, name", [("the United States", "United States"), ("America", "United States"),
+                                        ("NATO", "NATO"), ("Reuters", "Reuters")])
+def test_aliases(form, name):
+    assert load_gazetteer().lookup(form).name == name
