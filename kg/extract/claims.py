@@ -88,7 +88,7 @@ def find_quote_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
                     break
                 if c == '"' and ch == "“":  # mixed marks: a straight quote closes a curly one
                     break
-                if c == "\n" and _paragraph_ends(text, j):
+                if c == "\n":  # news copy never runs a sentence across a line break
                     nxt = _next_paragraph_start(text, j)
                     if nxt < n and text[nxt] in OPEN_QUOTES and not _closes_before_break(text, i + 1, j):
                         j = nxt + 1
@@ -111,10 +111,6 @@ def _opens(text: str, i: int) -> bool:
     before = text[i - 1] if i else " "
     after = text[i + 1] if i + 1 < len(text) else " "
     return (before.isspace() or before in "([{—–-:,;") and not after.isspace()
-
-
-def _paragraph_ends(text: str, j: int) -> bool:
-    return True  # every newline in news copy separates paragraphs
 
 
 def _next_paragraph_start(text: str, j: int) -> int:
@@ -205,8 +201,6 @@ def _verb_claim(verb: Token) -> _Found | None:
             return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
                           _speaker_of(verb), "reported-parataxis", 0.7, _polarity(verb))
         return None
-    if complement.i < verb.i and not _is_inverted(verb, complement):
-        pass
     left = min(start_token.left_edge.i, complement.left_edge.i) if start_token is not complement else complement.left_edge.i
     right = complement.right_edge.i
     if left <= verb.i <= right:
@@ -218,10 +212,6 @@ def _verb_claim(verb: Token) -> _Found | None:
     if reporting_verbs()[lemma] != "speech":
         confidence -= 0.2
     return _Found(start, end, "indirect", verb, _cue_phrase(verb), speaker, rule, confidence, _polarity(verb))
-
-
-def _is_inverted(verb: Token, complement: Token) -> bool:
-    return complement.i < verb.i
 
 
 def _according_to(according: Token) -> _Found | None:
@@ -320,51 +310,58 @@ def _quoted_words(text: str, a: int, b: int, in_quote: bytearray) -> int:
 def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
                    reported: list[_Found]) -> list[_Found]:
     found: list[_Found] = []
-    previous: _Found | None = None
     for qa, qb in quotes:
         if any(min(qb, r.end) - max(qa, r.start) > 0.5 * (qb - qa) for r in reported):
             continue  # part of a mixed claim
-        sents = _sentences_over(doc, qa, qb) + _attribution_after(doc, qa, qb)
+        sents = _sentences_over(doc, qa, qb)
         if not sents:
             continue
+        sents += _attribution_after(doc, qa, qb, in_quote)
         frame = [t for s in sents for t in s if not in_quote[t.idx]]
         words = len(re.findall(r"\w+", doc.text[qa:qb]))
         cue = _nearest_cue(frame, qa, qb)
+        previous = max((f for f in found + reported if f.end <= qa), key=lambda f: f.end, default=None)
         hit = None
         if cue is not None:
             speaker = _speaker_of(cue)
             hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), speaker, "quote-cue",
                          0.9 if speaker is not None else 0.4, _polarity(cue))
-        elif words >= MIN_QUOTE_WORDS:
+        else:
             colon = _colon_cue(doc, sents[0], in_quote)
             frame_words = [t for t in frame if t.is_alpha]
-            if colon is not None:
+            if colon is not None and words >= 2:
                 hit = _Found(qa, qb, "direct", colon, _cue_phrase(colon), _speaker_of(colon), "quote-colon", 0.8)
-            elif previous is not None and len(frame_words) <= 2 and _near(doc, previous, qa):
+            elif previous is not None and previous.speaker is not None and len(frame_words) <= 2 \
+                    and _near(doc, previous, qa):
                 hit = _Found(qa, qb, "direct", previous.cue, previous.cue_text, previous.speaker,
                              "quote-continuation", 0.7)
         if hit is not None:
             found.append(hit)
-            previous = hit
     return found
 
 
-def _attribution_after(doc: Doc, qa: int, qb: int) -> list[Span]:
-    """Return the sentence after a quote when the quote's sentence runs on into it (`“…,” X said.`)."""
+def _attribution_after(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> list[Span]:
+    """Return the sentence after a quote when it attributes the quote (`“…,” X said.`, `“…?” X asked.`)."""
     text = doc.text
     after = qb
     while after < len(text) and (text[after] in QUOTE_CHARS or text[after] in " \t"):
         after += 1
     if after >= len(text) or text[after] == "\n":
         return []
-    runs_on = text[qb - 1] in ",—–-:" or text[after].islower() or text[after] in ",—–"
-    if not runs_on:
-        return []
     span = doc.char_span(after, after + 1, alignment_mode="expand")
     if span is None:
         return []
     sent = span[0].sent
-    return [sent] if sent.start_char >= qb else []
+    if sent.start_char < qb:
+        return []
+    if text[qb - 1] in ",—–-:" or text[after].islower() or text[after] in ",—–":
+        return [sent]
+    # `“…?” Trump said, looking on.`: a cue early in the next sentence that reports nothing of its own
+    for token in sent[:6]:
+        if _is_cue(token) and not in_quote[token.idx] and not any(
+                c.dep_ in ("ccomp", "dobj", "xcomp") for c in token.children):
+            return [sent]
+    return []
 
 
 def _sentences_over(doc: Doc, a: int, b: int) -> list[Span]:
@@ -390,9 +387,9 @@ def _colon_cue(doc: Doc, sent: Span, in_quote: bytearray) -> Token | None:
 
 
 def _near(doc: Doc, previous: _Found, qa: int) -> bool:
-    """True when nothing but quote marks, spaces and short frames lie between the previous claim and qa."""
+    """True when the previous claim is close enough for this quote to continue it (same or next paragraph)."""
     between = doc.text[previous.end:qa]
-    return len(re.findall(r"\w+", between)) <= 6
+    return len(re.findall(r"\w+", between)) <= 40 and between.count("\n") <= 2
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
