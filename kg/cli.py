@@ -33,10 +33,15 @@ def main() -> None:
               help="Folder for graph.trig, graph.ttl, graph.html and report.md.")
 @click.option("--model", default=None, help="spaCy pipeline to use (default: an installed en_core_web_*).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors.")
-def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool) -> None:
+@click.option("--prune", is_flag=True, help="Remove from the store the articles that are not among INPUTS.")
+def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool, prune: bool) -> None:
     """Build the graph of INPUTS: files, folders (recursive) or globs; the bundled samples when none.
 
     Formats: .txt/.md (optional YAML front matter, headline line, inline date), .json/.jsonl, .html.
+
+    Builds are incremental: the store in OUT/store keeps earlier articles, unchanged
+    articles are not parsed again, and a changed one replaces its old version.
+    Ctrl-C stops after the current article; running the command again finishes the job.
     """
     from kg.pipeline import build as run_build
 
@@ -52,8 +57,11 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool)
             bar.__enter__()
         bar.update(1)
 
+    stop = _StopOnSignal()
     try:
-        report = run_build(inputs, out_dir, model=model, on_progress=progress)
+        with stop:
+            report = run_build(inputs, out_dir, model=model, on_progress=progress, prune=prune,
+                               should_stop=stop.requested)
     except KgError as exc:
         _fail(exc)
     finally:
@@ -61,12 +69,52 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool)
             bar.__exit__(None, None, None)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
+    if getattr(report, "interrupted", False):
+        click.echo(f"Interrupted: {report.extracted} articles parsed and cached, the store is unchanged; "
+                   f"run the same command again to finish.", err=True)
+        sys.exit(130)
+    if not quiet and hasattr(report, "new"):
+        click.echo(f"{report.new} new, {report.unchanged} unchanged, {report.changed} changed, "
+                   f"{report.kept} kept, {report.removed} removed"
+                   + (" (store already up to date)" if report.up_to_date else ""))
     if not quiet:
         click.echo(f"{report.articles} articles, {len(report.skipped)} skipped: {report.claims} claims, "
                    f"{report.supplies} supplies, {report.entities} entities, {report.triples} triples")
         for name, path in report.files.items():
             click.echo(f"  {name:<11} {path}")
         click.echo(f"Open {Path(report.files['graph.html']).resolve()} in a browser.")
+
+
+class _StopOnSignal:
+    """While active, the first SIGINT/SIGTERM asks the build to stop after the current article; a second one aborts."""
+
+    def __init__(self) -> None:
+        self._stop = False
+        self._previous: dict = {}
+
+    def requested(self) -> bool:
+        return self._stop
+
+    def _handle(self, signum, frame) -> None:
+        if self._stop:
+            raise KeyboardInterrupt
+        self._stop = True
+        click.echo("\nStopping after the current article (press Ctrl-C again to abort now) …", err=True)
+
+    def __enter__(self):
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import signal
+
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 @main.command()
@@ -84,7 +132,7 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
       kg query claims-about Ukraine --format csv
       kg query 'SELECT ?s WHERE { ?s a <https://w3id.org/newskg/ontology#Person> }'
     """
-    from kg.store import bundled_queries, load_dataset, query_text, run_query
+    from kg.store import bundled_queries, open_store, query_text, run_query
 
     if list_queries:
         for name, doc in bundled_queries().items():
@@ -96,7 +144,7 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
         if not query:
             raise InputError("missing QUERY; try `kg query --list`")
         text = query_text(query, list(params))
-        names, rows = run_query(load_dataset(out_dir), text)
+        names, rows = run_query(open_store(out_dir), text)
     except KgError as exc:
         _fail(exc)
     click.echo(format_rows(names, rows, fmt), nl=False)

@@ -1,39 +1,81 @@
-"""build(): inputs -> articles -> spaCy docs -> extractions -> RDF -> analysis -> files on disk.
+"""build(): inputs -> articles -> spaCy docs -> extractions -> RDF -> analysis -> store and files on disk.
+
+Builds are incremental and crash-safe:
+
+- every article's extraction (the expensive spaCy step) is cached in
+  `OUT/cache/extractions/<sha256>.json`, written atomically as soon as it is
+  done; an article whose text (sha256) and extraction code are unchanged is
+  never parsed again;
+- the graph is then recomputed from all cached extractions (cheap), so the
+  entity-level default graph always reflects every article in the store, and
+  only the named graphs whose content changed are rewritten in the store, each
+  in one transaction;
+- a build state beside the store records what the store holds; it is marked
+  dirty before the store is touched and clean after, so a build killed at any
+  point is finished by the next run, and an unchanged rebuild does no work.
 
 The library never prints: progress goes to an optional callback and the
 result is a BuildReport that the CLI shows.
 """
 from __future__ import annotations
 
-import os
-import tempfile
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import types
+import typing
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.analyze import analyze, write_back
-from kg.extract import extract
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
-from kg.nlp import load_pipeline
-from kg.rdf import to_dataset, union_graph
-from kg.render import to_html
-from kg.report import to_markdown
+from kg.store import (dataset_graphs, dump_dataset, dump_union, open_store_for_writing, read_state, store_path,
+                      stored_articles, sync_store, write_atomic, write_state)
 from kg.types import Article, BuildReport, Extraction, Skipped
 
 Progress = Callable[[int, int, str], None]  # (done, total, current source)
+StopRequested = Callable[[], bool]
+
+CACHE_DIR = "cache"
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATE_VERSION = 1
+OUTPUT_FILES = ("graph.trig", "graph.ttl", "graph.html", "report.md")
+
+
+@dataclass
+class IncrementalReport(BuildReport):
+    """A BuildReport with what an incremental build did to the store."""
+
+    new: int = 0  # articles not in the store before
+    unchanged: int = 0  # inputs whose text the store already held
+    changed: int = 0  # inputs whose text changed since the store got them (their old graph is replaced)
+    kept: int = 0  # articles in the store that were not among the inputs (kept; --prune removes them)
+    removed: int = 0  # article graphs removed from the store (changed or pruned)
+    extracted: int = 0  # articles run through spaCy in this build
+    graphs_written: int = 0  # graphs (re)written in the store
+    interrupted: bool = False  # stopped on request before the store was updated
+    up_to_date: bool = False  # nothing to do: the store and files already match the inputs
 
 
 def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", model: str | None = None,
-          on_progress: Progress | None = None, batch_size: int = 16) -> BuildReport:
-    """Build the knowledge graph of `inputs` (the bundled samples when empty) into out_dir; return what happened."""
+          on_progress: Progress | None = None, batch_size: int = 16, prune: bool = False,
+          should_stop: StopRequested | None = None) -> IncrementalReport:
+    """Build the knowledge graph of `inputs` (the bundled samples when empty) into out_dir; return what happened.
+
+    Articles already in the store are kept unless `prune`; an input whose text
+    changed replaces its old article. When `should_stop()` turns true the
+    build stops after the current article, with every finished extraction
+    cached and the store untouched (report.interrupted).
+    """
     inputs = list(inputs)
     paths = expand_inputs(inputs) if inputs else sample_paths()
     out = Path(out_dir)
-    report = BuildReport(out_dir=str(out))
+    report = IncrementalReport(out_dir=str(out))
     publishers = load_gazetteer().news_outlets
-    nlp = load_pipeline(model)
 
-    articles: list[Article] = []
+    current: list[Article] = []
     seen: dict[str, str] = {}
     for item in read_articles(paths, publishers):
         if isinstance(item, Skipped):
@@ -42,49 +84,240 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
             report.skipped.append(Skipped(item.source, f"same text as {seen[item.sha256]}"))
         else:
             seen[item.sha256] = item.source
-            articles.append(item)
-
-    extractions: list[Extraction] = []
-    for n, (article, doc) in enumerate(zip(articles, nlp.pipe((a.text for a in articles), batch_size=batch_size)), 1):
-        try:
-            extractions.append(extract(doc, article))
-        except Exception as exc:  # one broken article must not sink the batch
-            report.skipped.append(Skipped(article.source, f"extraction failed: {type(exc).__name__}: {exc}"))
-        if on_progress:
-            on_progress(n, len(articles), article.source)
-
-    ds, resolver = to_dataset(extractions)
-    analysis = analyze(ds)
-    write_back(ds.default_context, analysis)
-
-    report.articles = len(extractions)
-    report.claims = sum(len(e.claims) for e in extractions)
-    report.supplies = sum(len(e.supplies) for e in extractions)
-    report.entities = len(resolver.entities)
-    report.triples = len(ds)
+            current.append(item)
 
     out.mkdir(parents=True, exist_ok=True)
+    store = open_store_for_writing(out)
+    try:
+        return _build_into(store, out, current, report, model, on_progress, batch_size, prune, should_stop)
+    finally:
+        del store  # closes the store and releases its lock
+
+
+def _build_into(store, out: Path, current: list[Article], report: IncrementalReport, model: str | None,
+                on_progress: Progress | None, batch_size: int, prune: bool,
+                should_stop: StopRequested | None) -> IncrementalReport:
+    fingerprint = extraction_fingerprint(model)
+    cache = ExtractionCache(out / CACHE_DIR / "extractions", fingerprint)
+    stored = stored_articles(store)  # sha256 -> (graph IRI, source)
+
+    # Which articles the graph holds after this build.
+    final: dict[str, Article] = {a.sha256: a for a in current}
+    current_sources = {a.source for a in current}
+    stored_sources = {source for _, source in stored.values()}
+    for sha, (_, source) in stored.items():
+        if sha in final:
+            continue
+        if prune or source in current_sources:
+            report.removed += 1
+            continue
+        article = cache.article(sha)
+        if article is None:
+            report.skipped.append(Skipped(source, "in the store but its cached extraction is gone; "
+                                                  "build it again from its input to keep it"))
+            report.removed += 1
+            continue
+        final[sha] = article
+        report.kept += 1
+    for article in current:
+        if article.sha256 in stored:
+            report.unchanged += 1
+        else:
+            report.new += 1
+            report.changed += article.source in stored_sources
+
+    # The expensive step: spaCy, only for articles without a fresh cached extraction.
+    extractions: dict[str, Extraction] = {}
+    todo: list[Article] = []
+    for sha, article in sorted(final.items(), key=lambda kv: (kv[1].source, kv[0])):
+        cached = cache.load(sha)
+        if cached is not None:
+            extractions[sha] = replace(cached, article=article)  # metadata (title, source) as read now
+        else:
+            todo.append(article)
+    if todo:
+        # spaCy is imported and loaded only when something needs parsing: an unchanged rebuild stays fast.
+        from kg.extract import extract
+        from kg.nlp import load_pipeline
+
+        nlp = load_pipeline(model)
+        docs = nlp.pipe((a.text for a in todo), batch_size=batch_size)
+        for n, (article, doc) in enumerate(zip(todo, docs), 1):
+            try:
+                ex = extract(doc, article)
+            except Exception as exc:  # one broken article must not sink the batch
+                report.skipped.append(Skipped(article.source, f"extraction failed: {type(exc).__name__}: {exc}"))
+                final.pop(article.sha256)
+            else:
+                cache.save(ex)
+                extractions[article.sha256] = ex
+                report.extracted += 1
+            if on_progress:
+                on_progress(n, len(todo), article.source)
+            if should_stop and should_stop() and n < len(todo):
+                report.interrupted = True
+                return report
+
+    ordered = sorted(extractions.values(), key=lambda e: (e.article.source, e.article.sha256))
+    report.articles = len(ordered)
+    report.claims = sum(len(e.claims) for e in ordered)
+    report.supplies = sum(len(e.supplies) for e in ordered)
+
+    folder = store_path(out)
+    state = read_state(folder)
+    key = _state_key(ordered, report.skipped, fingerprint)
+    files = {name: str(out / name) for name in OUTPUT_FILES}
+    if (state.get("clean") and state.get("key") == key and state.get("version") == STATE_VERSION
+            and all(Path(p).is_file() for p in files.values())):
+        report.entities = state.get("entities", 0)
+        report.triples = state.get("triples", 0)
+        report.files = files
+        report.up_to_date = True
+        cache.prune(final)
+        return report
+
+    from kg.analyze import analyze, write_back
+    from kg.rdf import to_dataset
+    from kg.render import to_html
+    from kg.report import to_markdown
+
+    ds, resolver = to_dataset(ordered)
+    analysis = analyze(ds)
+    write_back(ds.default_context, analysis)
+    report.entities = len(resolver.entities)
+    report.triples = len(ds)
+    graphs = dataset_graphs(ds)
+
+    known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
+    # Dirty while the store changes: a crash from here on makes the next build check every graph.
+    write_state(folder, {"version": STATE_VERSION, "clean": False})
+    result = sync_store(store, graphs, known)
+    report.graphs_written = len(result.written)
+    store.flush()
+
+    dump_dataset(store, out / "graph.trig")
+    dump_union(store, out / "graph.ttl")
     summary = f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, {report.entities} entities."
-    files = {
-        "graph.trig": ds.serialize(format="trig"),
-        "graph.ttl": union_graph(ds).serialize(format="turtle"),
-        "graph.html": to_html(analysis, summary=summary),
-    }
-    for name, text in files.items():
-        _write_atomic(out / name, text)
-        report.files[name] = str(out / name)
-    report.files["report.md"] = str(out / "report.md")
-    _write_atomic(out / "report.md", to_markdown(report, ds, analysis, resolver))
+    write_atomic(out / "graph.html", to_html(analysis, summary=summary).encode("utf-8"))
+    report.files = files
+    write_atomic(out / "report.md", to_markdown(report, ds, analysis, resolver).encode("utf-8"))
+    write_state(folder, {"version": STATE_VERSION, "clean": True, "key": key, "digests": result.digests,
+                         "entities": report.entities, "triples": report.triples})
+    cache.prune(final)
     return report
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so a crash never leaves half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _state_key(extractions: list[Extraction], skipped: list[Skipped], fingerprint: str) -> str:
+    # Everything the files depend on: which articles (and their metadata), what was skipped, and the code.
+    h = hashlib.sha256(fingerprint.encode())
+    h.update(_tree_digest([PACKAGE_DIR]).encode())
+    for ex in extractions:
+        h.update(json.dumps(dataclasses.asdict(ex.article), sort_keys=True).encode("utf-8"))
+    for s in skipped:
+        h.update(f"{s.source}\x00{s.reason}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------ extraction cache
+
+
+def extraction_fingerprint(model: str | None = None) -> str:
+    """Return a fingerprint of everything an extraction depends on: the code, its data files and the spaCy model."""
+    from kg.vocab import ontology_dir
+
+    # Without --model the pipeline picks an installed en_core_web_* model, so all of them count.
+    versions = sorted({f"{d.metadata['Name']}={d.version}" for d in importlib.metadata.distributions()
+                       if (d.metadata["Name"] or "").lower().replace("_", "-").startswith(("spacy", "en-core-web"))
+                       or model and (d.metadata["Name"] or "").lower().replace("_", "-") == model.lower().replace("_", "-")})
+    name = model or "default"
+    upstream = [PACKAGE_DIR / f for f in ("ingest.py", "nlp.py", "gazetteer.py", "types.py")]
+    upstream += [PACKAGE_DIR / "extract", PACKAGE_DIR / "data", ontology_dir()]
+    return hashlib.sha256(f"{name}|{'|'.join(versions)}|{_tree_digest(upstream)}".encode()).hexdigest()
+
+
+def _tree_digest(roots: list[Path]) -> str:
+    h = hashlib.sha256()
+    for root in roots:
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file()
+                                                      and "__pycache__" not in p.parts and p.suffix != ".pyc")
+        for path in files:
+            h.update(str(path.relative_to(PACKAGE_DIR.parent) if path.is_relative_to(PACKAGE_DIR.parent)
+                         else path.name).encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class ExtractionCache:
+    """Extractions on disk, one JSON file per article keyed by the sha256 of its text."""
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.folder = folder
+        self.fingerprint = fingerprint
+
+    def _path(self, sha: str) -> Path:
+        return self.folder / f"{sha}.json"
+
+    def _read(self, sha: str) -> dict | None:
+        try:
+            return json.loads(self._path(sha).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def load(self, sha: str) -> Extraction | None:
+        """Return the cached extraction of an article, or None when missing, unreadable or made by other code."""
+        data = self._read(sha)
+        if not data or data.get("fingerprint") != self.fingerprint:
+            return None
+        try:
+            return decode(Extraction, data["extraction"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def article(self, sha: str) -> Article | None:
+        """Return the article (text and metadata) of any cached extraction, fresh or stale."""
+        data = self._read(sha)
+        try:
+            return decode(Article, data["extraction"]["article"]) if data else None
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def save(self, ex: Extraction) -> None:
+        """Write one extraction atomically."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        data = {"fingerprint": self.fingerprint, "extraction": dataclasses.asdict(ex)}
+        write_atomic(self._path(ex.article.sha256), json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Remove cached extractions of articles no longer in the graph, and temporary files of killed builds."""
+        if not self.folder.is_dir():
+            return
+        keep = set(keep)
+        for path in self.folder.iterdir():
+            if path.name.startswith(".") and path.name.endswith(".tmp") or (
+                    path.suffix == ".json" and path.stem not in keep):
+                path.unlink(missing_ok=True)
+
+
+def decode(cls, value):
+    """Return an instance of dataclass `cls` from its `dataclasses.asdict` form (as read back from JSON)."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {f.name: _decode_value(hints[f.name], value[f.name]) for f in dataclasses.fields(cls) if f.name in value}
+    return cls(**kwargs)
+
+
+def _decode_value(hint, value):
+    if value is None:
+        return None
+    if dataclasses.is_dataclass(hint):
+        return decode(hint, value)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in args if a is not type(None)]
+        return _decode_value(options[0], value) if len(options) == 1 else value
+    if origin is tuple:
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode_value(args[0], v) for v in value)
+        return tuple(_decode_value(a, v) for a, v in zip(args, value))
+    if origin is list:
+        return [_decode_value(args[0], v) for v in value]
+    return value

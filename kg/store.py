@@ -1,16 +1,44 @@
-"""The graph on disk and SPARQL over it; bundled queries live in queries/*.rq."""
+"""The graph on disk and SPARQL over it; bundled queries live in queries/*.rq.
+
+`kg build` keeps the graph in an on-disk pyoxigraph store (`OUT/store/`): one
+named graph per article and the default graph for the entities. Every change
+to a graph is one store transaction, so a crash leaves each article either as
+it was or as it should be, never half-written. `graph.trig` and `graph.ttl`
+are exports of the store.
+
+Queries run over the union of all graphs, both on the store
+(`open_store` + `run_query`) and on an rdflib `Dataset` built in memory
+(`load_dataset` + `run_query`), so callers can use either.
+"""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Literal
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.errors import QueryError, StoreError
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 GRAPH_FILE = "graph.trig"
+UNION_FILE = "graph.ttl"
+STORE_DIR = "store"
+STATE_FILE = "kg-state.json"  # kept inside the store folder, so it goes wherever the store goes
+
+DEFAULT_GRAPH = ox.DefaultGraph()
+
+
+# ------------------------------------------------------------------ bundled queries
 
 
 def bundled_queries() -> dict[str, str]:
@@ -50,23 +78,298 @@ def query_text(query: str, params: list[str] | None = None) -> str:
     return text
 
 
-def load_dataset(out_dir: str | Path) -> Dataset:
-    """Return the dataset `kg build` wrote to out_dir (every named graph, queried as their union)."""
-    path = Path(out_dir) / GRAPH_FILE
-    if not path.is_file():
-        raise StoreError(f"no graph at {path}; run `kg build --out {out_dir}` first")
-    ds = Dataset(default_union=True)
+# ------------------------------------------------------------------ opening
+
+
+def store_path(out_dir: str | Path) -> Path:
+    """Return the folder of the on-disk store that `kg build --out out_dir` writes."""
+    return Path(out_dir) / STORE_DIR
+
+
+def open_store(out_dir: str | Path) -> ox.Store:
+    """Return the store `kg build` wrote to out_dir, opened read-only.
+
+    Output folders written before the store existed only have graph.trig; that
+    file is loaded into an in-memory store instead. Raises StoreError, naming
+    the path, when there is neither or the store cannot be opened.
+    """
+    path = store_path(out_dir)
+    if path.is_dir():
+        _check_store_folder(path)
+        try:
+            return ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {_first_line(exc)}") from None
+    legacy = Path(out_dir) / GRAPH_FILE
+    if legacy.is_file():
+        store = ox.Store()
+        try:
+            store.load(path=str(legacy), format=ox.RdfFormat.TRIG)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(f"cannot read {legacy}: {_first_line(exc)}") from None
+        return store
+    raise StoreError(f"no store at {path}; run `kg build --out {out_dir}` first")
+
+
+def open_store_for_writing(out_dir: str | Path) -> ox.Store:
+    """Return the store in out_dir opened read-write (created when missing); one writer at a time."""
+    path = store_path(out_dir)
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} is a file, not a store folder")
+    if path.is_dir() and any(path.iterdir()):
+        _check_store_folder(path)
+    path.mkdir(parents=True, exist_ok=True)
     try:
-        ds.parse(path, format="trig")
-    except Exception as exc:
-        raise StoreError(f"cannot read {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+        return ox.Store(str(path))
+    except OSError as exc:
+        message = _first_line(exc)
+        if "lock" in message.lower():
+            raise StoreError(f"the store at {path} is in use by another process (a running `kg build` or "
+                             f"`kg serve`?); stop it and try again") from None
+        raise StoreError(f"cannot open the store at {path}: {message}") from None
+
+
+def _check_store_folder(path: Path) -> None:
+    # RocksDB would happily create a fresh database in a folder that holds something else.
+    if not (path / "CURRENT").is_file():
+        raise StoreError(f"{path} is not a kg store (no RocksDB CURRENT file); remove it and run `kg build` again")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def load_dataset(out_dir: str | Path) -> Dataset:
+    """Return the graph `kg build` wrote to out_dir as an rdflib Dataset (every named graph, queried as their union)."""
+    store = open_store(out_dir)
+    ds = Dataset(default_union=True)
+    for quad in store:
+        ds.add(to_rdflib_quad(quad))
     return ds
 
 
-def run_query(ds: Dataset, text: str) -> tuple[list[str], list[list]]:
-    """Return (column names, rows) of a SELECT or ASK query; CONSTRUCT/DESCRIBE give (s, p, o) rows."""
+# ------------------------------------------------------------------ terms
+
+
+def to_rdflib(term):
+    """Return the rdflib term for a pyoxigraph term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
+    raise StoreError(f"unsupported RDF term {term!r}")
+
+
+def to_oxigraph(term):
+    """Return the pyoxigraph term for an rdflib term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise StoreError(f"unsupported RDF term {term!r}")
+
+
+def to_rdflib_quad(quad: ox.Quad) -> tuple:
+    """Return (s, p, o, graph name) for rdflib.Dataset.add; the default graph gets rdflib's default id."""
+    graph = DATASET_DEFAULT_GRAPH_ID if isinstance(quad.graph_name, ox.DefaultGraph) else to_rdflib(quad.graph_name)
+    return to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph
+
+
+def dataset_graphs(ds: Dataset) -> dict[object, list[ox.Triple]]:
+    """Return graph name (a NamedNode, or DEFAULT_GRAPH) -> its triples as pyoxigraph terms, for every non-empty graph."""
+    graphs: dict[object, list[ox.Triple]] = {}
+    for s, p, o, g in ds.quads((None, None, None, None)):
+        name = g.identifier if isinstance(g, Graph) else g
+        key = DEFAULT_GRAPH if name is None or name == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(name)
+        graphs.setdefault(key, []).append(ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)))
+    return graphs
+
+
+def digest(triples: Iterable[ox.Triple]) -> str:
+    """Return a fingerprint of a set of triples, independent of their order."""
+    h = hashlib.sha256()
+    for line in sorted({str(t) for t in triples}):
+        h.update(line.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def graph_key(name) -> str:
+    """Return the text a graph name is filed under in the build state ('' for the default graph)."""
+    return "" if isinstance(name, ox.DefaultGraph) else name.value
+
+
+# ------------------------------------------------------------------ writing
+
+
+def replace_graph(store: ox.Store, name, triples: list[ox.Triple]) -> None:
+    """Replace the content of one graph by `triples` in a single transaction."""
+    target = "DEFAULT" if isinstance(name, ox.DefaultGraph) else f"GRAPH {name}"
+    body = " .\n".join(str(t) for t in triples)
+    inner = body if isinstance(name, ox.DefaultGraph) else f"GRAPH {name} {{\n{body}\n}}"
+    # One update = one transaction: readers see the old graph or the new one, never a mix.
+    store.update(f"DROP SILENT {target} ;\nINSERT DATA {{\n{inner}\n}}")
+
+
+def remove_graph(store: ox.Store, name) -> None:
+    """Remove a named graph and all its triples (one transaction)."""
+    store.update(f"DROP SILENT GRAPH {name}")
+
+
+@dataclass
+class SyncResult:
+    """How a store was brought in line with a dataset."""
+
+    written: list[str] = field(default_factory=list)  # graph keys replaced or added
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    digests: dict[str, str] = field(default_factory=dict)
+
+
+def sync_store(store: ox.Store, graphs: dict[object, list[ox.Triple]], known: dict[str, str] | None) -> SyncResult:
+    """Make the store hold exactly `graphs`, rewriting only graphs whose digest differs from `known`.
+
+    `known` maps graph keys to the digests of what the store holds (from the
+    last clean build); None means unknown, so every graph is rewritten.
+    """
+    result = SyncResult()
+    wanted = {graph_key(name): name for name in graphs}
+    for name in list(store.named_graphs()):
+        if name.value not in wanted:
+            remove_graph(store, name)
+            result.removed.append(name.value)
+    if "" not in wanted and known is not None and known.get(""):
+        store.update("DROP SILENT DEFAULT")
+    for key, name in sorted(wanted.items()):
+        triples = graphs[name]
+        fingerprint = digest(triples)
+        result.digests[key] = fingerprint
+        if known is not None and known.get(key) == fingerprint:
+            result.unchanged += 1
+            continue
+        replace_graph(store, name, triples)
+        result.written.append(key)
+    return result
+
+
+def stored_articles(store: ox.Store) -> dict[str, tuple[str, str]]:
+    """Return sha256 -> (graph IRI, source) of every article graph in the store."""
+    rows = store.query("""
+        SELECT ?g ?sha ?source WHERE {
+          GRAPH ?g { ?g <https://w3id.org/newskg/ontology#sha256> ?sha .
+                     OPTIONAL { ?g <http://purl.org/dc/terms/source> ?source } }
+        }""")
+    return {row["sha"].value: (row["g"].value, row["source"].value if row["source"] else "") for row in rows}
+
+
+def read_state(store_dir: Path) -> dict:
+    """Return the build state saved beside the store ({} when missing or unreadable)."""
     try:
-        result = ds.query(text)
+        return json.loads((store_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(store_dir: Path, state: dict) -> None:
+    """Save the build state atomically."""
+    write_atomic(store_dir / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # mkstemp makes 0600 files; outputs should be readable like any other file
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file, fsync and rename, so a crash never leaves half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, _FILE_MODE)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------ exports
+
+
+def prefixes() -> dict[str, str]:
+    """Return the contract's prefixes (prefix -> namespace) for serializations."""
+    from kg.rdf import bind_prefixes
+
+    g = Graph(bind_namespaces="core")
+    bind_prefixes(g)
+    return {prefix: str(ns) for prefix, ns in g.namespaces() if prefix and prefix != "xml"}
+
+
+def union_triples(store: ox.Store) -> Iterator[ox.Triple]:
+    """Yield every distinct triple of the store, whatever graph holds it."""
+    rows = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    for row in rows:
+        yield ox.Triple(row["s"], row["p"], row["o"])
+
+
+def dump_dataset(store: ox.Store, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TRIG) -> None:
+    """Write every graph of the store to path (TriG, N-Quads, JSON-LD …) atomically."""
+    _dump_atomic(path, lambda tmp: store.dump(tmp, fmt, prefixes=prefixes() if fmt != ox.RdfFormat.N_QUADS else None))
+
+
+def dump_union(store: ox.Store, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
+    """Write the union of all graphs to path (Turtle, N-Triples …) atomically."""
+    _dump_atomic(path, lambda tmp: ox.serialize(union_triples(store), tmp, fmt,
+                                                 prefixes=prefixes() if fmt != ox.RdfFormat.N_TRIPLES else None))
+
+
+def _dump_atomic(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, _FILE_MODE)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# ------------------------------------------------------------------ queries
+
+
+def run_query(source: Dataset | ox.Store, text: str) -> tuple[list[str], list[list]]:
+    """Return (column names, rows) of a SELECT or ASK query; CONSTRUCT/DESCRIBE give (s, p, o) rows.
+
+    `source` is the on-disk store (see `open_store`) or an rdflib Dataset;
+    either way the query sees the union of all graphs, and the rows hold
+    rdflib terms.
+    """
+    if isinstance(source, ox.Store):
+        return _run_on_store(source, text)
+    try:
+        result = source.query(text)
     except Exception as exc:
         raise QueryError(f"query failed: {exc}") from None
     if result.type == "ASK":
@@ -75,3 +378,21 @@ def run_query(ds: Dataset, text: str) -> tuple[list[str], list[list]]:
         return ["subject", "predicate", "object"], [list(t) for t in result.graph]
     names = [str(v) for v in result.vars]
     return names, [list(row) for row in result]
+
+
+def _run_on_store(store: ox.Store, text: str) -> tuple[list[str], list[list]]:
+    try:
+        result = store.query(text, use_default_graph_as_union=True)
+        if isinstance(result, ox.QueryBoolean):
+            return ["answer"], [[bool(result)]]
+        if isinstance(result, ox.QueryTriples):
+            return ["subject", "predicate", "object"], [
+                [to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)] for t in result]
+        names = [v.value for v in result.variables]
+        return names, [[to_rdflib(row[i]) for i in range(len(names))] for row in result]
+    except SyntaxError as exc:
+        raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
+    except OSError as exc:
+        raise StoreError(f"cannot read the store: {_first_line(exc)}") from None
+    except Exception as exc:  # evaluation errors (e.g. SERVICE unreachable)
+        raise QueryError(f"query failed: {_first_line(exc)}") from None

@@ -54,6 +54,27 @@ def role_nouns() -> dict[str, str]:
         return {row["noun"]: row["refers_to"] for row in csv.DictReader(fh)}
 
 
+@lru_cache(maxsize=1)
+def cue_nouns() -> frozenset[str]:
+    """Return nouns that report speech or belief with a that-clause (`X's claim that …`)."""
+    with (DATA / "cue_nouns.csv").open(encoding="utf-8") as fh:
+        return frozenset(row["noun"] for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def object_cues() -> frozenset[str]:
+    """Return reporting verbs whose object can be the content (`called for a ban`, `polls show X ahead`)."""
+    with (DATA / "object_cues.csv").open(encoding="utf-8") as fh:
+        return frozenset(row["lemma"] for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def not_reporting_verbs() -> frozenset[str]:
+    """Return verbs whose that-clause is not an attribution (`the problem is that …`)."""
+    with (DATA / "not_reporting_verbs.csv").open(encoding="utf-8") as fh:
+        return frozenset(row["lemma"] for row in csv.DictReader(fh))
+
+
 @dataclass
 class _Found:
     start: int
@@ -164,6 +185,10 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
             hit = _according_to(token)
         elif _is_cue(token):
             hit = _verb_claim(token)
+        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in not_reporting_verbs():
+            hit = _that_clause_claim(token)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in cue_nouns():
+            hit = _noun_claim(token)
         else:
             continue
         if hit is None:
@@ -191,6 +216,8 @@ def _verb_claim(verb: Token) -> _Found | None:
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if xcomp is not None and obj is not None and obj.i < xcomp.i:
             complement, start_token, rule = xcomp, obj, "reported-object-control"
+    if complement is None and lemma in object_cues():
+        return _object_claim(verb)
     if complement is None:
         # `The plan, he said, is …`: the verb hangs off the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
@@ -212,6 +239,71 @@ def _verb_claim(verb: Token) -> _Found | None:
     if reporting_verbs()[lemma] != "speech":
         confidence -= 0.2
     return _Found(start, end, "indirect", verb, _cue_phrase(verb), speaker, rule, confidence, _polarity(verb))
+
+
+def _object_claim(verb: Token) -> _Found | None:
+    """`X called for a ban`, `X called Y a liar`, `polls show X ahead`: the object (with its complement) is the content."""
+    parts = [c for c in verb.children if c.dep_ in ("dobj", "obj", "oprd", "xcomp", "ccomp")]
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "on")), None)
+    if prep is not None and verb.lemma_.lower() == "call":
+        parts += [c for c in prep.children if c.dep_ == "pobj"] + [c for c in verb.children if c.dep_ == "xcomp"]
+    parts = [p for p in parts if p.i > verb.i]
+    if not parts:
+        return None
+    doc = verb.doc
+    left = min(p.left_edge.i for p in parts)
+    right = max(p.right_edge.i for p in parts)
+    if right - left < 1:
+        return None
+    speaker = _speaker_of(verb)
+    return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
+                  "reported-object", 0.5 if speaker is not None else 0.3, _polarity(verb))
+
+
+def _that_clause(head: Token) -> Token | None:
+    """Return a clausal complement of `head` that opens with `that`."""
+    for child in head.children:
+        if child.dep_ in ("ccomp", "acl") and child.i > head.i and any(
+                c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
+            return child
+    return None
+
+
+def _that_clause_claim(verb: Token) -> _Found | None:
+    """`X charges that …`: any verb outside the lists whose subject is an agent and whose complement opens with that."""
+    complement = _that_clause(verb)
+    if complement is None:
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.lower_ in ("it", "this", "that", "which", "there"):
+        return None
+    if not (subject.ent_type_ in SPEAKER_LABELS or subject.pos_ == "PRON" or subject.lower_ in role_nouns()
+            or subject.tag_ in ("NNS", "NNPS", "NNP")):
+        return None
+    doc = verb.doc
+    return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect", verb,
+                  _cue_phrase(verb), _noun_phrase(subject), "reported-that-clause", 0.5, _polarity(verb))
+
+
+def _noun_claim(noun: Token) -> _Found | None:
+    """`X's claim that …`, `a statement from the ministry that …`."""
+    complement = _that_clause(noun)
+    if complement is None:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None:
+        prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")), None)
+        owner = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if owner is None and noun.dep_ in ("dobj", "obj"):
+        owner = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)  # X made the claim that …
+    doc = noun.doc
+    return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect", noun,
+                  noun.lemma_.lower(), _noun_phrase(owner) if owner is not None else None, "reported-cue-noun",
+                  0.6 if owner is not None else 0.3)
+
+
+def _end(token: Token) -> int:
+    return token.idx + len(token)
 
 
 def _according_to(according: Token) -> _Found | None:

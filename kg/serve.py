@@ -1,0 +1,558 @@
+"""`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over the store, with a small query page.
+
+GET and POST at /sparql (query string, form-encoded or application/sparql-query
+body); SELECT/ASK results as SPARQL JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE
+results as Turtle, JSON-LD, N-Triples or RDF/XML, chosen by the Accept header.
+Updates are refused (403), and so are SERVICE clauses unless allowed, since
+they would make the server fetch arbitrary URLs.
+
+Queries run in worker processes that each hold the store open read-only. A
+query that outlives the timeout has its worker killed and replaced: pyoxigraph
+cannot cancel a query from another thread, and a stuck worker must not keep a
+CPU busy. Results are cut at a configurable number of rows (or triples); a cut
+result says so in the `X-Kg-Truncated` header.
+"""
+from __future__ import annotations
+
+import html
+import json
+import logging
+import multiprocessing
+import queue
+import re
+import threading
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, StoreError
+from kg.store import bundled_queries, open_store, prefixes, store_path, QUERIES_DIR
+
+log = logging.getLogger(__name__)
+
+RESULT_TYPES = {  # media type -> format for SELECT and ASK results
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES = {  # media type -> format for CONSTRUCT and DESCRIBE results
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/x-json+ld": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How the endpoint limits what a query may cost."""
+
+    timeout: float = 30.0  # seconds a query may run before its worker is killed
+    limit: int = 10_000  # most result rows (or triples) returned; the rest is cut
+    allow_service: bool = False  # allow SERVICE clauses (federated queries fetch remote URLs)
+    workers: int = 2  # queries that may run at once
+    max_body: int = 1 << 20  # largest POST body accepted, in bytes
+
+    def __post_init__(self):
+        if self.timeout <= 0:
+            raise InputError(f"timeout must be positive, not {self.timeout}")
+        if self.limit < 1:
+            raise InputError(f"result limit must be at least 1, not {self.limit}")
+        if self.workers < 1:
+            raise InputError(f"workers must be at least 1, not {self.workers}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP answer: status, media type, body and extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _text(status: int, message: str) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+# ------------------------------------------------------------------ query text checks
+
+_OPAQUE = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                     r'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+def _skeleton(text: str) -> str:
+    """Return the query with strings, IRIs and comments blanked out, so keywords can be found safely."""
+    return _OPAQUE.sub(" ", text)
+
+
+def uses_service(text: str) -> bool:
+    """Return whether a query has a SERVICE clause (a federated call to another endpoint)."""
+    return re.search(r"(?<![\w:?$])SERVICE\b", _skeleton(text), re.I) is not None
+
+
+def is_update(text: str) -> bool:
+    """Return whether the text is a SPARQL update (INSERT, DELETE, DROP …) rather than a query."""
+    body = re.sub(r"(?i)\b(PREFIX\s+[\w.-]*:|BASE)\s", " ", _skeleton(text))
+    words = body.split()
+    return bool(words) and words[0].upper() in UPDATE_KEYWORDS
+
+
+# ------------------------------------------------------------------ content negotiation
+
+
+def negotiate(accept: str | None, offers: dict, default: str) -> str | None:
+    """Return the offered media type the Accept header prefers (default for none or */*), or None when none fits."""
+    if not accept or not accept.strip():
+        return default
+    best, best_q = None, 0.0
+    for position, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media, q = fields[0].lower(), 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if media in ("*/*", "*"):
+            candidate = default
+        elif media.endswith("/*"):
+            candidate = next((m for m in offers if m.startswith(media[:-1])), None)
+        else:
+            candidate = media if media in offers else None
+        # Earlier entries win ties: clients list what they want most first.
+        if candidate and q > best_q:
+            best, best_q = candidate, q
+    return best
+
+
+# ------------------------------------------------------------------ running one query (in a worker)
+
+
+def execute(store: ox.Store, query: str, accept: str | None, limit: int, default_graphs: list[str],
+            named_graphs: list[str]) -> Reply:
+    """Run one query on the store and return the HTTP reply, results cut at `limit`."""
+    kwargs = {}
+    if default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        result = store.query(query, **kwargs)
+        if isinstance(result, ox.QueryTriples):
+            return _graph_reply(result, accept, limit)
+        if isinstance(result, ox.QueryBoolean):
+            return _results_reply({"head": {}, "boolean": bool(result)}, accept, False, limit)
+        return _solutions_reply(result, accept, limit)
+    except SyntaxError as exc:
+        return _text(HTTPStatus.BAD_REQUEST, f"malformed SPARQL: {exc}")
+    except ValueError as exc:  # e.g. an invalid IRI in default-graph-uri
+        return _text(HTTPStatus.BAD_REQUEST, f"bad request: {exc}")
+    except OSError as exc:
+        return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot read the store: {exc}")
+    except Exception as exc:  # evaluation errors
+        return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"unexpected term {term!r}")
+
+
+def _solutions_reply(solutions: ox.QuerySolutions, accept: str | None, limit: int) -> Reply:
+    names = [v.value for v in solutions.variables]
+    bindings = []
+    truncated = False
+    for n, row in enumerate(solutions):
+        if n >= limit:
+            truncated = True
+            break
+        bindings.append({name: _json_term(row[name]) for name in names if row[name] is not None})
+    return _results_reply({"head": {"vars": names}, "results": {"bindings": bindings}}, accept, truncated, limit)
+
+
+def _results_reply(doc: dict, accept: str | None, truncated: bool, limit: int) -> Reply:
+    media = negotiate(accept, RESULT_TYPES, "application/sparql-results+json")
+    if media is None:
+        return _text(HTTPStatus.NOT_ACCEPTABLE, "cannot answer with any of the accepted types; offered: "
+                     + ", ".join(RESULT_TYPES))
+    body = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    fmt = RESULT_TYPES[media]
+    if fmt != ox.QueryResultsFormat.JSON:
+        # pyoxigraph's own writers give exact XML/CSV/TSV; they read the JSON we cut at the limit.
+        if "boolean" in doc and fmt in (ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV):
+            body = f"{str(doc['boolean']).lower()}\n".encode()
+        else:
+            body = ox.parse_query_results(body, ox.QueryResultsFormat.JSON).serialize(format=fmt)
+    return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", body, _limit_headers(truncated, limit))
+
+
+def _graph_reply(triples: ox.QueryTriples, accept: str | None, limit: int) -> Reply:
+    media = negotiate(accept, GRAPH_TYPES, "text/turtle")
+    if media is None:
+        return _text(HTTPStatus.NOT_ACCEPTABLE, "cannot answer with any of the accepted types; offered: "
+                     + ", ".join(GRAPH_TYPES))
+    kept = list(islice(triples, limit + 1))
+    truncated = len(kept) > limit
+    fmt = GRAPH_TYPES[media]
+    use_prefixes = fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML)
+    body = ox.serialize(kept[:limit], format=fmt, prefixes=prefixes() if use_prefixes else None)
+    return Reply(HTTPStatus.OK, f"{media}; charset=utf-8", body, _limit_headers(truncated, limit))
+
+
+def _limit_headers(truncated: bool, limit: int) -> tuple[tuple[str, str], ...]:
+    return (("X-Kg-Result-Limit", str(limit)),) + ((("X-Kg-Truncated", "true"),) if truncated else ())
+
+
+def _worker_main(out_dir: str, conn) -> None:
+    """Loop of a worker process: open the store read-only, answer queries until told to stop."""
+    try:
+        store = open_store(out_dir)
+    except StoreError as exc:
+        conn.send(("error", str(exc)))
+        return
+    conn.send(("ready", ""))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, KeyboardInterrupt):
+            return
+        if job is None:
+            return
+        conn.send(execute(store, *job))
+
+
+# ------------------------------------------------------------------ the worker pool
+
+
+class _Worker:
+    def __init__(self, out_dir: str):
+        ctx = multiprocessing.get_context("spawn")  # no fork: the parent holds threads and a RocksDB handle
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(out_dir, child), daemon=True, name="kg-serve-worker")
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise StoreError("a query worker did not start in time")
+        kind, message = self.conn.recv()
+        if kind != "ready":
+            self.kill()
+            raise StoreError(message)
+        self.ready = True
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(2)
+        self.kill()
+
+
+class QueryPool:
+    """Worker processes that run queries with a timeout; a worker that overruns is killed and replaced."""
+
+    def __init__(self, out_dir: str | Path, options: ServeOptions):
+        self.out_dir = str(out_dir)
+        self.options = options
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        workers = [self._start() for _ in range(options.workers)]
+        try:
+            for w in workers:
+                w.wait_ready(60)
+        except StoreError:
+            self.close()
+            raise
+        for w in workers:
+            self._idle.put(w)
+
+    def _start(self) -> _Worker:
+        w = _Worker(self.out_dir)
+        with self._lock:
+            self._all.append(w)
+        return w
+
+    def _retire(self, w: _Worker) -> None:
+        w.kill()
+        with self._lock:
+            if w in self._all:
+                self._all.remove(w)
+
+    def run(self, job: tuple) -> Reply:
+        """Return the reply to one query job, or a 503 reply when it times out or no worker frees up in time."""
+        timeout = self.options.timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query slot free within {timeout:g} s")
+        replacement = None
+        try:
+            worker.wait_ready(60)
+            worker.conn.send(job)
+            if worker.conn.poll(timeout):
+                return worker.conn.recv()
+            replacement = self._start()
+            return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {timeout:g} s")
+        except (EOFError, OSError, StoreError) as exc:
+            replacement = self._start()
+            return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query worker failed: {exc or type(exc).__name__}")
+        finally:
+            if replacement is not None:
+                self._retire(worker)
+                worker = replacement
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        with self._lock:
+            workers, self._all = list(self._all), []
+        for w in workers:
+            w.stop()
+
+
+# ------------------------------------------------------------------ HTTP
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """The HTTP server: /sparql for the protocol, / for the query page."""
+
+    daemon_threads = True
+
+    def __init__(self, out_dir: str | Path, host: str = "127.0.0.1", port: int = 7878,
+                 options: ServeOptions = ServeOptions()):
+        self.out_dir = Path(out_dir)
+        self.options = options
+        self._guard = _hold_store(self.out_dir)
+        try:
+            self.pool = QueryPool(self.out_dir, options)
+        except BaseException:
+            self._guard = None
+            raise
+        try:
+            super().__init__((host, port), _Handler)
+        except OSError as exc:
+            self.pool.close()
+            self._guard = None
+            raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        self.page = query_page().encode("utf-8")
+
+    @property
+    def url(self) -> str:
+        """Return the base URL the server listens on."""
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+        self._guard = None
+
+
+def _hold_store(out_dir: Path) -> ox.Store | None:
+    """Open the store read-write and keep it, so a `kg build` into it fails cleanly instead of racing our readers."""
+    path = store_path(out_dir)
+    if not path.is_dir():
+        open_store(out_dir)  # raises a StoreError naming the path, or falls back to graph.trig
+        return None
+    open_store(out_dir)  # checks the folder is a store
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        raise StoreError(f"the store at {path} is in use by another process (a running `kg build`?): "
+                         f"{str(exc).splitlines()[0] if str(exc) else exc}") from None
+
+
+def make_server(out_dir: str | Path = "kg-out", host: str = "127.0.0.1", port: int = 7878,
+                options: ServeOptions = ServeOptions()) -> SparqlServer:
+    """Return a SPARQL server for the store in out_dir, bound but not yet serving (call serve_forever)."""
+    return SparqlServer(out_dir, host, port, options)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: SparqlServer
+    server_version = "kg-sparql/0.1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - name fixed by the base class
+        log.info("%s %s", self.address_string(), format % args)
+
+    def do_GET(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        if url.path in ("/", "/index.html"):
+            self._send(Reply(HTTPStatus.OK, "text/html; charset=utf-8", self.server.page))
+        elif url.path == "/sparql":
+            params = parse_qs(url.query, keep_blank_values=True)
+            if not params:
+                self._send(Reply(HTTPStatus.OK, "text/html; charset=utf-8", self.server.page))
+            else:
+                self._send(self._sparql(params))
+        else:
+            self._send(_text(HTTPStatus.NOT_FOUND, f"no such page: {url.path}; the endpoint is /sparql"))
+
+    def do_POST(self) -> None:  # noqa: N802
+        url = urlsplit(self.path)
+        if url.path != "/sparql":
+            self._send(_text(HTTPStatus.NOT_FOUND, f"no such page: {url.path}; the endpoint is /sparql"))
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > self.server.options.max_body:
+            self.close_connection = True
+            self._send(_text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                             f"request body must be 0–{self.server.options.max_body} bytes"))
+            return
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        params = parse_qs(url.query, keep_blank_values=True)
+        if media == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(body, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        elif media == "application/sparql-query":
+            params["query"] = [body]
+        elif media == "application/sparql-update":
+            self._send(_text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"))
+            return
+        else:
+            self._send(_text(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                             f"unsupported Content-Type '{media}'; use application/x-www-form-urlencoded "
+                             "or application/sparql-query"))
+            return
+        self._send(self._sparql(params))
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight for browser tools such as YASGUI
+        self._send(Reply(HTTPStatus.NO_CONTENT, "text/plain", b"", (
+            ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
+            ("Access-Control-Allow-Headers", "Content-Type, Accept"))))
+
+    def _sparql(self, params: dict[str, list[str]]) -> Reply:
+        if "update" in params:
+            return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+        queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            return _text(HTTPStatus.BAD_REQUEST, "give exactly one non-empty 'query' parameter")
+        text = queries[0]
+        if is_update(text):
+            return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+        if uses_service(text) and not self.server.options.allow_service:
+            return _text(HTTPStatus.FORBIDDEN, "SERVICE clauses are refused by this endpoint "
+                                               "(start `kg serve --allow-service` to allow them)")
+        job = (text, self.headers.get("Accept"), self.server.options.limit,
+               params.get("default-graph-uri", []), params.get("named-graph-uri", []))
+        return self.server.pool.run(job)
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+
+# ------------------------------------------------------------------ the query page
+
+
+def query_page() -> str:
+    """Return the HTML query page: a text box, the bundled queries, and a results table."""
+    examples = {name: (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8") for name in bundled_queries()}
+    options = "\n".join(f'<option value="{html.escape(n)}">{html.escape(n)} — {html.escape(doc)}</option>'
+                        for n, doc in bundled_queries().items())
+    first = next(iter(examples.values()), "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
+    return _PAGE.replace("{{OPTIONS}}", options).replace("{{FIRST}}", html.escape(first)).replace(
+        "{{EXAMPLES}}", json.dumps(examples).replace("</", "<\\/"))
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kg SPARQL</title>
+<style>
+body{font:15px system-ui,sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222}
+textarea{width:100%;height:16em;font:13px ui-monospace,monospace}
+table{border-collapse:collapse;margin-top:1em;font-size:13px}th,td{border:1px solid #ccc;padding:3px 6px;
+vertical-align:top;text-align:left}th{background:#f3f3f3}#status{margin-left:1em;color:#555}.err{color:#b00}
+</style></head><body>
+<h1>kg SPARQL endpoint</h1>
+<p>Read-only SPARQL 1.1 over the news knowledge graph; the endpoint for other tools is <code>/sparql</code>.
+Queries see the union of all graphs.</p>
+<p><label>Bundled query: <select id="examples">{{OPTIONS}}</select></label></p>
+<form id="form"><textarea id="query" name="query" spellcheck="false">{{FIRST}}</textarea>
+<p><button type="submit">Run</button>
+<label>as <select id="accept"><option value="application/sparql-results+json">table</option>
+<option value="text/csv">CSV</option><option value="text/turtle">Turtle (CONSTRUCT)</option>
+<option value="application/ld+json">JSON-LD (CONSTRUCT)</option></select></label><span id="status"></span></p>
+</form><div id="out"></div>
+<script>
+const examples = {{EXAMPLES}};
+const $ = id => document.getElementById(id);
+$("examples").onchange = e => { $("query").value = examples[e.target.value]; };
+function cell(t){ if(!t) return ""; return t.type === "uri" ? '<a href="'+t.value+'">'+esc(t.value)+'</a>' : esc(t.value); }
+function esc(s){ return s.replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c])); }
+$("form").onsubmit = async e => {
+  e.preventDefault(); $("status").textContent = "running…"; $("out").innerHTML = "";
+  const t0 = performance.now();
+  const r = await fetch("sparql", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
+    "Accept": $("accept").value}, body: new URLSearchParams({query: $("query").value})});
+  const body = await r.text(); const ms = Math.round(performance.now() - t0);
+  if (!r.ok) { $("status").textContent = ""; $("out").innerHTML = '<pre class="err">'+esc(r.status+" "+body)+'</pre>'; return; }
+  const cut = r.headers.get("X-Kg-Truncated") ? " (cut at the result limit)" : "";
+  if (!(r.headers.get("Content-Type")||"").includes("json") || $("accept").value.includes("ld+json")) {
+    $("status").textContent = ms+" ms"+cut; $("out").innerHTML = "<pre>"+esc(body)+"</pre>"; return; }
+  const data = JSON.parse(body);
+  if ("boolean" in data) { $("status").textContent = ms+" ms"; $("out").textContent = String(data.boolean); return; }
+  const vars = data.head.vars, rows = data.results.bindings;
+  $("status").textContent = rows.length+" rows, "+ms+" ms"+cut;
+  $("out").innerHTML = "<table><tr>"+vars.map(v => "<th>"+esc(v)+"</th>").join("")+"</tr>"+
+    rows.map(b => "<tr>"+vars.map(v => "<td>"+cell(b[v])+"</td>").join("")+"</tr>").join("")+"</table>";
+};
+</script></body></html>
+"""
