@@ -150,6 +150,99 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
     click.echo(format_rows(names, rows, fmt), nl=False)
 
 
+@main.command()
+@click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=int, help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds a query may run.")
+@click.option("--limit", default=10_000, show_default=True, type=int, help="Most rows (or triples) per result.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Queries that may run at once.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (lets queries fetch other endpoints).")
+def serve(out_dir: str, host: str, port: int, timeout: float, limit: int, workers: int, allow_service: bool) -> None:
+    """Serve the store read-only as a SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    \b
+    Examples:
+      kg serve --out kg-out
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+           http://127.0.0.1:7878/sparql
+    """
+    from kg.serve import ServeOptions, make_server
+
+    try:
+        server = make_server(out_dir, host, port, ServeOptions(timeout=timeout, limit=limit, workers=workers,
+                                                              allow_service=allow_service))
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"SPARQL endpoint at {server.url}/sparql, query page at {server.url}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:8890/sparql-graph-crud-auth.")
+@click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
+@click.option("--user", default=None, help="User name, for servers that need one (Basic or Digest auth).")
+@click.option("--password", default=None, help="Password for --user.")
+@click.option("--default-graph", default=None, metavar="IRI",
+              help="Put the entity (default) graph into this named graph; needed for Virtuoso.")
+@click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds to wait for the server.")
+def push(endpoint: str, out_dir: str, user: str | None, password: str | None, default_graph: str | None,
+         timeout: float) -> None:
+    """Copy the store to a SPARQL server: one HTTP PUT per graph (SPARQL 1.1 Graph Store Protocol).
+
+    Each PUT replaces its graph, so pushing again is safe.
+
+    \b
+    Endpoints:
+      Virtuoso  http://HOST:8890/sparql-graph-crud-auth  (with --user/--password and --default-graph)
+      Fuseki    http://HOST:3030/DATASET/data
+      GraphDB   http://HOST:7200/repositories/REPO/rdf-graphs/service
+    """
+    from kg.push import push as run_push
+    from kg.store import open_store
+
+    try:
+        report = run_push(open_store(out_dir), endpoint, user=user, password=password, timeout=timeout,
+                          default_graph=default_graph)
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {endpoint}")
+
+
+EXPORT_FORMATS = ("trig", "nq", "ttl", "jsonld", "graphml", "csv")
+
+
+@main.command()
+@click.option("--format", "fmt", required=True, help=f"One of {', '.join(EXPORT_FORMATS)}.")
+@click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
+@click.option("--output", "-o", default=None,
+              help="File to write ('-' for standard output); a folder for csv. Default: OUT/export/graph.EXT "
+                   "(OUT/export/ for csv).")
+def export(fmt: str, out_dir: str, output: str | None) -> None:
+    """Export the graph: trig, nq (all graphs), ttl (their union), jsonld, graphml (Gephi), csv (Neo4j LOAD CSV)."""
+    from kg.export import default_destination, export as run_export, export_bytes
+    from kg.store import open_store
+
+    try:
+        if fmt not in EXPORT_FORMATS:
+            raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(EXPORT_FORMATS)}")
+        store = open_store(out_dir)
+        if output == "-":
+            sys.stdout.buffer.write(export_bytes(store, fmt))
+            sys.stdout.flush()
+            return
+        written = run_export(store, fmt, output or default_destination(out_dir, fmt))
+    except KgError as exc:
+        _fail(exc)
+    for path in written:
+        click.echo(str(path))
+
+
 def _plain(value) -> object:
     if value is None:
         return None

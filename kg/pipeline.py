@@ -182,11 +182,16 @@ def _build_into(store, out: Path, current: list[Article], report: IncrementalRep
     from kg.report import to_markdown
 
     ds, resolver = to_dataset(ordered)
-    analysis = analyze(ds)
+    # The analysis must see the claims and supplies in the article graphs, not only the entity graph.
+    ds.default_union = True
+    try:
+        analysis = analyze(ds)
+    finally:
+        ds.default_union = False
     write_back(ds.default_context, analysis)
     report.entities = len(resolver.entities)
-    report.triples = len(ds)
     graphs = dataset_graphs(ds)
+    report.triples = sum(len(triples) for triples in graphs.values())
 
     known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
     # Dirty while the store changes: a crash from here on makes the next build check every graph.

@@ -296,6 +296,8 @@ def _noun_claim(noun: Token) -> _Found | None:
         owner = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
     if owner is None and noun.dep_ in ("dobj", "obj"):
         owner = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)  # X made the claim that …
+    if owner is None and noun.head.i < noun.i and noun.head.ent_type_ in SPEAKER_LABELS:
+        owner = noun.head  # `Trump charges that …` parsed as a noun phrase
     doc = noun.doc
     return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect", noun,
                   noun.lemma_.lower(), _noun_phrase(owner) if owner is not None else None, "reported-cue-noun",

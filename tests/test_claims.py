@@ -1,0 +1,132 @@
+"""Claim extraction on single sentences: (text, speaker, content substring, kind)."""
+import pytest
+
+from kg.extract.claims import find_claims, find_quote_spans
+
+CASES = [
+    # reported speech
+    ("Marco Rubio said that the talks would continue.", "Marco Rubio", "the talks would continue", "indirect"),
+    ("Marco Rubio said the talks would continue.", "Marco Rubio", "the talks would continue", "indirect"),
+    ("Keith Kellogg told reporters that Europe would pay.", "Keith Kellogg", "Europe would pay", "indirect"),
+    ("Angela Merkel announced that Germany would send tanks.", "Angela Merkel", "Germany would send tanks", "indirect"),
+    ("Rutte emphasised that allies must spend more on defence.", "Rutte", "allies must spend more", "indirect"),
+    ("The minister noted that prices had fallen sharply.", None, "prices had fallen sharply", "indirect"),
+    ("Mark Rutte urged the US to continue supplying arms to Ukraine.", "Mark Rutte",
+     "the US to continue supplying arms", "indirect"),
+    ("The plan, Boris Johnson said, is dead.", "Boris Johnson", "The plan", "indirect"),
+    ("According to Reuters, the deal was signed on Monday.", "Reuters", "the deal was signed on Monday", "indirect"),
+    ("Reuters, citing its sources, reported that the plan was approved.", "Reuters", "the plan was approved",
+     "indirect"),
+    ("Senator Ted Cruz warned that the bill would fail.", "Ted Cruz", "the bill would fail", "indirect"),
+    ("Hillary Clinton argued that the economy was strong.", "Hillary Clinton", "the economy was strong", "indirect"),
+    ("Sources said the meeting had been cancelled.", "Sources", "the meeting had been cancelled", "indirect"),
+    ("Trump charges that the media is rigged.", "Trump", "the media is rigged", "indirect"),
+    ("Clinton rejected Trump's claim that the system was rigged.", "Trump", "the system was rigged", "indirect"),
+    ("Bernie Sanders called for a higher minimum wage.", "Bernie Sanders", "a higher minimum wage", "indirect"),
+    # direct quotes
+    ("“We are sending weapons,” Trump said.", "Trump", "We are sending weapons", "direct"),
+    ("\"We are sending weapons,\" Trump said.", "Trump", "We are sending weapons", "direct"),
+    ("“We are sending weapons,” said Donald Trump.", "Donald Trump", "We are sending weapons", "direct"),
+    ("Rubio said: “It is a lot faster to move something from Germany.”", "Rubio",
+     "It is a lot faster to move something", "direct"),
+    ("“Who would have believed it?” Trump said, looking at the crowd.", "Trump", "Who would have believed it?",
+     "direct"),
+    ("“There are options,” Kellogg said. “Everything is in play right now.”", "Kellogg",
+     "Everything is in play right now.", "direct"),
+    ("Kellogg declined to confirm the plan, saying, “The US always likes selling weapons.”", "Kellogg",
+     "The US always likes selling weapons", "direct"),
+    ("Rubio told reporters in Kuala Lumpur: “It is faster to move it from Germany.”", "Rubio",
+     "It is faster to move it from Germany", "direct"),
+    ("“This is a disgusting day,” said Rep. G.K. Butterfield. “He is a fraud. He had no proof of it.”",
+     "G.K. Butterfield", "He is a fraud. He had no proof of it.", "direct"),
+    # mixed
+    ("Rubio said that the US is encouraging allies “to provide those weapons since they have them in stock.”",
+     "Rubio", "the US is encouraging allies", "mixed"),
+    # pronouns and roles resolved within the article
+    ("US President Donald Trump spoke on Thursday. He added that NATO would pay.", "Donald Trump",
+     "NATO would pay", "indirect"),
+    ("US President Donald Trump spoke on Thursday. Later the US president said that he would keep sending weapons.",
+     "Donald Trump", "he would keep sending weapons", "indirect"),
+    ("Reuters reported the plan first. The news agency noted that Europe had paid before.", "Reuters",
+     "Europe had paid before", "indirect"),
+    ("Mark Rutte urged the US to act, assuring that Europe would cover the costs.", "Mark Rutte",
+     "Europe would cover the costs", "indirect"),
+    ("Rubio spoke first. “It is a lot faster,” he told reporters.", "Rubio", "It is a lot faster", "direct"),
+]
+
+HARD = [
+    # a headline with a colon: the name before the colon speaks
+    ("Zelensky: we need more air defence now", "Zelensky", "we need more air defence now", "indirect"),
+    # the spokesperson of X is a speaker linked to X
+    ("The Kremlin's spokesperson said that talks were over.", "Kremlin", "talks were over",
+     "indirect"),
+    # `they` resolved to the last plural agent
+    ("US officials plan to discuss arms purchases. They say this is one of several ideas.", "US officials",
+     "this is one of several ideas", "indirect"),
+    # a relative clause names the speaker in its head noun
+    ("Ukrainian leaders, who fear that Trump may cut aid, met on Monday.", "Ukrainian leaders", "Trump may cut aid",
+     "indirect"),
+]
+
+
+def _claim_for(claims, content):
+    return next((c for c in claims if content in c.text), None)
+
+
+@pytest.mark.parametrize("text, speaker, content, kind", CASES)
+def test_claim(parse, text, speaker, content, kind):
+    doc, article = parse(text)
+    claims = find_claims(doc, article.body_start)
+    claim = _claim_for(claims, content)
+    assert claim is not None, [c.text for c in claims]
+    if speaker is None:
+        assert claim.speaker is not None  # kept as a mention even when no name resolves
+    else:
+        name = claim.speaker_name or claim.speaker.text
+        assert name == speaker or name.endswith(" " + speaker) or speaker.endswith(" " + name), (
+            claim.speaker_name, claim.speaker)
+    assert claim.kind == kind
+
+
+@pytest.mark.parametrize("text, speaker, content, kind", [pytest.param(*case, marks=pytest.mark.xfail(
+    strict=True, reason="not handled yet")) for case in HARD])
+def test_hard_claim(parse, text, speaker, content, kind):
+    test_claim(parse, text, speaker, content, kind)
+
+
+def test_negated_speech_has_negative_polarity(parse):
+    doc, _ = parse("The ministry denied that troops had crossed the border.")
+    claim = _claim_for(find_claims(doc), "troops had crossed")
+    assert claim is not None and claim.polarity == "negative"
+
+
+def test_scare_quotes_are_not_claims(parse):
+    doc, _ = parse("The weather turned “interesting” on Tuesday in the capital city.")
+    assert find_claims(doc) == []
+
+
+def test_unresolved_pronoun_is_kept_with_low_confidence(parse):
+    doc, _ = parse("She said that the vote was rigged.")
+    [claim] = find_claims(doc)
+    assert claim.speaker.text == "She" and claim.speaker_name is None and claim.confidence <= 0.5
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He said “yes” and “no”.", ["yes", "no"]),
+    ("“Open quote runs on\n“and continues here,” she said.", ["Open quote runs on\n“and continues here,"]),
+    ("“Unclosed quote\nNext paragraph.", ["Unclosed quote"]),
+    ('Mixed “curly" marks.', ["curly"]),
+    ("It's a “nested ‘inner’ quote” here.", ["nested ‘inner’ quote"]),
+])
+def test_quote_spans(text, expected):
+    assert [text[a:b] for a, b in find_quote_spans(text)] == expected
+
+
+def test_offsets_slice_the_text_in_the_seed_articles(nlp):
+    from kg.ingest import read_articles, sample_paths
+
+    for article in read_articles(sample_paths()):
+        doc = nlp(article.text)
+        for claim in find_claims(doc, article.body_start):
+            assert article.text[claim.start:claim.end] == claim.text
+            assert article.text[claim.speaker.start:claim.speaker.end] == claim.speaker.text

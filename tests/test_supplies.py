@@ -1,0 +1,77 @@
+"""Supply extraction on single sentences: (text, supplier, recipient, item, status)."""
+import pytest
+
+from kg.extract.supplies import find_supplies
+
+CASES = [
+    ("The United States is selling weapons to Ukraine.", "United States", "Ukraine", "weapons", "ongoing"),
+    ("Germany sent 14 Leopard 2 tanks to Ukraine.", "Germany", "Ukraine", "Leopard 2", "delivered"),
+    ("France will supply Caesar howitzers to Ukraine.", "France", "Ukraine", "Caesar howitzers", "planned"),
+    ("Poland could transfer MiG-29 jets to Ukraine.", "Poland", "Ukraine", "MiG-29", "possible"),
+    ("European nations could then buy replacements from the US.", "US", "European nations", "replacements",
+     "possible"),
+    ("India purchased S-400 systems from Russia.", "Russia", "India", "S-400", "purchased"),
+    ("Britain has pledged Storm Shadow missiles to Ukraine.", "Britain", "Ukraine", "Storm Shadow", "pledged"),
+    ("Ukraine is seeking Patriot systems from the United States.", "United States", "Ukraine", "Patriot",
+     "requested"),
+    ("Spain will not send Leopard 2 tanks to Ukraine.", "Spain", "Ukraine", "Leopard 2", "denied"),
+    ("Iran provided Shahed-136 drones to Russia.", "Iran", "Russia", "Shahed-136", "delivered"),
+    ("Washington plans to send HIMARS to Kyiv.", "Washington", "Kyiv", "HIMARS", "planned"),
+    ("The Netherlands is delivering F-16 jets to Ukraine.", "Netherlands", "Ukraine", "F-16", "ongoing"),
+]
+
+HARD = [
+    # two supplies in one sentence, the second by permission
+    ("Spain will send six Leopard 2 tanks to Ukraine and lets Portugal re-export its own.", "Portugal", "Ukraine",
+     "Leopard 2", "planned"),
+    # the payer is not the recipient
+    ("NATO allies will pay for US weapons sent to Ukraine.", "US", "Ukraine", "weapons", "planned"),
+]
+
+
+def _find(supplies, supplier, recipient):
+    for s in supplies:
+        if s.supplier and s.recipient and supplier in s.supplier.text and recipient in s.recipient.text:
+            return s
+    return None
+
+
+@pytest.mark.parametrize("text, supplier, recipient, item, status", CASES)
+def test_supply(parse, text, supplier, recipient, item, status):
+    doc, _ = parse(text)
+    supplies = find_supplies(doc)
+    supply = _find(supplies, supplier, recipient)
+    assert supply is not None, [(s.supplier, s.recipient, s.item.text) for s in supplies]
+    assert item in supply.item.text or supply.item.text in item
+    assert supply.status == status
+
+
+@pytest.mark.parametrize("text, supplier, recipient, item, status", [
+    pytest.param(*c, marks=pytest.mark.xfail(strict=True, reason="not handled yet")) for c in HARD])
+def test_hard_supply(parse, text, supplier, recipient, item, status):
+    test_supply(parse, text, supplier, recipient, item, status)
+
+
+def test_quantity(parse):
+    doc, _ = parse("Germany sent 14 Leopard 2 tanks to Ukraine.")
+    [supply] = find_supplies(doc)
+    assert supply.quantity == "14"
+
+
+def test_pronoun_chain(parse):
+    doc, _ = parse("The United States is selling weapons to its NATO allies so they can provide them to Ukraine.")
+    pairs = {(s.supplier.text if s.supplier else None, s.recipient.text if s.recipient else None)
+             for s in find_supplies(doc)}
+    assert any(s and "United States" in s and r == "NATO" for s, r in pairs)
+    assert ("NATO", "Ukraine") in pairs
+
+
+def test_made_in(parse):
+    doc, _ = parse("Ukraine is seeking US-made Patriot air defence systems.")
+    [supply] = find_supplies(doc)
+    assert supply.status == "requested" and supply.made_in is not None and supply.made_in.text == "US"
+
+
+def test_no_supply_without_a_weapon(parse):
+    doc, _ = parse("Germany sent a delegation to Ukraine.")
+    assert find_supplies(doc) == []
