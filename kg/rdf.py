@@ -51,7 +51,7 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     bind_prefixes(ds)
     for ex in extractions:
         _add_article(ds, ex, resolver)
-    default = ds.default_context
+    default = ds.default_graph
     for entity in sorted(resolver.entities.values(), key=lambda e: e.id):
         _add_entity(default, entity)
     return ds, resolver
