@@ -1,0 +1,109 @@
+"""Speed and memory of `kg build`, as ratios against baselines run in the same process.
+
+    python bench/bench.py [--corpus DIR] [--limit N]
+
+Prints and writes bench/results.md:
+- bare spaCy `nlp.pipe` tokens/s (same model, no kg components) vs kg's
+  parse + extraction tokens/s, and vs a whole `build()` (resolution, RDF,
+  analysis, HTML, store); their ratios are the result, absolute figures vary;
+- peak RSS of a `kg build` subprocess for a tenth of the corpus vs all of it.
+Then runs the other bench_*.py scripts in this folder, when present.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "corpus" / "polnear-train"
+
+
+def _texts(corpus: Path, limit: int) -> list[Path]:
+    return sorted(corpus.glob("*.txt"))[:limit]
+
+
+def _peak_rss_mb(paths: list[Path], out: Path) -> float:
+    """Return the peak RSS (MB) of a `kg build` subprocess over paths."""
+    listing = out.with_suffix(".inputs")
+    listing.mkdir(parents=True, exist_ok=True)
+    for p in paths:
+        (listing / p.name).symlink_to(p)
+    # a fresh parent per measurement: RUSAGE_CHILDREN keeps the maximum over every child it waited for
+    probe = ("import resource, subprocess, sys; "
+             f"subprocess.run([sys.executable, '-m', 'kg.cli', 'build', {str(listing)!r}, '--out', {str(out)!r}, "
+             "'--quiet'], check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    return int(done.stdout.split()[-1]) / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--limit", type=int, default=840)
+    args = ap.parse_args()
+
+    import spacy
+
+    from kg.extract import extract
+    from kg.ingest import read_articles
+    from kg.nlp import default_model, load_pipeline
+    from kg.pipeline import build
+    from kg.types import Article
+
+    paths = _texts(args.corpus, args.limit)
+    if not paths:
+        sys.exit(f"bench: no .txt articles in {args.corpus}")
+    articles = [a for a in read_articles(paths) if isinstance(a, Article)]
+    texts = [a.text for a in articles]
+    lines = [f"# kg benchmark", "", f"corpus: {args.corpus} ({len(texts)} articles), model: {default_model()}", ""]
+
+    bare = spacy.load(default_model(), exclude=["senter"])
+    nlp = load_pipeline()
+    for pipeline in (bare, nlp):  # warm both up so neither pays for first-call costs
+        list(pipeline.pipe(texts[:5]))
+    t0 = time.perf_counter()
+    tokens = sum(len(doc) for doc in bare.pipe(texts, batch_size=16))
+    bare_s = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for article, doc in zip(articles, nlp.pipe(texts, batch_size=16)):
+        extract(doc, article)
+    kg_s = time.perf_counter() - t0
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        build(paths, Path(tmp) / "out")
+        build_s = time.perf_counter() - t0
+
+    lines += [
+        "| measure | value |", "|---|---|",
+        f"| bare nlp.pipe tokens/s | {tokens / bare_s:,.0f} |",
+        f"| kg parse + extraction tokens/s | {tokens / kg_s:,.0f} |",
+        f"| kg build (everything) tokens/s | {tokens / build_s:,.0f} |",
+        f"| **extraction throughput / bare nlp.pipe** | **{bare_s / kg_s:.2f}** |",
+        f"| **build throughput / bare nlp.pipe** | **{bare_s / build_s:.2f}** |",
+    ]
+    tenth = paths[: max(1, len(paths) // 10)]
+    with tempfile.TemporaryDirectory() as tmp:
+        small = _peak_rss_mb(tenth, Path(tmp) / "small")
+    with tempfile.TemporaryDirectory() as tmp:
+        large = _peak_rss_mb(paths, Path(tmp) / "large")
+    lines += [f"| peak RSS, {len(tenth)} articles (MB) | {small:,.0f} |",
+              f"| peak RSS, {len(paths)} articles (MB) | {large:,.0f} |",
+              f"| **peak RSS ratio {len(paths)}/{len(tenth)}** | **{large / small:.2f}** |", ""]
+    text = "\n".join(lines)
+    print(text)
+    (HERE / "results.md").write_text(text + "\n", encoding="utf-8")
+
+    for script in sorted(HERE.glob("bench_*.py")):
+        print(f"\n## {script.name}\n", flush=True)
+        subprocess.run([sys.executable, str(script)], check=False)
+
+
+if __name__ == "__main__":
+    main()
