@@ -98,7 +98,8 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str,
             if claim.speaker_label != "NORP":
                 entity.aliases.discard("")
             return entity
-    return resolver.unnamed_speaker(ex.article.sha256[:16], claim.speaker)
+    named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)
+    return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
 
 
 def _add_claim(g: Graph, article: URIRef, ex: Extraction, claim: Claim, resolver: Resolver, people) -> None:

@@ -333,6 +333,8 @@ def _speaker_of(verb: Token) -> Span | None:
     while token is not None and seen < 4:
         subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
         if subject is not None:
+            if subject.lower_ in ("who", "that") and token.dep_ == "relcl":
+                return _noun_phrase(token.head)  # `leaders, who fear that …`
             if subject.dep_ == "nsubjpass":
                 agent = next((c for c in token.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -588,6 +590,14 @@ def _resolve_span(span: Span, people, roles, outlets, last_person, last_named):
         if person is not None:
             return people.get(person[-1].text, person.text), "PERSON", "pronoun"
         return None, None, "unresolved"
+    if head in GROUP_PRONOUNS:
+        group = _last_plural_subject(span)
+        if group is not None:
+            entity = _entity_in(group)
+            if entity is not None and entity.root.i == group.root.i:
+                return entity.text, entity.label_, "pronoun"
+            return group.text, None, "pronoun"
+        return None, None, "unresolved"
     refers = role_nouns().get(head)
     if refers == "person" and any(t.dep_ == "det" and t.lower_ in ("the", "this") for t in span):
         modifiers = {t.lower_ for t in span if t.dep_ != "det" and t is not span.root}
@@ -604,6 +614,16 @@ def _resolve_span(span: Span, people, roles, outlets, last_person, last_named):
         if outlet is not None:
             return outlet.text, "ORG", "role"
     return None, None, "unresolved"
+
+
+def _last_plural_subject(span: Span) -> Span | None:
+    """Return the last plural subject before `span` in its paragraph or the one before (`US officials … They say`)."""
+    doc = span.doc
+    first = max(span.sent.start - 80, 0)
+    for token in reversed(doc[first:span.start]):
+        if token.dep_ in SUBJECT_DEPS and token.tag_ in ("NNS", "NNPS") and token.head.pos_ in ("VERB", "AUX"):
+            return _noun_phrase(token)
+    return None
 
 
 def _entity_in(span: Span) -> Span | None:
