@@ -58,11 +58,13 @@ CASES = [
     # a relative clause names the speaker in its head noun
     ("Ukrainian leaders, who fear that Trump may cut aid, met on Monday.", "Ukrainian leaders", "Trump may cut aid",
      "indirect"),
+    # a headline with a colon: the name before the colon speaks
+    ("Zelensky: we need more air defence now", "Zelensky", "we need more air defence now", "indirect"),
+    ("The debate went on.\nPENCE: Well, look, this is not an episode of a game show.", "PENCE",
+     "Well, look, this is not an episode", "direct"),
 ]
 
 HARD = [
-    # a headline with a colon: the name before the colon speaks
-    ("Zelensky: we need more air defence now", "Zelensky", "we need more air defence now", "indirect"),
     # the spokesperson of X is a speaker linked to X
     ("The Kremlin's spokesperson said that talks were over.", "Kremlin", "talks were over",
      "indirect"),

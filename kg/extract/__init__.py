@@ -13,7 +13,7 @@ __all__ = ["extract", "find_claims", "find_mentions", "find_supplies"]
 
 def extract(doc: Doc, article: Article) -> Extraction:
     """Return everything found in one parsed article."""
-    claims = find_claims(doc, article.body_start)
+    claims = find_claims(doc, article.body_start, article.publisher)
     speakers: dict[int, Mention] = {}
     for claim in claims:
         if claim.speaker is not None and claim.speaker_label == "PERSON" and claim.speaker_name:

@@ -154,13 +154,17 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- claims
 
-def find_claims(doc: Doc, body_start: int = 0) -> list[Claim]:
-    """Return every claim in the document whose content starts at or after `body_start`."""
+def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> list[Claim]:
+    """Return every claim in the document whose content starts at or after `body_start`.
+
+    A headline before `body_start` still counts when it reads `Name: …`, unless the name is the publisher.
+    """
     text = doc.text
     quotes = [q for q in find_quote_spans(text) if q[0] >= body_start]
     in_quote = _quote_mask(len(text), quotes)
     found = _reported_speech(doc, in_quote, body_start)
     found += _direct_quotes(doc, quotes, in_quote, found)
+    found += [f for f in _colon_lines(doc, found) if f.speaker.text != publisher]
     found.sort(key=lambda f: f.start)
     return _resolve(doc, _dedupe(found), quotes)
 
@@ -434,6 +438,41 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         if hit is not None:
             found.append(hit)
     return found
+
+
+def _colon_lines(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """`Zelensky: we need air defence` (headlines) and `PENCE: Well, look, …` (transcripts): a line that opens
+    with a name and a colon is that speaker's claim, up to the end of the line."""
+    text = doc.text
+    out = []
+    for speaker in _line_speakers(doc):
+        start = doc[speaker.end].idx + 1
+        end = text.find("\n", start)
+        a, b = _trim(text, start, len(text) if end < 0 else end)
+        if len(re.findall(r"\w+", text[a:b])) < 3 or any(f.start < b and a < f.end for f in found):
+            continue
+        kind = "direct" if speaker.text.isupper() else "indirect"  # transcripts name speakers in capitals
+        out.append(_Found(a, b, kind, None, ":", speaker, "colon-line", 0.6))
+    return out
+
+
+def _line_speakers(doc: Doc):
+    """Yield the name that opens a line and is followed by a colon: a PERSON/ORG entity or 1-3 capitalised words."""
+    text = doc.text
+    ents = {e.start: e for e in doc.ents if e.label_ in ("PERSON", "ORG")}
+    for token in doc:
+        if token.idx > 0 and text[token.idx - 1] != "\n":
+            continue
+        ent = ents.get(token.i)
+        if ent is not None and ent.end < len(doc) and doc[ent.end].text == ":":
+            yield ent
+            continue
+        for n in (1, 2, 3):
+            if token.i + n < len(doc) and doc[token.i + n].text == ":":
+                words = doc[token.i:token.i + n]
+                if all(t.is_alpha and t.is_upper and len(t) > 1 for t in words):
+                    yield words
+                break
 
 
 def _attribution_after(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> list[Span]:
