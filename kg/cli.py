@@ -75,7 +75,7 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool,
         sys.exit(130)
     if not quiet and hasattr(report, "new"):
         click.echo(f"{report.new} new, {report.unchanged} unchanged, {report.changed} changed, "
-                   f"{report.kept} kept, {report.removed} removed"
+                   f"{report.kept} kept, {report.removed} removed; {report.extracted} parsed"
                    + (" (store already up to date)" if report.up_to_date else ""))
     if not quiet:
         click.echo(f"{report.articles} articles, {len(report.skipped)} skipped: {report.claims} claims, "
@@ -272,6 +272,31 @@ def format_rows(names: list[str], rows: list[list], fmt: str) -> str:
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
     lines.append(f"({len(rows)} rows)")
     return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
+@click.option("--focus", default=None, metavar="NAME",
+              help="Draw only the entities around NAME (a label or alternative label), e.g. \"Donald Trump\".")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(min=0),
+              help="With --focus: how many steps from NAME to include.")
+@click.option("--max-nodes", default=300, show_default=True, type=click.IntRange(min=1),
+              help="Entities in the default view (top by PageRank); the page has a switch to show all.")
+def html(out_dir: str, focus: str | None, depth: int, max_nodes: int) -> None:
+    """Re-render DIR/graph.html from DIR/graph.trig, optionally as an ego view around one entity.
+
+    \b
+    Examples:
+      kg html --out kg-out
+      kg html --out kg-out --focus "Donald Trump" --depth 2
+    """
+    from kg.render import render_dir
+
+    try:
+        path = render_dir(out_dir, focus=focus, depth=depth, max_nodes=max_nodes)
+    except KgError as exc:
+        _fail(exc)
+    click.echo(f"Open {path.resolve()} in a browser.")
 
 
 if __name__ == "__main__":

@@ -114,7 +114,8 @@ def to_graphml(G: nx.MultiDiGraph) -> bytes:
     for node, data in G.nodes(data=True):
         H.add_node(node, **{k: v for k, v in _node_row(node, data).items() if k != "id" and v is not None})
     for u, v, data in G.edges(data=True):
-        attrs = {k: data[k] for k in EDGE_COLUMNS if k in data and isinstance(data[k], (str, int, float)) and data[k] != ""}
+        attrs = {k: data[k] for k in EDGE_COLUMNS
+                 if k in data and isinstance(data[k], (str, int, float)) and data[k] != ""}
         attrs["label"] = data.get("relation", "")
         H.add_edge(u, v, **attrs)
     buf = io.BytesIO()

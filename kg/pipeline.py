@@ -20,6 +20,7 @@ result is a BuildReport that the CLI shows.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -87,19 +88,33 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
             current.append(item)
 
     out.mkdir(parents=True, exist_ok=True)
-    store = open_store_for_writing(out)
+    lease = _Lease(open_store_for_writing(out))
     try:
-        return _build_into(store, out, current, report, model, on_progress, batch_size, prune, should_stop)
+        return _build_into(lease, out, current, report, model, on_progress, batch_size, prune, should_stop)
     finally:
-        del store  # closes the store and releases its lock
+        lease.release()
 
 
-def _build_into(store, out: Path, current: list[Article], report: IncrementalReport, model: str | None,
+class _Lease:
+    """Holds the open store; release() drops it, which closes it and frees its lock.
+
+    Only this object refers to the store, so a frame kept alive by some
+    library's reference cycle cannot keep the store locked after the build.
+    """
+
+    def __init__(self, store):
+        self.store = store
+
+    def release(self) -> None:
+        self.store = None
+
+
+def _build_into(lease: _Lease, out: Path, current: list[Article], report: IncrementalReport, model: str | None,
                 on_progress: Progress | None, batch_size: int, prune: bool,
                 should_stop: StopRequested | None) -> IncrementalReport:
     fingerprint = extraction_fingerprint(model)
     cache = ExtractionCache(out / CACHE_DIR / "extractions", fingerprint)
-    stored = stored_articles(store)  # sha256 -> (graph IRI, source)
+    stored = stored_articles(lease.store)  # sha256 -> (graph IRI, source)
 
     # Which articles the graph holds after this build.
     final: dict[str, Article] = {a.sha256: a for a in current}
@@ -138,9 +153,8 @@ def _build_into(store, out: Path, current: list[Article], report: IncrementalRep
     if todo:
         # spaCy is imported and loaded only when something needs parsing: an unchanged rebuild stays fast.
         from kg.extract import extract
-        from kg.nlp import load_pipeline
 
-        nlp = load_pipeline(model)
+        nlp = _pipeline(model)
         docs = nlp.pipe((a.text for a in todo), batch_size=batch_size)
         for n, (article, doc) in enumerate(zip(todo, docs), 1):
             try:
@@ -188,7 +202,7 @@ def _build_into(store, out: Path, current: list[Article], report: IncrementalRep
         analysis = analyze(ds)
     finally:
         ds.default_union = False
-    write_back(ds.default_context, analysis)
+    write_back(ds.default_graph, analysis)
     report.entities = len(resolver.entities)
     graphs = dataset_graphs(ds)
     report.triples = sum(len(triples) for triples in graphs.values())
@@ -196,13 +210,13 @@ def _build_into(store, out: Path, current: list[Article], report: IncrementalRep
     known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
     # Dirty while the store changes: a crash from here on makes the next build check every graph.
     write_state(folder, {"version": STATE_VERSION, "clean": False})
-    result = sync_store(store, graphs, known)
+    result = sync_store(lease.store, graphs, known)
     report.graphs_written = len(result.written)
-    store.flush()
-
-    dump_dataset(store, out / "graph.trig")
-    dump_union(store, out / "graph.ttl")
-    summary = f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, {report.entities} entities."
+    lease.store.flush()
+    dump_dataset(lease.store, out / "graph.trig")
+    dump_union(lease.store, out / "graph.ttl")
+    summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
+               f"{report.entities} entities.")
     write_atomic(out / "graph.html", to_html(analysis, summary=summary).encode("utf-8"))
     report.files = files
     write_atomic(out / "report.md", to_markdown(report, ds, analysis, resolver).encode("utf-8"))
@@ -210,6 +224,14 @@ def _build_into(store, out: Path, current: list[Article], report: IncrementalRep
                          "entities": report.entities, "triples": report.triples})
     cache.prune(final)
     return report
+
+
+@functools.lru_cache(maxsize=2)
+def _pipeline(model: str | None):
+    # Loading a model takes seconds; a process that builds several times (tests, notebooks) loads it once.
+    from kg.nlp import load_pipeline
+
+    return load_pipeline(model)
 
 
 def _state_key(extractions: list[Extraction], skipped: list[Skipped], fingerprint: str) -> str:
@@ -231,9 +253,13 @@ def extraction_fingerprint(model: str | None = None) -> str:
     from kg.vocab import ontology_dir
 
     # Without --model the pipeline picks an installed en_core_web_* model, so all of them count.
-    versions = sorted({f"{d.metadata['Name']}={d.version}" for d in importlib.metadata.distributions()
-                       if (d.metadata["Name"] or "").lower().replace("_", "-").startswith(("spacy", "en-core-web"))
-                       or model and (d.metadata["Name"] or "").lower().replace("_", "-") == model.lower().replace("_", "-")})
+    wanted = model.lower().replace("_", "-") if model else None
+    versions = []
+    for dist in importlib.metadata.distributions():
+        dist_name = (dist.metadata["Name"] or "").lower().replace("_", "-")
+        if dist_name.startswith(("spacy", "en-core-web")) or dist_name == wanted:
+            versions.append(f"{dist_name}={dist.version}")
+    versions.sort()
     name = model or "default"
     upstream = [PACKAGE_DIR / f for f in ("ingest.py", "nlp.py", "gazetteer.py", "types.py")]
     upstream += [PACKAGE_DIR / "extract", PACKAGE_DIR / "data", ontology_dir()]

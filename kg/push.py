@@ -100,9 +100,11 @@ def push(store: ox.Store, endpoint: str, user: str | None = None, password: str 
                 response = session.put(url, data=body, headers={"Content-Type": MEDIA_TYPE}, auth=auth,
                                        timeout=(timeout, timeout))
         except requests.Timeout:
-            raise PushError(_partial(report, len(targets), label, f"no answer from {endpoint} within {timeout:g} s"))
+            raise PushError(_partial(report, len(targets), label,
+                                     f"no answer from {endpoint} within {timeout:g} s")) from None
         except requests.ConnectionError as exc:
-            raise PushError(_partial(report, len(targets), label, f"cannot reach {endpoint}: {_reason(exc)}"))
+            raise PushError(_partial(report, len(targets), label,
+                                     f"cannot reach {endpoint}: {_reason(exc)}")) from None
         if response.status_code >= 300:
             raise PushError(_partial(report, len(targets), label, _refusal(response, target is None)))
         report.graphs.append((target or "", count))

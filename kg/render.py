@@ -41,7 +41,7 @@ from pyvis.network import Network
 from rdflib import RDF, RDFS, Dataset, Graph
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kg.analyze import Analysis
+from kg.analyze import Analysis, to_networkx
 from kg.errors import InputError
 from kg.vocab import KG, SCHEMA
 
@@ -67,7 +67,7 @@ CORE_RELATIONS = ("said", "supplies", "supplies to", "mentions")
 DEFAULT_MAX_NODES = 300
 
 _REMOTE = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(?:https?:|//|\.\./)[^"]*"[^>]*>(?:\s*</script>)?', re.I)
-_SOURCE_MAP = re.compile(r"/[/*]# sourceMappingURL=[^\s*]+(?: \*/)?")
+_SOURCE_MAP = re.compile(r"/[/*][#@] sourceMappingURL=[^\s*<>\"']+(?: \*/)?")
 _TEMPLATE_NAME = "kg-graph.html"
 
 
@@ -100,7 +100,9 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     index = {n: i for i, n in enumerate(order)}
     default_count = min(max(int(max_nodes), 1), len(order))
 
-    nodes = _vis_nodes(G, order, names, rank, analysis)
+    base = os.path.commonprefix(order)
+    base = base[: base.rfind("/") + 1]
+    nodes = _vis_nodes(G, order, names, rank, analysis, base)
     edges = _vis_edges(G, index)
     records = _records_from_rdf(rdf, index) if rdf is not None else _records_from_networkx(G, index)
     relation_counts: dict[str, int] = defaultdict(int)
@@ -116,6 +118,7 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     else:
         note = ""
     data = {
+        "iriBase": base,
         "defaultCount": default_count,
         "total": len(order),
         "focus": 0 if centre is not None else None,
@@ -147,11 +150,10 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
 def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None) -> Path:
     """Return the path of `out_dir`/graph.html, re-rendered from the graph.trig that `kg build` wrote there."""
-    from kg.analyze import analyze
     from kg.store import load_dataset
 
     ds = load_dataset(out_dir)
-    analysis = analyze(ds)
+    analysis = page_analysis(ds)
     if title is None:
         title = "kg: news knowledge graph" if focus is None else f"kg: around {focus}"
     page = to_html(analysis, title=title, summary=corpus_summary(ds, analysis), max_nodes=max_nodes,
@@ -166,6 +168,17 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def page_analysis(graph: Graph) -> Analysis:
+    """Return the part of `kg.analyze.analyze` the page needs: the entity graph, degree and PageRank.
+
+    The page draws nothing else, and the rest (exact betweenness above all) takes minutes on a few
+    thousand entities, so `kg html` leaves it out.
+    """
+    G = to_networkx(_union(graph))
+    pagerank = nx.pagerank(nx.DiGraph(G)) if len(G) else {}
+    return Analysis(G, {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0)} for n in G.nodes})
 
 
 def corpus_summary(graph: Graph, analysis: Analysis) -> str:
@@ -238,51 +251,32 @@ def _union(graph: Graph) -> Graph:
     return graph
 
 
-def _vis_nodes(G, order, names, rank, analysis) -> list[dict]:
+def _vis_nodes(G, order, names, rank, analysis, base: str) -> list[dict]:
+    """Return the vis nodes, lean: the page script derives shape, colour, font and tooltip from these fields."""
     top = max((rank[n] for n in order), default=0.0) or 1.0
     nodes = []
     for i, node in enumerate(order):
         data = G.nodes[node]
-        kind = data.get("type", "Agent") if data.get("type") in STYLE else "Agent"
-        colour, shape = STYLE[kind]
-        # sqrt: PageRank is heavy-tailed, so a linear scale would draw nearly every node at the minimum.
-        size = round(8 + 30 * math.sqrt(rank[node] / top), 1)
         own = names[node]
-        tooltip = f"{own[0]} ({kind})" + (f"\nalso: {', '.join(own[1:6])}" if len(own) > 1 else "")
-        nodes.append({
-            "id": i, "label": own[0], "alt": own[1:], "group": kind, "shape": shape, "size": size,
-            "color": {"background": colour, "border": "#333333",
-                      "highlight": {"background": colour, "border": "#000000"}},
-            "borderWidth": 1, "title": tooltip, "iri": node,
-            "rank": round(rank[node], 6), "degree": int(analysis.metrics.get(node, {}).get("degree", 0)),
-            "font": {"size": round(12 + 8 * size / 38)},
-        })
+        row = {"id": i, "label": own[0], "group": data.get("type") if data.get("type") in STYLE else "Agent",
+               # sqrt: PageRank is heavy-tailed, so a linear scale would draw nearly every node at the minimum.
+               "size": round(8 + 30 * math.sqrt(rank[node] / top), 1),
+               "rank": float(f"{rank[node]:.3g}"), "degree": int(analysis.metrics.get(node, {}).get("degree", 0)),
+               "iri": node[len(base):]}
+        if len(own) > 1:
+            row["alt"] = own[1:]
+        nodes.append(row)
     return nodes
 
 
 def _vis_edges(G, index: dict[str, int]) -> list[dict]:
     """Return one vis edge per (source, target, relation), with the number of statements it stands for."""
-    grouped: dict[tuple, list[dict]] = defaultdict(list)
+    counts: dict[tuple[int, int, str], int] = defaultdict(int)
     for u, v, d in G.edges(data=True):
         if u in index and v in index:
-            grouped[(index[u], index[v], d.get("relation", "said"))].append(d)
-    edges = []
-    for i, ((u, v, relation), items) in enumerate(sorted(grouped.items(), key=lambda kv: kv[0])):
-        colour, dashed, _ = RELATIONS.get(relation, ("#6E6E6E", False, ""))
-        lines = [f"{relation} ×{len(items)}" if len(items) > 1 else relation]
-        for d in items[:3]:
-            if relation == "said":
-                lines.append(f"“{_short(d.get('text', ''), 140)}”")
-            else:
-                parts = [d.get("item", ""), d.get("quantity", ""), d.get("status", "")]
-                lines.append(" · ".join(p for p in parts if p) or _short(d.get("evidence", ""), 140))
-        if len(items) > 3:
-            lines.append(f"… and {len(items) - 3} more")
-        edges.append({"id": f"e{i}", "from": u, "to": v, "relation": relation, "count": len(items),
-                      "color": {"color": colour, "highlight": "#000000", "hover": "#000000"},
-                      "dashes": dashed, "width": round(1 + math.log2(len(items)), 2), "arrows": "to",
-                      "title": "\n".join(lines)})
-    return edges
+            counts[(index[u], index[v], d.get("relation", "said"))] += 1
+    return [{"id": i, "from": u, "to": v, "relation": relation, "count": n}
+            for i, ((u, v, relation), n) in enumerate(sorted(counts.items()))]
 
 
 class _Articles:
@@ -330,9 +324,9 @@ def _records_from_rdf(rdf: Graph, index: dict[str, int]) -> dict:
         if str(agent) not in index and not mentioned:
             continue
         kind = rdf.value(claim, KG.kind)
-        claims.append({"s": party(agent), "text": str(rdf.value(claim, KG.text) or ""),
-                       "kind": str(kind) if kind else "", "a": article(rdf.value(claim, PROV.wasDerivedFrom)),
-                       "m": mentioned})
+        row = {"s": party(agent), "text": str(rdf.value(claim, KG.text) or ""), "kind": str(kind) if kind else "",
+               "a": article(rdf.value(claim, PROV.wasDerivedFrom)), "m": mentioned}
+        claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
     supplies = []
     for supply in sorted(set(rdf.subjects(RDF.type, KG.Supply))):
         ends = {k: rdf.value(supply, p) for k, p in (("from", KG.supplier), ("to", KG.recipient), ("item", KG.item),
@@ -364,8 +358,8 @@ def _records_from_networkx(G: nx.MultiDiGraph, index: dict[str, int]) -> dict:
             if node not in index and not mentioned:
                 continue
             a = articles.ref(c.get("article", ""), c.get("article", ""), c.get("date", ""))
-            claims.append({"s": index.get(node, data.get("label", node)), "text": c.get("text", ""), "kind": "",
-                           "a": a, "m": mentioned})
+            row = {"s": index.get(node, data.get("label", node)), "text": c.get("text", ""), "a": a, "m": mentioned}
+            claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
 
     def party(node):
         return None if node is None else index.get(node, G.nodes[node].get("label", node) if node in G else node)
@@ -418,6 +412,10 @@ def _vis_options() -> dict:
                   "scaling": {"label": {"drawThreshold": 7}}},
         "edges": {"font": {"size": 9, "align": "middle", "color": "#333333"}, "smooth": False,
                   "arrows": {"to": {"scaleFactor": 0.5}}, "selectionWidth": 2, "hoverWidth": 0.5},
+        "groups": {name: {"shape": shape, "color": {"background": colour, "border": "#333333",
+                                                     "highlight": {"background": colour, "border": "#000000"},
+                                                     "hover": {"background": colour, "border": "#000000"}}}
+                   for name, (colour, shape) in STYLE.items()},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True, "navigationButtons": False,
                         "keyboard": False, "multiselect": False},
     }
@@ -590,7 +588,7 @@ _SCRIPT = r"""
   function push(map, key, value) { if (typeof key === "number") { (map[key] = map[key] || []).push(value); } }
   KG.claims.forEach(function (c) {
     push(said, c.s, c);
-    c.m.forEach(function (m) { if (m !== c.s) { push(about, m, c); } });
+    (c.m || []).forEach(function (m) { if (m !== c.s) { push(about, m, c); } });
   });
   KG.supplies.forEach(function (s) { push(out, s.from, s); push(into, s.to, s); push(asItem, s.item, s); });
 
@@ -717,6 +715,44 @@ _SCRIPT = r"""
     viewNote.textContent = text + ", " + links + " links.";
   }
 
+  // vis items are built here from the lean rows Python wrote: style by group and relation.
+  var relationStyle = {};
+  KG.relations.forEach(function (r) { relationStyle[r.name] = r; });
+  function nodeItem(n) {
+    var tip = n.label + " (" + n.group + ")";
+    if (n.alt) { tip += "\nalso: " + n.alt.slice(0, 6).join(", "); }
+    return { id: n.id, label: n.label, group: n.group, size: n.size, title: tip,
+             font: { size: Math.round(12 + 8 * n.size / 38) }, hidden: !!hiddenTypes[n.group] };
+  }
+  function short(text, limit) { return text.length <= limit ? text : text.slice(0, limit - 1) + "…"; }
+  function edgeTitle(e) {
+    var lines = [e.relation + (e.count > 1 ? " ×" + e.count : "")], rows;
+    if (e.relation === "said") {
+      rows = (said[e.from] || []).filter(function (c) { return c.m && c.m.indexOf(e.to) >= 0; });
+      rows.slice(0, 3).forEach(function (c) { lines.push("“" + short(c.text, 140) + "”"); });
+    } else {
+      rows = (e.relation === "supplied to" ? (asItem[e.from] || []) : (out[e.from] || [])).filter(function (s) {
+        return e.relation === "supplies" ? s.item === e.to : s.to === e.to;
+      });
+      rows.slice(0, 3).forEach(function (s) {
+        lines.push([partyName(s.item), s.quantity, s.status].filter(function (x) { return x; }).join(" · "));
+      });
+    }
+    if (rows.length > 3) { lines.push("… and " + (rows.length - 3) + " more"); }
+    return lines.join("\n");
+  }
+  function edgeItem(e, labelled) {
+    var style = relationStyle[e.relation] || { colour: "#6E6E6E", dashed: false };
+    var item = { id: e.id, from: e.from, to: e.to, relation: e.relation, arrows: "to", dashes: style.dashed,
+                 color: { color: style.colour, highlight: "#000000", hover: "#000000" },
+                 width: 1 + Math.log2(e.count), title: edgeTitle(e),
+                 hidden: !!hiddenRelations[e.relation] || !!hiddenTypes[KG_NODES[e.from].group] ||
+                         !!hiddenTypes[KG_NODES[e.to].group] };
+    if (labelled) { item.label = e.relation; }
+    return item;
+  }
+  function partyName(p) { return typeof p === "number" ? KG_NODES[p].label : (p || ""); }
+
   // Views: the top entities by PageRank, or every entity in the page.
   function draw(view, then) {
     var count = view === "full" ? KG.total : KG.defaultCount;
@@ -726,17 +762,18 @@ _SCRIPT = r"""
     body.removeAttribute("data-kg-stable");
     body.setAttribute("data-kg-view", view);
     body.setAttribute("data-kg-view-nodes", String(count));
-    var nodeItems = KG_NODES.slice(0, count).map(function (n) {
-      return Object.assign({}, n, { hidden: !!hiddenTypes[n.group] });
-    });
-    var labelled = 0;
+    var nodeItems = KG_NODES.slice(0, count).map(nodeItem);
     var edgeItems = KG_EDGES.filter(function (e) { return e.from < count && e.to < count; });
     var small = edgeItems.length <= 80;
-    edgeItems = edgeItems.map(function (e) {
-      var item = Object.assign({}, e);
-      if (small) { item.label = e.relation; labelled++; }
-      return item;
-    });
+    edgeItems = edgeItems.map(function (e) { return edgeItem(e, small); });
+    // Entities without a link in this view stay out of the simulation (in big corpora they are half the
+    // nodes) and are laid out on a grid beside the graph once it has settled.
+    var linked = {}, loose = [];
+    edgeItems.forEach(function (e) { linked[e.from] = true; linked[e.to] = true; });
+    if (count > 200) {
+      nodeItems.forEach(function (n) { if (!linked[n.id]) { n.physics = false; n.x = 0; n.y = 0; loose.push(n.id); } });
+    }
+    seedPositions(nodeItems, edgeItems, linked);
     state.nodes = new vis.DataSet(nodeItems);
     state.edges = new vis.DataSet(edgeItems);
     var options = JSON.parse(JSON.stringify(KG_OPTIONS));
@@ -749,19 +786,23 @@ _SCRIPT = r"""
     if (edgeItems.length <= 300) { options.edges.smooth = { type: "continuous", roundness: 0.3 }; }
     progress.hidden = count === 0;
     progress.textContent = "Laying out " + count + " entities…";
+    var started = performance.now();
     var network = new vis.Network(container, { nodes: state.nodes, edges: state.edges }, options);
+    window.kgTiming = { drawStart: started, networkReady: performance.now() };
     state.network = network;
     var settled = false;
     function settle() {
       if (settled) { return; }
       settled = true;
       network.setOptions({ physics: { enabled: false } });
+      if (loose.length) { placeLoose(network, loose, nodeItems.length); }
       progress.hidden = true;
-      window.kgStableAt = performance.now();
+      window.kgStableAt = window.kgTiming.stable = performance.now();
       body.setAttribute("data-kg-stable", "1");
       if (then) { then(); }
     }
     network.on("stabilizationProgress", function (p) {
+      if (!window.kgTiming.firstProgress) { window.kgTiming.firstProgress = performance.now(); window.kgTiming.firstIterations = p.iterations; }
       progress.textContent = "Laying out " + count + " entities… " + Math.round(100 * p.iterations / p.total) + "%";
     });
     network.once("stabilizationIterationsDone", settle);
@@ -776,6 +817,67 @@ _SCRIPT = r"""
       viewSwitch.textContent = view === "full" ? "Show the top " + KG.defaultCount + " only"
                                                : "Show all " + KG.total + " entities";
     }
+  }
+  // A cheap starting layout, so physics refines instead of untangling a random square (the slow part on
+  // thousands of nodes): components in PageRank order on a sunflower spiral, each one breadth-first from its
+  // most central node, children on a ring around their parent.
+  function seedPositions(items, edgeItems, linked) {
+    var seed = 7;
+    function random() {  // mulberry32: the same picture on every load
+      seed = (seed + 0x6D2B79F5) | 0;
+      var t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    }
+    var adjacency = {};
+    edgeItems.forEach(function (e) {
+      (adjacency[e.from] = adjacency[e.from] || []).push(e.to);
+      (adjacency[e.to] = adjacency[e.to] || []).push(e.from);
+    });
+    var placed = {}, area = 0, golden = Math.PI * (3 - Math.sqrt(5)), roots = 0;
+    items.forEach(function (root) {
+      if (placed[root.id] !== undefined || !linked[root.id]) { return; }
+      var component = [root.id], seen = {};
+      seen[root.id] = true;
+      for (var k = 0; k < component.length; k++) {
+        (adjacency[component[k]] || []).forEach(function (m) { if (!seen[m]) { seen[m] = true; component.push(m); } });
+      }
+      var radius = roots === 0 ? 0 : Math.sqrt(area / Math.PI) + 40 * Math.sqrt(component.length);
+      area += 3000 * component.length + 4000;
+      var angle = roots * golden;
+      roots++;
+      placed[root.id] = { x: radius * Math.cos(angle), y: radius * Math.sin(angle) };
+      var queue = [root.id];
+      for (var q = 0; q < queue.length; q++) {
+        var parent = queue[q], at = placed[parent];
+        var children = (adjacency[parent] || []).filter(function (m) { return placed[m] === undefined; });
+        var ring = 60 + 12 * Math.sqrt(children.length), turn = random() * 2 * Math.PI;
+        children.forEach(function (m, c) {
+          var a = turn + 2 * Math.PI * c / children.length, r = ring * (0.8 + 0.4 * random());
+          placed[m] = { x: at.x + r * Math.cos(a), y: at.y + r * Math.sin(a) };
+          queue.push(m);
+        });
+      }
+    });
+    items.forEach(function (n) { if (placed[n.id] !== undefined) { n.x = placed[n.id].x; n.y = placed[n.id].y; } });
+  }
+
+  function placeLoose(network, loose, total) {
+    var isLoose = {}, ids = [];
+    loose.forEach(function (id) { isLoose[id] = true; });
+    for (var i = 0; i < total; i++) { if (!isLoose[i]) { ids.push(i); } }
+    var pos = network.getPositions(ids), minY = 0, maxY = 0, maxX = 0, first = true;
+    ids.forEach(function (id) {
+      var p = pos[id];
+      if (first) { minY = maxY = p.y; maxX = p.x; first = false; }
+      minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); maxX = Math.max(maxX, p.x);
+    });
+    var side = Math.ceil(Math.sqrt(loose.length)), gap = 45;
+    var top = (minY + maxY) / 2 - side * gap / 2, left = maxX + 200;
+    state.nodes.update(loose.map(function (id, i) {
+      return { id: id, x: left + (i % side) * gap, y: top + Math.floor(i / side) * gap };
+    }));
+    network.fit({ animation: false });
   }
   viewSwitch.addEventListener("click", function () { hidePanel(); draw(state.view === "full" ? "default" : "full"); });
 
@@ -844,9 +946,9 @@ _SCRIPT = r"""
     var n = KG_NODES[id];
     panelBody.textContent = "";
     panelBody.appendChild(el("h2", n.label));
-    panelBody.appendChild(el("div", n.group + " · PageRank " + n.rank.toFixed(4) + " · " + n.degree + " links", "kg-meta"));
+    panelBody.appendChild(el("div", n.group + " · PageRank " + n.rank.toPrecision(3) + " · " + n.degree + " links", "kg-meta"));
     if (n.alt && n.alt.length) { panelBody.appendChild(el("div", "Also: " + n.alt.join(", "), "kg-meta")); }
-    var iri = el("div", n.iri, "kg-meta");
+    var iri = el("div", KG.iriBase + n.iri, "kg-meta");
     iri.style.wordBreak = "break-all";
     panelBody.appendChild(iri);
     var claims = section("Claims", said[id], function (li, c) { claimRow(li, c, false); }, 200);

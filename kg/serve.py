@@ -404,8 +404,8 @@ def _hold_store(out_dir: Path) -> ox.Store | None:
     try:
         return ox.Store(str(path))
     except OSError as exc:
-        raise StoreError(f"the store at {path} is in use by another process (a running `kg build`?): "
-                         f"{str(exc).splitlines()[0] if str(exc) else exc}") from None
+        raise StoreError(f"the store at {path} is in use by another process (a running `kg build` or "
+                         f"`kg serve`?): {str(exc).splitlines()[0] if str(exc) else exc}") from None
 
 
 def make_server(out_dir: str | Path = "kg-out", host: str = "127.0.0.1", port: int = 7878,
@@ -527,9 +527,11 @@ Queries see the union of all graphs.</p>
 <p><label>Bundled query: <select id="examples">{{OPTIONS}}</select></label></p>
 <form id="form"><textarea id="query" name="query" spellcheck="false">{{FIRST}}</textarea>
 <p><button type="submit">Run</button>
-<label>as <select id="accept"><option value="application/sparql-results+json">table</option>
-<option value="text/csv">CSV</option><option value="text/turtle">Turtle (CONSTRUCT)</option>
-<option value="application/ld+json">JSON-LD (CONSTRUCT)</option></select></label><span id="status"></span></p>
+<label>as <select id="accept">
+<option value="application/sparql-results+json, text/turtle;q=0.9">table (Turtle for CONSTRUCT)</option>
+<option value="text/csv, text/turtle;q=0.9">CSV</option>
+<option value="application/ld+json, application/sparql-results+json;q=0.9">JSON-LD (CONSTRUCT)</option>
+</select></label><span id="status"></span></p>
 </form><div id="out"></div>
 <script>
 const examples = {{EXAMPLES}};
@@ -545,7 +547,7 @@ $("form").onsubmit = async e => {
   const body = await r.text(); const ms = Math.round(performance.now() - t0);
   if (!r.ok) { $("status").textContent = ""; $("out").innerHTML = '<pre class="err">'+esc(r.status+" "+body)+'</pre>'; return; }
   const cut = r.headers.get("X-Kg-Truncated") ? " (cut at the result limit)" : "";
-  if (!(r.headers.get("Content-Type")||"").includes("json") || $("accept").value.includes("ld+json")) {
+  if (!(r.headers.get("Content-Type")||"").includes("sparql-results+json")) {
     $("status").textContent = ms+" ms"+cut; $("out").innerHTML = "<pre>"+esc(body)+"</pre>"; return; }
   const data = JSON.parse(body);
   if ("boolean" in data) { $("status").textContent = ms+" ms"; $("out").textContent = String(data.boolean); return; }

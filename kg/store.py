@@ -190,7 +190,7 @@ def to_rdflib_quad(quad: ox.Quad) -> tuple:
 
 
 def dataset_graphs(ds: Dataset) -> dict[object, list[ox.Triple]]:
-    """Return graph name (a NamedNode, or DEFAULT_GRAPH) -> its triples as pyoxigraph terms, for every non-empty graph."""
+    """Return graph name (a NamedNode, or DEFAULT_GRAPH) -> its triples as pyoxigraph terms, per non-empty graph."""
     graphs: dict[object, list[ox.Triple]] = {}
     for s, p, o, g in ds.quads((None, None, None, None)):
         name = g.identifier if isinstance(g, Graph) else g
@@ -381,15 +381,26 @@ def run_query(source: Dataset | ox.Store, text: str) -> tuple[list[str], list[li
 
 
 def _run_on_store(store: ox.Store, text: str) -> tuple[list[str], list[list]]:
+    memo: dict = {None: None}
+
+    def convert(term):
+        # Results repeat the same speakers, labels and articles; building rdflib terms is the slow part.
+        try:
+            return memo[term]
+        except KeyError:
+            value = memo[term] = to_rdflib(term)
+            return value
+
     try:
         result = store.query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QueryBoolean):
             return ["answer"], [[bool(result)]]
         if isinstance(result, ox.QueryTriples):
             return ["subject", "predicate", "object"], [
-                [to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)] for t in result]
+                [convert(t.subject), convert(t.predicate), convert(t.object)] for t in result]
         names = [v.value for v in result.variables]
-        return names, [[to_rdflib(row[i]) for i in range(len(names))] for row in result]
+        columns = range(len(names))
+        return names, [[convert(row[i]) for i in columns] for row in result]
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
     except OSError as exc:

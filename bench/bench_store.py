@@ -1,0 +1,178 @@
+"""Measure the store: bundled query latency (pyoxigraph on disk vs rdflib in memory) and incremental rebuilds.
+
+    python bench/bench_store.py [--corpus DIR] [--min-triples 1000000] [--out bench/out/store]
+
+1. `kg build CORPUS` from scratch, timed (spaCy included), then the same
+   command again on the unchanged corpus, timed: the incremental ratio
+   (target <= 5 %). Then one article is changed and the build timed again.
+2. The cached extractions of that build are copied under new article ids
+   (the same text with another id, as if the corpus had been published
+   several times) until the graph has at least --min-triples triples; that
+   graph goes through the pipeline's own graph stage into an on-disk store.
+3. Every bundled query runs on that store (read-only, from disk) and on an
+   rdflib Dataset holding the same quads in memory; the medians and their
+   ratio are printed (target >= 10x faster). Both sides return rdflib terms.
+
+Prints a table and writes OUT/bench_store.json. Run by `make bench` through
+bench/bench.py, or standalone.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.pipeline import decode  # noqa: E402
+from kg.store import (bundled_queries, dataset_graphs, open_store, open_store_for_writing, query_text,  # noqa: E402
+                      read_state, run_query, sync_store, to_rdflib_quad)
+from kg.types import Extraction  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "polnear-train"
+PARAMS = {"claims-about": ["Donald Trump"]}
+
+
+def timed_build(corpus: Path, out: Path) -> tuple[float, str]:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        sys.exit(f"kg build failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    summary = next((line for line in proc.stdout.splitlines() if " new, " in line), "")
+    return elapsed, summary
+
+
+def cached_extractions(out: Path) -> list[Extraction]:
+    extractions = []
+    for path in sorted((out / "cache" / "extractions").glob("*.json")):
+        extractions.append(decode(Extraction, json.loads(path.read_text(encoding="utf-8"))["extraction"]))
+    return extractions
+
+
+def copied(extractions: list[Extraction], copy: int) -> list[Extraction]:
+    """Return the extractions under new article ids (same text, another id and source)."""
+    out = []
+    for ex in extractions:
+        sha = hashlib.sha256(f"{ex.article.sha256}#copy{copy}".encode()).hexdigest()
+        out.append(replace(ex, article=replace(ex.article, sha256=sha, source=f"copy{copy}/{ex.article.source}")))
+    return out
+
+
+def big_store(extractions: list[Extraction], min_triples: int, per_copy: int, folder: Path):
+    """Return (rdflib Dataset, copies, triples) after writing enough copies of the corpus into a store."""
+    from kg.analyze import analyze, write_back
+    from kg.rdf import to_dataset
+
+    copies = max(1, -(-min_triples // max(per_copy, 1)))
+    while True:
+        corpus = [ex for c in range(copies) for ex in copied(extractions, c)]
+        ds, _ = to_dataset(corpus)
+        ds.default_union = True  # as the pipeline does: the analysis sees every article graph
+        write_back(ds.default_graph, analyze(ds))
+        graphs = dataset_graphs(ds)
+        triples = sum(len(t) for t in graphs.values())
+        if triples >= min_triples:
+            break
+        copies += 1
+    if folder.exists():
+        shutil.rmtree(folder)
+    store = open_store_for_writing(folder.parent)
+    sync_store(store, graphs, None)
+    store.flush()
+    store.optimize()
+    del store
+    return ds, copies, triples
+
+
+def latency(run, repeats: int) -> tuple[float, int]:
+    times, rows = [], 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        _, result = run()
+        times.append(time.perf_counter() - started)
+        rows = len(result)
+    return statistics.median(times), rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "store")
+    parser.add_argument("--min-triples", type=int, default=1_000_000)
+    parser.add_argument("--repeats", type=int, default=5, help="runs per query on the store (median)")
+    parser.add_argument("--rdflib-repeats", type=int, default=2, help="runs per query on rdflib (median)")
+    parser.add_argument("--reuse-build", action="store_true", help="skip the timed builds if OUT/build exists")
+    args = parser.parse_args()
+    if not args.corpus.is_dir():
+        sys.exit(f"no corpus at {args.corpus}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    build_out = args.out / "build"
+    figures: dict = {"corpus": str(args.corpus)}
+
+    if not (args.reuse_build and (build_out / "store").is_dir()):
+        if build_out.exists():
+            shutil.rmtree(build_out)
+        corpus = args.out / "corpus"  # a copy, so one article can be changed
+        if corpus.exists():
+            shutil.rmtree(corpus)
+        shutil.copytree(args.corpus, corpus)
+        full, _ = timed_build(corpus, build_out)
+        print(f"full build:                    {full:8.1f} s", flush=True)
+        unchanged, summary = timed_build(corpus, build_out)
+        print(f"rebuild, corpus unchanged:     {unchanged:8.1f} s  ({summary})", flush=True)
+        first = sorted(corpus.glob("*.txt"))[0]
+        first.write_text(first.read_text(encoding="utf-8") + "\nUpdated.\n", encoding="utf-8")
+        one, summary = timed_build(corpus, build_out)
+        print(f"rebuild, one article changed:  {one:8.1f} s  ({summary})", flush=True)
+        figures.update(full_build_s=full, unchanged_rebuild_s=unchanged, one_changed_rebuild_s=one,
+                       unchanged_over_full=unchanged / full, one_changed_over_full=one / full)
+        print(f"incremental ratio (unchanged / full): {unchanged / full:.2%}   target <= 5%")
+        print(f"one changed article / full:           {one / full:.2%}", flush=True)
+
+    extractions = cached_extractions(build_out)
+    started = time.perf_counter()
+    per_copy = read_state(build_out / "store").get("triples", 0)
+    ds, copies, triples = big_store(extractions, args.min_triples, per_copy, args.out / "big" / "store")
+    print(f"\nbig store: {copies} copies of {len(extractions)} articles, {triples:,} triples "
+          f"(built in {time.perf_counter() - started:.0f} s)", flush=True)
+    figures.update(copies=copies, articles=len(extractions) * copies, triples=triples)
+
+    store = open_store(args.out / "big")
+    memory = type(ds)(default_union=True)
+    for quad in store:  # the same quads, canonical as the store holds them
+        memory.add(to_rdflib_quad(quad))
+    del ds
+
+    rows_out = []
+    print(f"\n{'query':<20} {'store ms':>10} {'rdflib ms':>11} {'ratio':>8} {'rows':>8}")
+    for name in bundled_queries():
+        text = query_text(name, PARAMS.get(name, []))
+        run_query(store, text)  # warm the store's caches, as a server would have them
+        t_store, n_store = latency(lambda: run_query(store, text), args.repeats)
+        t_rdflib, n_rdflib = latency(lambda: run_query(memory, text), args.rdflib_repeats)
+        ratio = t_rdflib / t_store if t_store else float("inf")
+        note = "" if n_store == n_rdflib else f"  (rdflib: {n_rdflib} rows)"
+        print(f"{name:<20} {t_store * 1000:>10.1f} {t_rdflib * 1000:>11.1f} {ratio:>7.1f}x {n_store:>8}{note}",
+              flush=True)
+        rows_out.append({"query": name, "store_ms": t_store * 1000, "rdflib_ms": t_rdflib * 1000, "ratio": ratio,
+                         "rows_store": n_store, "rdflib_rows": n_rdflib})
+    ratios = [r["ratio"] for r in rows_out]
+    geo = statistics.geometric_mean(ratios) if ratios else 0.0
+    print(f"\nstore vs rdflib: min {min(ratios):.1f}x, geometric mean {geo:.1f}x   target >= 10x")
+    figures.update(queries=rows_out, min_ratio=min(ratios), geomean_ratio=geo)
+    (args.out / "bench_store.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    print(f"figures in {args.out / 'bench_store.json'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""`kg serve`: the SPARQL 1.1 Protocol endpoint, driven by SPARQLWrapper on 127.0.0.1."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+from rdflib import Graph
+from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from kg.serve import ServeOptions, is_update, make_server, negotiate, uses_service
+from kg.store import open_store, query_text, run_query
+
+LIMIT = 40
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture(scope="module")
+def served(seed_build, tmp_path_factory):
+    """A server on a free loopback port over a copy of the sample build; yields (base URL, out dir)."""
+    out = tmp_path_factory.mktemp("served")
+    shutil.copytree(seed_build[1] / "store", out / "store")
+    server = make_server(out, "127.0.0.1", 0, ServeOptions(timeout=3, limit=LIMIT, workers=2))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.url, out
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def client(url: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
+    sparql = SPARQLWrapper(f"{url}/sparql")
+    sparql.setQuery(query)
+    sparql.setReturnFormat(fmt)
+    sparql.setTimeout(30)
+    return sparql
+
+
+def test_select_as_json_matches_the_store(served):
+    url, out = served
+    text = query_text("who-said-what")
+    result = client(url, text).queryAndConvert()
+    names, rows = run_query(open_store(out), text)
+    assert result["head"]["vars"] == names
+    got = [[b.get(n, {}).get("value") for n in names] for b in result["results"]["bindings"]]
+    want = [[None if v is None else str(v) for v in row] for row in rows][:LIMIT]
+    assert got == want
+
+
+def test_select_as_json_via_post(served):
+    url, _ = served
+    sparql = client(url, "SELECT ?p WHERE { ?p a <https://w3id.org/newskg/ontology#Person> }")
+    sparql.setMethod(POST)
+    bindings = sparql.queryAndConvert()["results"]["bindings"]
+    assert bindings and all(b["p"]["type"] == "uri" for b in bindings)
+
+
+def test_select_as_xml(served):
+    url, _ = served
+    doc = client(url, "SELECT ?s WHERE { ?s a <https://w3id.org/newskg/ontology#Article> }", XML).queryAndConvert()
+    results = doc.getElementsByTagName("result")
+    assert len(results) == 2
+
+
+@pytest.mark.parametrize("fmt, delimiter", [(CSV, ","), (TSV, "\t")])
+def test_select_as_csv_and_tsv(served, fmt, delimiter):
+    url, _ = served
+    body = client(url, "SELECT ?label WHERE { ?e a <https://w3id.org/newskg/ontology#Country> ; "
+                       "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label", fmt).queryAndConvert()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter))
+    assert rows[0] == (["label"] if fmt == CSV else ["?label"])
+    labels = [r[0].strip('"') for r in rows[1:]]
+    assert "Ukraine" in labels
+
+
+def test_ask(served):
+    url, _ = served
+    assert client(url, "ASK { ?s a <https://w3id.org/newskg/ontology#Claim> }").queryAndConvert()["boolean"] is True
+
+
+def test_construct_as_turtle_and_json_ld(served):
+    url, _ = served
+    query = ("CONSTRUCT { ?c <https://w3id.org/newskg/ontology#text> ?t } "
+             "WHERE { ?c <https://w3id.org/newskg/ontology#text> ?t } LIMIT 5")
+    turtle = client(url, query, TURTLE).queryAndConvert()
+    graph = Graph().parse(data=turtle, format="turtle")
+    assert len(graph) == 5
+    jsonld = client(url, query, JSONLD).queryAndConvert()  # SPARQLWrapper parses JSON-LD into an rdflib graph
+    assert len(jsonld) == 5
+
+
+def test_describe(served):
+    url, _ = served
+    graph = Graph().parse(data=client(url, "DESCRIBE <https://w3id.org/newskg/id/country/ukraine>", TURTLE)
+                          .queryAndConvert(), format="turtle")
+    assert len(graph) > 0
+
+
+def test_malformed_sparql_is_a_400_with_the_parser_message(served):
+    url, _ = served
+    with pytest.raises(QueryBadFormed, match="malformed SPARQL"):
+        client(url, "SELECT ?s WHERE { ?s ?p }").queryAndConvert()
+
+
+def test_results_are_cut_at_the_limit(served):
+    url, _ = served
+    response = requests.get(f"{url}/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.status_code == 200
+    assert len(response.json()["results"]["bindings"]) == LIMIT
+    assert response.headers["X-Kg-Truncated"] == "true"
+
+
+def test_updates_are_refused(served):
+    url, _ = served
+    insert = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    for response in (
+        requests.post(f"{url}/sparql", data={"update": insert}, timeout=30),
+        requests.post(f"{url}/sparql", data={"query": insert}, timeout=30),
+        requests.post(f"{url}/sparql", data=insert, headers={"Content-Type": "application/sparql-update"},
+                      timeout=30),
+    ):
+        assert response.status_code == 403
+        assert "read-only" in response.text
+    ask = requests.get(f"{url}/sparql", params={"query": "ASK { <http://example.org/a> ?p ?o }"}, timeout=30)
+    assert ask.json()["boolean"] is False
+
+
+def test_service_is_refused_by_default(served):
+    url, _ = served
+    response = requests.get(f"{url}/sparql", params={
+        "query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}, timeout=30)
+    assert response.status_code == 403
+    assert "SERVICE" in response.text
+
+
+def test_a_query_over_the_timeout_is_stopped_and_the_server_keeps_answering(served):
+    url, _ = served
+    started = time.monotonic()
+    response = requests.get(f"{url}/sparql", params={"query": SLOW_QUERY}, timeout=60)
+    assert response.status_code == 503 and "timed out" in response.text
+    assert time.monotonic() - started < 15
+    assert client(url, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True
+
+
+def test_sparql_query_body_and_named_graphs(served):
+    url, out = served
+    article = next(iter(open_store(out).named_graphs())).value
+    response = requests.post(f"{url}/sparql", params={"default-graph-uri": article},
+                             data="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                             headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    n = int(response.json()["results"]["bindings"][0]["n"]["value"])
+    _, rows = run_query(open_store(out), f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{article}> {{ ?s ?p ?o }} }}")
+    assert n == rows[0][0].toPython() > 0
+
+
+def test_query_page_and_unknown_paths(served):
+    url, _ = served
+    page = requests.get(f"{url}/", timeout=30)
+    assert page.status_code == 200 and "<textarea" in page.text and "who-said-what" in page.text
+    assert requests.get(f"{url}/nothing", timeout=30).status_code == 404
+    assert requests.post(f"{url}/sparql", data=b"x", headers={"Content-Type": "text/plain"},
+                         timeout=30).status_code == 415
+
+
+def test_unacceptable_result_type_is_406(served):
+    url, _ = served
+    response = requests.get(f"{url}/sparql", params={"query": "ASK {}"}, headers={"Accept": "image/png"}, timeout=30)
+    assert response.status_code == 406
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }", True),
+    ("select * { service silent ?ep { ?s ?p ?o } }", True),
+    ('SELECT * WHERE { ?s ?p "SERVICE" }', False),
+    ("SELECT * WHERE { ?s <http://x/SERVICE> ?service } # SERVICE", False),
+])
+def test_uses_service(text, expected):
+    assert uses_service(text) is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("PREFIX ex: <http://x/> INSERT DATA { ex:a ex:b ex:c }", True),
+    ("# comment\nDROP GRAPH <http://x/g>", True),
+    ("PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:insert ?o }", False),
+    ("ASK { ?s ?p 'DELETE' }", False),
+])
+def test_is_update(text, expected):
+    assert is_update(text) is expected
+
+
+def test_negotiate_prefers_quality_then_order():
+    offers = {"application/sparql-results+json": 1, "text/csv": 1}
+    assert negotiate("text/csv;q=0.5, application/sparql-results+json", offers, "text/csv") == \
+        "application/sparql-results+json"
+    assert negotiate("*/*", offers, "text/csv") == "text/csv"
+    assert negotiate(None, offers, "text/csv") == "text/csv"
+    assert negotiate("image/png", offers, "text/csv") is None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_serve_answers_and_stops_on_ctrl_c(seed_build, tmp_path):
+    shutil.copytree(seed_build[1] / "store", tmp_path / "store")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--out", str(tmp_path), "--port", str(port),
+                             "--workers", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                                        timeout=5)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail(f"kg serve did not start: {proc.communicate()[1] if proc.poll() is not None else ''}")
+                time.sleep(0.2)
+        assert json.loads(response.text)["boolean"] is True
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, stderr
+    assert f"http://127.0.0.1:{port}/sparql" in stderr
+
+
+def test_cli_serve_without_a_store_exits_2(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--out", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 2
+    assert f"Error: no store at {tmp_path / 'store'}" in result.output
