@@ -283,7 +283,7 @@ def format_rows(names: list[str], rows: list[list], fmt: str) -> str:
 @click.option("--max-nodes", default=300, show_default=True, type=click.IntRange(min=1),
               help="Entities in the default view (top by PageRank); the page has a switch to show all.")
 def html(out_dir: str, focus: str | None, depth: int, max_nodes: int) -> None:
-    """Re-render DIR/graph.html from DIR/graph.trig, optionally as an ego view around one entity.
+    """Re-render DIR/graph.html from the graph `kg build` wrote to DIR, optionally as an ego view around one entity.
 
     \b
     Examples:

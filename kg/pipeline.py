@@ -141,7 +141,23 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
             report.new += 1
             report.changed += article.source in stored_sources
 
+    # Nothing to do when the store was last left clean by a build of the same articles with the same code.
+    folder = store_path(out)
+    state = read_state(folder)
+    key = _state_key(sorted(final.values(), key=lambda a: (a.source, a.sha256)), report.skipped, fingerprint)
+    files = {name: str(out / name) for name in OUTPUT_FILES}
+    if (state.get("clean") and state.get("key") == key and state.get("version") == STATE_VERSION
+            and all(Path(p).is_file() for p in files.values())):
+        for name in ("articles", "claims", "supplies", "entities", "triples"):
+            setattr(report, name, state.get(name, 0))
+        report.skipped += [Skipped(source, reason) for source, reason in state.get("failed", [])]
+        report.files = files
+        report.up_to_date = True
+        cache.prune(final)
+        return report
+
     # The expensive step: spaCy, only for articles without a fresh cached extraction.
+    failed: list[Skipped] = []
     extractions: dict[str, Extraction] = {}
     todo: list[Article] = []
     for sha, article in sorted(final.items(), key=lambda kv: (kv[1].source, kv[0])):
@@ -160,7 +176,7 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
             try:
                 ex = extract(doc, article)
             except Exception as exc:  # one broken article must not sink the batch
-                report.skipped.append(Skipped(article.source, f"extraction failed: {type(exc).__name__}: {exc}"))
+                failed.append(Skipped(article.source, f"extraction failed: {type(exc).__name__}: {exc}"))
                 final.pop(article.sha256)
             else:
                 cache.save(ex)
@@ -172,23 +188,11 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
                 report.interrupted = True
                 return report
 
+    report.skipped += failed
     ordered = sorted(extractions.values(), key=lambda e: (e.article.source, e.article.sha256))
     report.articles = len(ordered)
     report.claims = sum(len(e.claims) for e in ordered)
     report.supplies = sum(len(e.supplies) for e in ordered)
-
-    folder = store_path(out)
-    state = read_state(folder)
-    key = _state_key(ordered, report.skipped, fingerprint)
-    files = {name: str(out / name) for name in OUTPUT_FILES}
-    if (state.get("clean") and state.get("key") == key and state.get("version") == STATE_VERSION
-            and all(Path(p).is_file() for p in files.values())):
-        report.entities = state.get("entities", 0)
-        report.triples = state.get("triples", 0)
-        report.files = files
-        report.up_to_date = True
-        cache.prune(final)
-        return report
 
     from kg.analyze import analyze, write_back
     from kg.rdf import to_dataset
@@ -221,7 +225,9 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
     report.files = files
     write_atomic(out / "report.md", to_markdown(report, ds, analysis, resolver).encode("utf-8"))
     write_state(folder, {"version": STATE_VERSION, "clean": True, "key": key, "digests": result.digests,
-                         "entities": report.entities, "triples": report.triples})
+                         "articles": report.articles, "claims": report.claims, "supplies": report.supplies,
+                         "entities": report.entities, "triples": report.triples,
+                         "failed": [[s.source, s.reason] for s in failed]})
     cache.prune(final)
     return report
 
@@ -234,12 +240,12 @@ def _pipeline(model: str | None):
     return load_pipeline(model)
 
 
-def _state_key(extractions: list[Extraction], skipped: list[Skipped], fingerprint: str) -> str:
+def _state_key(articles: list[Article], skipped: list[Skipped], fingerprint: str) -> str:
     # Everything the files depend on: which articles (and their metadata), what was skipped, and the code.
     h = hashlib.sha256(fingerprint.encode())
     h.update(_tree_digest([PACKAGE_DIR]).encode())
-    for ex in extractions:
-        h.update(json.dumps(dataclasses.asdict(ex.article), sort_keys=True).encode("utf-8"))
+    for article in articles:
+        h.update(json.dumps(dataclasses.asdict(article), sort_keys=True).encode("utf-8"))
     for s in skipped:
         h.update(f"{s.source}\x00{s.reason}\n".encode("utf-8"))
     return h.hexdigest()
@@ -331,9 +337,14 @@ class ExtractionCache:
 
 def decode(cls, value):
     """Return an instance of dataclass `cls` from its `dataclasses.asdict` form (as read back from JSON)."""
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs = {f.name: _decode_value(hints[f.name], value[f.name]) for f in dataclasses.fields(cls) if f.name in value}
     return cls(**kwargs)
+
+
+@functools.cache
+def _type_hints(cls) -> dict:
+    return typing.get_type_hints(cls)
 
 
 def _decode_value(hint, value):

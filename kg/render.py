@@ -29,7 +29,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,7 +61,6 @@ RELATIONS = {
     "supplies to": ("#0072B2", False, "supplier → recipient"),
     "supplied to": ("#D55E00", True, "weapon → recipient, supplier not named"),
 }
-EDGE_COLOURS = {name: colour for name, (colour, _, _) in RELATIONS.items()}
 CORE_RELATIONS = ("said", "supplies", "supplies to", "mentions")
 DEFAULT_MAX_NODES = 300
 
@@ -149,8 +147,8 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
 
 def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None) -> Path:
-    """Return the path of `out_dir`/graph.html, re-rendered from the graph.trig that `kg build` wrote there."""
-    from kg.store import load_dataset
+    """Return the path of `out_dir`/graph.html, re-rendered from the graph `kg build` wrote to out_dir."""
+    from kg.store import load_dataset, write_atomic
 
     ds = load_dataset(out_dir)
     analysis = page_analysis(ds)
@@ -159,14 +157,7 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
     page = to_html(analysis, title=title, summary=corpus_summary(ds, analysis), max_nodes=max_nodes,
                    graph=ds, focus=focus, depth=depth)
     path = Path(out_dir) / "graph.html"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, page.encode("utf-8"))
     return path
 
 
@@ -403,13 +394,14 @@ def _vis_options() -> dict:
         "physics": {
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.012, "springLength": 110,
-                                 "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.3},
-            "minVelocity": 1.0, "maxVelocity": 60,
+                                 "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.3, "theta": 0.8},
+            # A fixed time step and a coarser Barnes–Hut (theta) halve the stabilisation time at no visible cost.
+            "minVelocity": 1.0, "maxVelocity": 60, "adaptiveTimestep": False,
             "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 25, "fit": True},
         },
         "nodes": {"borderWidth": 1, "font": {"face": "system-ui, sans-serif", "color": "#1a1a1a",
                                               "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": 7}}},
+                  "scaling": {"label": {"drawThreshold": 8}}},
         "edges": {"font": {"size": 9, "align": "middle", "color": "#333333"}, "smooth": False,
                   "arrows": {"to": {"scaleFactor": 0.5}}, "selectionWidth": 2, "hoverWidth": 0.5},
         "groups": {name: {"shape": shape, "color": {"background": colour, "border": "#333333",
@@ -722,7 +714,8 @@ _SCRIPT = r"""
     var tip = n.label + " (" + n.group + ")";
     if (n.alt) { tip += "\nalso: " + n.alt.slice(0, 6).join(", "); }
     return { id: n.id, label: n.label, group: n.group, size: n.size, title: tip,
-             font: { size: Math.round(12 + 8 * n.size / 38) }, hidden: !!hiddenTypes[n.group] };
+             // label size follows node size, so zoomed out only the central entities are named
+             font: { size: Math.round(12 + 36 * (n.size - 8) / 30) }, hidden: !!hiddenTypes[n.group] };
   }
   function short(text, limit) { return text.length <= limit ? text : text.slice(0, limit - 1) + "…"; }
   function edgeTitle(e) {
@@ -767,20 +760,23 @@ _SCRIPT = r"""
     var small = edgeItems.length <= 80;
     edgeItems = edgeItems.map(function (e) { return edgeItem(e, small); });
     // Entities without a link in this view stay out of the simulation (in big corpora they are half the
-    // nodes) and are laid out on a grid beside the graph once it has settled.
+    // nodes) and are laid out on a grid beside the graph once it has settled, so the graph fills the view.
     var linked = {}, loose = [];
     edgeItems.forEach(function (e) { linked[e.from] = true; linked[e.to] = true; });
-    if (count > 200) {
-      nodeItems.forEach(function (n) { if (!linked[n.id]) { n.physics = false; n.x = 0; n.y = 0; loose.push(n.id); } });
-    }
+    nodeItems.forEach(function (n) { if (!linked[n.id]) { n.physics = false; n.x = 0; n.y = 0; loose.push(n.id); } });
     seedPositions(nodeItems, edgeItems, linked);
     state.nodes = new vis.DataSet(nodeItems);
     state.edges = new vis.DataSet(edgeItems);
     var options = JSON.parse(JSON.stringify(KG_OPTIONS));
     // Fewer iterations on big views keep the wait bounded; the layout is already readable by then.
     options.physics.stabilization.iterations = count <= 100 ? 800 : count <= 400 ? 400 : count <= 1500 ? 250 : 150;
+    if (count <= 100) {  // room for every label
+      var fa = options.physics.forceAtlas2Based;
+      fa.gravitationalConstant = -300; fa.springLength = 200; fa.avoidOverlap = 0.8;
+    }
     if (count > 1000) {
       options.physics.forceAtlas2Based.avoidOverlap = 0;
+      options.physics.forceAtlas2Based.theta = 1.0;
       options.nodes.scaling.label.drawThreshold = 10;
     }
     if (edgeItems.length <= 300) { options.edges.smooth = { type: "continuous", roundness: 0.3 }; }
@@ -872,10 +868,11 @@ _SCRIPT = r"""
       if (first) { minY = maxY = p.y; maxX = p.x; first = false; }
       minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); maxX = Math.max(maxX, p.x);
     });
-    var side = Math.ceil(Math.sqrt(loose.length)), gap = 45;
-    var top = (minY + maxY) / 2 - side * gap / 2, left = maxX + 200;
+    // Small views draw every label, so their grid leaves room for one.
+    var side = Math.ceil(Math.sqrt(loose.length)), gapX = total <= 100 ? 170 : 45, gapY = total <= 100 ? 70 : 45;
+    var top = (minY + maxY) / 2 - Math.ceil(loose.length / side) * gapY / 2, left = maxX + 200;
     state.nodes.update(loose.map(function (id, i) {
-      return { id: id, x: left + (i % side) * gap, y: top + Math.floor(i / side) * gap };
+      return { id: id, x: left + (i % side) * gapX, y: top + Math.floor(i / side) * gapY };
     }));
     network.fit({ animation: false });
   }

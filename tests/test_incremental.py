@@ -205,13 +205,24 @@ def test_cli_prune_option(tmp_path):
     assert "0 new, 1 unchanged, 0 changed, 0 kept, 1 removed" in result.output
 
 
-def test_extractions_made_by_other_code_are_redone(corpus, tmp_path):
+def test_new_extraction_code_parses_every_article_again(corpus, tmp_path, monkeypatch):
+    import kg.pipeline
+
+    out = tmp_path / "out"
+    build([corpus], out)
+    monkeypatch.setattr(kg.pipeline, "extraction_fingerprint", lambda model=None: "a-newer-extractor")
+    report = build([corpus], out)
+    assert (report.extracted, report.unchanged, report.up_to_date) == (4, 4, False)
+
+
+def test_a_cached_extraction_made_by_other_code_is_redone(corpus, tmp_path):
     out = tmp_path / "out"
     build([corpus], out)
     stale = cached(out)[0]
     data = json.loads(stale.read_text(encoding="utf-8"))
     data["fingerprint"] = "made-by-an-older-kg"
     stale.write_text(json.dumps(data), encoding="utf-8")
+    (store_path(out) / STATE_FILE).unlink()
     report = build([corpus], out)
     assert report.extracted == 1 and report.unchanged == 4
 

@@ -1,0 +1,233 @@
+"""kg.render: the HTML page, read as text and as the data it hands the browser (no browser, no spaCy)."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from rdflib import Dataset
+
+from kg.analyze import analyze
+from kg.cli import main
+from kg.errors import InputError
+from kg.render import CORE_RELATIONS, STYLE, ego_nodes, entity_names, find_entity, render_dir, to_html
+
+ID = "https://w3id.org/newskg/id/"
+TRUMP, US, UKRAINE, PATRIOT, NATO, DOE = (ID + p for p in (
+    "person/donald-trump", "country/united-states", "country/ukraine", "weapon/patriot", "organization/nato",
+    "person/jane-doe"))
+HOSTILE = "</script><script>alert(1)</script>"
+
+# Two articles: Trump's claim, a supply with quantity and status, an unlinked person; one article has a URL.
+TRIG = f"""
+@prefix kg: <https://w3id.org/newskg/ontology#> .
+@prefix id: <{ID}> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix schema: <https://schema.org/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+{{
+  id:person\\/donald-trump a kg:Person ; rdfs:label "Donald Trump" ;
+      skos:altLabel "Trump", "US President Donald Trump" .
+  id:country\\/united-states a kg:Country ; rdfs:label "United States" ; skos:altLabel "US", "America" .
+  id:country\\/ukraine a kg:Country ; rdfs:label "Ukraine" .
+  id:weapon\\/patriot a kg:Weapon ; rdfs:label "Patriot" .
+  id:organization\\/nato a kg:Organization ; rdfs:label "NATO" .
+  id:person\\/jane-doe a kg:Person ; rdfs:label "Jane Doe" .
+}}
+
+id:article\\/a1 {{
+  id:article\\/a1 a kg:Article ; dcterms:title "Trump says Patriots are on their way" ;
+      dcterms:date "2025-07-11"^^xsd:date ; schema:url <https://example.org/news/1> ;
+      dcterms:source "corpus/a1.txt" .
+  id:person\\/donald-trump kg:said id:claim\\/c1 .
+  id:claim\\/c1 a kg:Claim ; kg:text "We are sending Patriots to Ukraine {HOSTILE}" ; kg:kind "direct" ;
+      kg:mentions id:country\\/ukraine, id:weapon\\/patriot ; prov:wasDerivedFrom id:article\\/a1 .
+  id:supply\\/s1 a kg:Supply ; kg:supplier id:country\\/united-states ; kg:recipient id:country\\/ukraine ;
+      kg:item id:weapon\\/patriot ; kg:quantity "two" ; kg:status kg:Ongoing ;
+      kg:evidence "The US is sending two Patriot systems to Ukraine." ; prov:wasDerivedFrom id:article\\/a1 .
+}}
+
+id:article\\/a2 {{
+  id:article\\/a2 a kg:Article ; dcterms:source "corpus/a2.txt" .
+  id:person\\/donald-trump kg:said id:claim\\/c2 .
+  id:claim\\/c2 a kg:Claim ; kg:text "NATO is paying for those weapons" ; kg:kind "indirect" ;
+      kg:mentions id:organization\\/nato ; prov:wasDerivedFrom id:article\\/a2 .
+}}
+"""
+BUILT = datetime(2025, 7, 12, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    ds = Dataset(default_union=True)
+    ds.parse(data=TRIG, format="trig")
+    return ds
+
+
+@pytest.fixture(scope="module")
+def analysis(dataset):
+    return analyze(dataset)
+
+
+@pytest.fixture(scope="module")
+def page(analysis, dataset) -> str:
+    return to_html(analysis, title="Test graph", summary="2 articles, 2 claims, 1 supplies, 6 entities.",
+                   graph=dataset, built=BUILT)
+
+
+def page_data(page: str) -> tuple[list[dict], list[dict], dict]:
+    """Return the (nodes, edges, KG data) a page hands its script."""
+    values = {name: json.loads(re.search(rf"^var {name} = (.*);$", page, re.M).group(1))
+              for name in ("KG_NODES", "KG_EDGES", "KG")}
+    return values["KG_NODES"], values["KG_EDGES"], values["KG"]
+
+
+def node_index(nodes: list[dict], label: str) -> int:
+    return next(n["id"] for n in nodes if n["label"] == label)
+
+
+def test_to_html_keeps_the_call_pipeline_makes(analysis):
+    page = to_html(analysis, summary="2 articles.")
+    assert page.startswith("<!DOCTYPE html>") and "2 articles." in page
+
+
+def test_page_is_self_contained(page):
+    assert not re.search(r"<(?:script|img|iframe)[^>]+src=", page, re.I)
+    assert not re.search(r"<link[^>]+href=", page, re.I)
+    for remote in ("cdn.jsdelivr", "cdnjs.cloudflare", "unpkg.com", "sourceMappingURL", "@import"):
+        assert remote not in page
+    assert "vis.Network" in page  # vis-network is inlined, not fetched
+
+
+def test_page_escapes_hostile_text_inside_scripts(page):
+    assert HOSTILE not in page
+    assert page.count("</script>") == 2  # vis-network and the page script; the claim text closed none
+    nodes, edges, data = page_data(page)
+    assert any(HOSTILE in c["text"] for c in data["claims"])  # still there, as data
+
+
+def test_header_has_title_summary_build_date_and_legend(page):
+    header = page[page.index('<header id="kg-header">'):page.index("</header>")]
+    assert "<h1>Test graph</h1>" in header
+    assert "2 articles, 2 claims, 1 supplies, 6 entities." in header
+    assert "2025-07-12 09:30 UTC" in header
+    for kind in STYLE:
+        assert f'data-kg-type="{kind}"' in header
+    for relation in CORE_RELATIONS:
+        assert f'data-kg-relation="{relation}"' in header
+    assert 'id="kg-search"' in header
+
+
+def test_nodes_are_sized_by_pagerank_and_ordered_by_it(page, analysis):
+    nodes, _, _ = page_data(page)
+    ranks = [n["rank"] for n in nodes]
+    assert ranks == sorted(ranks, reverse=True)
+    sizes = [n["size"] for n in nodes]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert len(nodes) == len(analysis.graph)
+
+
+def test_nodes_carry_alternative_labels_for_search(page):
+    nodes, _, _ = page_data(page)
+    trump = nodes[node_index(nodes, "Donald Trump")]
+    assert trump["alt"] == ["Trump", "US President Donald Trump"]
+
+
+def test_edges_are_grouped_by_relation(page):
+    nodes, edges, data = page_data(page)
+    us, ukraine = node_index(nodes, "United States"), node_index(nodes, "Ukraine")
+    assert {"from": us, "to": ukraine, "relation": "supplies to", "count": 1}.items() <= next(
+        e for e in edges if e["from"] == us and e["to"] == ukraine).items()
+    counts = {r["name"]: r["count"] for r in data["relations"]}
+    assert counts["said"] == 3 and counts["supplies to"] == 1 and counts["supplies"] == 1
+
+
+def test_panel_data_has_claims_with_article_title_date_and_url(page):
+    nodes, _, data = page_data(page)
+    trump = node_index(nodes, "Donald Trump")
+    claims = [c for c in data["claims"] if c["s"] == trump]
+    assert len(claims) == 2
+    first = next(c for c in claims if c["text"].startswith("We are sending"))
+    assert first["kind"] == "direct"
+    assert data["articles"][first["a"]] == {"title": "Trump says Patriots are on their way", "date": "2025-07-11",
+                                            "url": "https://example.org/news/1"}
+    second = next(c for c in claims if c["text"].startswith("NATO"))
+    assert data["articles"][second["a"]] == {"title": "a2.txt", "date": "", "url": ""}
+
+
+def test_panel_data_has_supplies_with_item_quantity_and_status(page):
+    nodes, _, data = page_data(page)
+    (supply,) = data["supplies"]
+    assert supply["from"] == node_index(nodes, "United States")
+    assert supply["to"] == node_index(nodes, "Ukraine")
+    assert supply["item"] == node_index(nodes, "Patriot")
+    assert (supply["quantity"], supply["status"]) == ("two", "ongoing")
+
+
+def test_without_the_rdf_graph_the_panel_data_comes_from_networkx(analysis):
+    nodes, _, data = page_data(to_html(analysis))
+    trump = node_index(nodes, "Donald Trump")
+    assert sorted(c["text"][:12] for c in data["claims"] if c["s"] == trump) == ["NATO is payi", "We are sendi"]
+    (supply,) = data["supplies"]
+    assert supply["item"] == node_index(nodes, "Patriot") and supply["status"] == "ongoing"
+
+
+def test_default_view_is_the_top_nodes_by_pagerank(analysis, dataset):
+    nodes, _, data = page_data(to_html(analysis, max_nodes=3, graph=dataset))
+    assert data["defaultCount"] == 3 and data["total"] == len(nodes) == 6
+    assert nodes[0]["rank"] >= nodes[3]["rank"]
+
+
+@pytest.mark.parametrize("name", ["Donald Trump", "donald trump", "Trump", "US President Donald Trump",
+                                  "Donald", TRUMP])
+def test_find_entity_by_any_name(analysis, dataset, name):
+    names = entity_names(analysis.graph, dataset)
+    assert find_entity(analysis.graph, names, name) == TRUMP
+
+
+def test_find_entity_suggests_close_names(analysis, dataset):
+    names = entity_names(analysis.graph, dataset)
+    with pytest.raises(InputError, match="no entity named 'Donld Trmp'.*did you mean Donald Trump"):
+        find_entity(analysis.graph, names, "Donld Trmp")
+
+
+def test_ego_nodes_follow_edges_both_ways():
+    G = nx.MultiDiGraph([("a", "b"), ("c", "b"), ("c", "d")])
+    assert ego_nodes(G, "b", 1) == {"a", "b", "c"}
+    assert ego_nodes(G, "a", 0) == {"a"}
+    with pytest.raises(InputError):
+        ego_nodes(G, "a", -1)
+
+
+def test_focus_draws_the_ego_graph_with_the_centre_first(analysis, dataset):
+    page = to_html(analysis, graph=dataset, focus="Trump", depth=1)
+    nodes, _, data = page_data(page)
+    assert nodes[0]["label"] == "Donald Trump" and data["focus"] == 0
+    assert {n["label"] for n in nodes} == {"Donald Trump", "Ukraine", "Patriot", "NATO"}
+    assert "Ego view: 4 entities within 1 step of Donald Trump." in page
+
+
+def test_kg_html_rerenders_the_page_from_the_output_folder(tmp_path, dataset):
+    (tmp_path / "graph.trig").write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["html", "--out", str(tmp_path), "--focus", "Donald Trump", "--depth", "2"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "graph.html").read_text(encoding="utf-8")
+    nodes, _, data = page_data(page)
+    assert nodes[0]["label"] == "Donald Trump" and "Jane Doe" not in {n["label"] for n in nodes}
+    assert "2 articles, 2 claims, 1 supplies, 6 entities." in page
+    assert render_dir(tmp_path) == tmp_path / "graph.html"
+    assert len(page_data((tmp_path / "graph.html").read_text(encoding="utf-8"))[0]) == 6
+
+
+def test_kg_html_names_a_missing_entity(tmp_path, dataset):
+    (tmp_path / "graph.trig").write_text(dataset.serialize(format="trig"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["html", "--out", str(tmp_path), "--focus", "Vladimir Putin"])
+    assert result.exit_code == 2
+    assert "Error: no entity named 'Vladimir Putin'" in result.output
