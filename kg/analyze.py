@@ -55,8 +55,15 @@ def to_networkx(graph: Graph) -> nx.MultiDiGraph:
     return G
 
 
-def centrality(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+EXACT_BETWEENNESS_MAX = 1000  # above this many nodes, betweenness is estimated from a sample of sources
+
+
+def centrality(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, dict[str, float]]:
     """Return node -> {degree, pagerank, betweenness} for every node.
+
+    Betweenness is exact up to EXACT_BETWEENNESS_MAX nodes and estimated from as
+    many sampled sources beyond that (Brandes & Pich 2007): exact betweenness is
+    O(nm) and took minutes on a corpus of 840 articles.
 
     >>> G = nx.MultiDiGraph([("a", "b"), ("b", "c")])
     >>> round(centrality(G)["b"]["betweenness"], 2)
@@ -65,7 +72,8 @@ def centrality(G: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     simple = nx.DiGraph(G)
     undirected = simple.to_undirected()
     pagerank = nx.pagerank(simple) if len(simple) else {}
-    betweenness = nx.betweenness_centrality(undirected, normalized=True) if len(simple) else {}
+    sample = EXACT_BETWEENNESS_MAX if len(undirected) > EXACT_BETWEENNESS_MAX else None
+    betweenness = nx.betweenness_centrality(undirected, k=sample, normalized=True, seed=seed) if len(simple) else {}
     return {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0), "betweenness": betweenness.get(n, 0.0)}
             for n in G.nodes}
 

@@ -221,7 +221,7 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
     dump_union(lease.store, out / "graph.ttl")
     summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
                f"{report.entities} entities.")
-    write_atomic(out / "graph.html", to_html(analysis, summary=summary).encode("utf-8"))
+    write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=ds).encode("utf-8"))
     report.files = files
     write_atomic(out / "report.md", to_markdown(report, ds, analysis, resolver).encode("utf-8"))
     write_state(folder, {"version": STATE_VERSION, "clean": True, "key": key, "digests": result.digests,

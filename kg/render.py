@@ -200,25 +200,23 @@ def entity_names(G: nx.MultiDiGraph, graph: Graph | None = None) -> dict[str, li
 
 def find_entity(G: nx.MultiDiGraph, names: dict[str, list[str]], name: str,
                 rank: dict[str, float] | None = None) -> str:
-    """Return the node named `name`: exact label, then alternative label, then IRI, then a unique substring.
+    """Return the node named `name`: by label, else alternative label, else IRI, else a name containing it.
 
-    Ties go to the higher PageRank. Raises InputError naming close matches when nothing fits.
+    Case and spacing are ignored; among several matches the higher PageRank wins. Raises InputError,
+    naming close matches, when nothing fits.
     """
     rank = rank or {}
     wanted = " ".join(name.split()).casefold()
-    best = lambda hits: max(hits, key=lambda n: (rank.get(n, 0.0), n))  # noqa: E731
-    for position in (0, None):
-        hits = [n for n, own in names.items()
-                if (own[0].casefold() == wanted if position == 0 else any(x.casefold() == wanted for x in own))]
+    tiers = (
+        [n for n, own in names.items() if own[0].casefold() == wanted],
+        [n for n, own in names.items() if any(x.casefold() == wanted for x in own[1:])],
+        [name] if name in G else [],
+        [n for n, own in names.items() if any(wanted in x.casefold() for x in own)],
+    )
+    for hits in tiers:
         if hits:
-            return best(hits)
-    if name in G:
-        return name
-    hits = [n for n, own in names.items() if any(wanted in x.casefold() for x in own)]
-    if hits:
-        return best(hits)
-    labels = sorted({own[0] for own in names.values()})
-    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.5)
+            return max(hits, key=lambda n: (rank.get(n, 0.0), n))
+    close = difflib.get_close_matches(name, sorted({own[0] for own in names.values()}), n=5, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise InputError(f"no entity named '{name}' in the graph{hint}")
 
@@ -280,7 +278,8 @@ class _Articles:
     def ref(self, key, title: str, date: str = "", url: str = "") -> int:
         if key not in self._seen:
             self._seen[key] = len(self.rows)
-            self.rows.append({"title": title, "date": date, "url": url if url.startswith(("http://", "https://")) else ""})
+            safe = url if url.startswith(("http://", "https://")) else ""  # no javascript: links from the data
+            self.rows.append({"title": title, "date": date, "url": safe})
         return self._seen[key]
 
 
@@ -458,16 +457,18 @@ def _header(title: str, summary: str, note: str, built: datetime, data: dict) ->
         f'<input type="checkbox" checked data-kg-relation="{esc(r["name"])}">'
         f'{_line_glyph(r["colour"], r["dashed"])}{esc(r["name"])} <span class="kg-count">{r["count"]}</span></label>'
         for r in data["relations"])
-    stamp = built.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    built = built.astimezone(timezone.utc)
+    stamp, iso = built.strftime("%Y-%m-%d %H:%M UTC"), built.isoformat(timespec="seconds")
     summary_text = " ".join(part for part in (summary.strip(), note) if part)
     return f"""<header id="kg-header">
  <div id="kg-titlebar">
   <h1>{esc(title)}</h1>
-  <p id="kg-summary">{esc(summary_text)} <span id="kg-built">Built <time datetime="{built.astimezone(timezone.utc).isoformat(timespec='seconds')}">{stamp}</time>.</span></p>
+  <p id="kg-summary">{esc(summary_text)} <span id="kg-built">Built <time datetime="{iso}">{stamp}</time>.</span></p>
  </div>
  <div id="kg-tools">
   <form id="kg-search-form" role="search" autocomplete="off">
-   <input id="kg-search" type="search" list="kg-names" placeholder="Find an entity…" aria-label="Find an entity by any of its names">
+   <input id="kg-search" type="search" list="kg-names" placeholder="Find an entity…"
+          aria-label="Find an entity by any of its names">
    <button type="submit">Find</button>
    <datalist id="kg-names"></datalist>
   </form>
@@ -587,7 +588,9 @@ _SCRIPT = r"""
   // Search: every label and alternative label of every entity in the page.
   var names = [];
   KG_NODES.forEach(function (n) {
-    [n.label].concat(n.alt || []).forEach(function (name) { names.push({ name: name, key: name.toLowerCase(), id: n.id }); });
+    [n.label].concat(n.alt || []).forEach(function (name) {
+      names.push({ name: name, key: name.toLowerCase(), id: n.id });
+    });
   });
   var list = document.getElementById("kg-names");
   var seenName = {};
@@ -798,7 +801,6 @@ _SCRIPT = r"""
       if (then) { then(); }
     }
     network.on("stabilizationProgress", function (p) {
-      if (!window.kgTiming.firstProgress) { window.kgTiming.firstProgress = performance.now(); window.kgTiming.firstIterations = p.iterations; }
       progress.textContent = "Laying out " + count + " entities… " + Math.round(100 * p.iterations / p.total) + "%";
     });
     network.once("stabilizationIterationsDone", settle);
@@ -869,7 +871,7 @@ _SCRIPT = r"""
       minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y); maxX = Math.max(maxX, p.x);
     });
     // Small views draw every label, so their grid leaves room for one.
-    var side = Math.ceil(Math.sqrt(loose.length)), gapX = total <= 100 ? 170 : 45, gapY = total <= 100 ? 70 : 45;
+    var side = Math.ceil(Math.sqrt(loose.length)), gapX = total <= 100 ? 220 : 45, gapY = total <= 100 ? 110 : 45;
     var top = (minY + maxY) / 2 - Math.ceil(loose.length / side) * gapY / 2, left = maxX + 200;
     state.nodes.update(loose.map(function (id, i) {
       return { id: id, x: left + (i % side) * gapX, y: top + Math.floor(i / side) * gapY };
@@ -921,7 +923,10 @@ _SCRIPT = r"""
     return wrap;
   }
   function claimRow(li, c, withSpeaker) {
-    if (withSpeaker) { li.appendChild(partyEl(c.s)); li.appendChild(document.createTextNode(c.kind ? " (" + c.kind + "):" : ":")); }
+    if (withSpeaker) {
+      li.appendChild(partyEl(c.s));
+      li.appendChild(document.createTextNode(c.kind ? " (" + c.kind + "):" : ":"));
+    }
     li.appendChild(el("blockquote", "“" + c.text + "”"));
     var meta = sourceEl(c.a);
     if (!withSpeaker && c.kind) { meta.insertBefore(document.createTextNode(c.kind + " · "), meta.firstChild); }
@@ -934,8 +939,12 @@ _SCRIPT = r"""
     });
     if (s.quantity) { li.appendChild(document.createTextNode(" ×" + s.quantity)); }
     if (s.status) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", s.status, "kg-status")); }
-    if (s.payer !== undefined) { li.appendChild(document.createTextNode(" paid by ")); li.appendChild(partyEl(s.payer)); }
-    if (s.madeIn !== undefined) { li.appendChild(document.createTextNode(" made in ")); li.appendChild(partyEl(s.madeIn)); }
+    [["payer", " paid by "], ["madeIn", " made in "]].forEach(function (extra) {
+      if (s[extra[0]] !== undefined) {
+        li.appendChild(document.createTextNode(extra[1]));
+        li.appendChild(partyEl(s[extra[0]]));
+      }
+    });
     if (s.evidence) { li.appendChild(el("div", s.evidence, "kg-evidence")); }
     li.appendChild(sourceEl(s.a));
   }
@@ -943,16 +952,19 @@ _SCRIPT = r"""
     var n = KG_NODES[id];
     panelBody.textContent = "";
     panelBody.appendChild(el("h2", n.label));
-    panelBody.appendChild(el("div", n.group + " · PageRank " + n.rank.toPrecision(3) + " · " + n.degree + " links", "kg-meta"));
+    var facts = n.group + " · PageRank " + n.rank.toPrecision(3) + " · " + n.degree + " links";
+    panelBody.appendChild(el("div", facts, "kg-meta"));
     if (n.alt && n.alt.length) { panelBody.appendChild(el("div", "Also: " + n.alt.join(", "), "kg-meta")); }
     var iri = el("div", KG.iriBase + n.iri, "kg-meta");
     iri.style.wordBreak = "break-all";
     panelBody.appendChild(iri);
     var claims = section("Claims", said[id], function (li, c) { claimRow(li, c, false); }, 200);
-    var outs = section("Supplies out", out[id], function (li, s) { supplyRow(li, s, [["", "item"], [" to ", "to"]]); }, 200);
-    var ins = section("Supplies in", into[id], function (li, s) { supplyRow(li, s, [["", "item"], [" from ", "from"]]); }, 200);
-    var item = section("Supplied", asItem[id], function (li, s) { supplyRow(li, s, [["", "from"], [" → ", "to"]]); }, 200);
-    var mentioned = section("Mentioned in claims by others", about[id], function (li, c) { claimRow(li, c, true); }, 50);
+    function supplies(parts) { return function (li, s) { supplyRow(li, s, parts); }; }
+    var outs = section("Supplies out", out[id], supplies([["", "item"], [" to ", "to"]]), 200);
+    var ins = section("Supplies in", into[id], supplies([["", "item"], [" from ", "from"]]), 200);
+    var item = section("Supplied", asItem[id], supplies([["", "from"], [" → ", "to"]]), 200);
+    var mentioned = section("Mentioned in claims by others", about[id], function (li, c) { claimRow(li, c, true); },
+                            50);
     var order = n.group === "Weapon" ? [item, outs, ins, claims, mentioned]
               : n.group === "Person" ? [claims, outs, ins, item, mentioned]
               : [outs, ins, claims, item, mentioned];

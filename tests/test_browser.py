@@ -22,7 +22,8 @@ VIEWPORT = {"width": 1400, "height": 860}
 if not CHROMIUM.exists():
     pytest.skip("no /usr/bin/chromium: install Debian's chromium (apt-get install chromium) to run browser tests",
                 allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')")
+sync_api = pytest.importorskip("playwright.sync_api",
+                               reason="the playwright package is not installed (pip install -e '.[test]')")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ class Visit:
         self.page = browser.new_page(viewport=VIEWPORT)
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console.error: {m.text}"))
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(self.url + hash_)

@@ -231,3 +231,10 @@ def test_kg_html_names_a_missing_entity(tmp_path, dataset):
     result = CliRunner().invoke(main, ["html", "--out", str(tmp_path), "--focus", "Vladimir Putin"])
     assert result.exit_code == 2
     assert "Error: no entity named 'Vladimir Putin'" in result.output
+
+
+def test_an_empty_graph_still_renders():
+    from kg.analyze import Analysis
+
+    nodes, edges, data = page_data(to_html(Analysis(nx.MultiDiGraph())))
+    assert nodes == [] and edges == [] and data["total"] == 0
