@@ -113,12 +113,15 @@ def read_plain_text(source: str, text: str, known_publishers: frozenset[str] = f
         body_start = front.end()
 
     headline = _headline(text, body_start)
+    title_start = None
     if headline:
         line, end = headline
+        title_start = text.index(line, body_start)
         prefix, sep, rest = line.partition(":")
         if sep and prefix.strip().lower() in known_publishers and rest.strip():
             meta.setdefault("publisher", prefix.strip())
             meta.setdefault("title", rest.strip())
+            title_start = text.index(rest.strip(), title_start)
         else:
             meta.setdefault("title", line.strip())
         body_start = end
@@ -128,7 +131,7 @@ def read_plain_text(source: str, text: str, known_publishers: frozenset[str] = f
         meta.setdefault("date", inline.group(1))
         body_start += inline.end()
 
-    return _article(source, text, meta, body_start)
+    return replace(_article(source, text, meta, body_start), title_start=title_start)
 
 
 def _headline(text: str, start: int) -> tuple[str, int] | None:

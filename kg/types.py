@@ -16,6 +16,7 @@ class Article:
     publisher: str | None = None
     sha256: str = ""
     body_start: int = 0  # where the body starts after metadata lines (headline, inline date)
+    title_start: int | None = None  # where the headline's text starts, when the title came from a headline line
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,9 @@ __all__ = ["extract", "find_claims", "find_mentions", "find_supplies"]
 
 def extract(doc: Doc, article: Article) -> Extraction:
     """Return everything found in one parsed article."""
-    claims = find_claims(doc, article.body_start, article.publisher)
+    # a headline states things too (`Flynn says Trump 'absolutely right'`), so claims start at the title
+    claims_start = article.title_start if article.title_start is not None else article.body_start
+    claims = find_claims(doc, claims_start, article.publisher)
     speakers: dict[int, Mention] = {}
     for claim in claims:
         if claim.speaker is not None and claim.speaker_label == "PERSON" and claim.speaker_name:

@@ -160,7 +160,8 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
     A headline before `body_start` still counts when it reads `Name: …`, unless the name is the publisher.
     """
     text = doc.text
-    quotes = [q for q in find_quote_spans(text) if q[0] >= body_start]
+    # NYT style writes quotes with two apostrophes; same length, so offsets hold
+    quotes = [q for q in find_quote_spans(text.replace("''", ' "')) if q[0] >= body_start]
     in_quote = _quote_mask(len(text), quotes)
     found = _reported_speech(doc, in_quote, body_start)
     found += _direct_quotes(doc, quotes, in_quote, found)
@@ -422,10 +423,13 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         cue = _nearest_cue(frame, qa, qb)
         previous = max((f for f in found + reported if f.end <= qa), key=lambda f: f.end, default=None)
         hit = None
+        dash = _dash_speaker(doc, qb)
         if cue is not None:
             speaker = _speaker_of(cue)
             hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), speaker, "quote-cue",
                          0.9 if speaker is not None else 0.4, _polarity(cue))
+        elif dash is not None:
+            hit = _Found(qa, qb, "direct", None, "―", dash, "quote-dash", 0.8)
         else:
             colon = _colon_cue(doc, sents[0], in_quote)
             frame_words = [t for t in frame if t.is_alpha]
@@ -461,7 +465,10 @@ def _line_speakers(doc: Doc):
     text = doc.text
     ents = {e.start: e for e in doc.ents if e.label_ in ("PERSON", "ORG")}
     for token in doc:
-        if token.idx > 0 and text[token.idx - 1] != "\n":
+        line_start = token.idx
+        while line_start > 0 and text[line_start - 1] in QUOTE_CHARS:  # `"PENCE: …` in some transcripts
+            line_start -= 1
+        if line_start > 0 and text[line_start - 1] != "\n" or token.is_punct:
             continue
         ent = ents.get(token.i)
         if ent is not None and ent.end < len(doc) and doc[ent.end].text == ":":
@@ -473,6 +480,21 @@ def _line_speakers(doc: Doc):
                 if all(t.is_alpha and t.is_upper and len(t) > 1 for t in words):
                     yield words
                 break
+
+
+def _dash_speaker(doc: Doc, qb: int) -> Span | None:
+    """Return the name in `“…” ― Name` (a quote signed with a dash at the end of its line)."""
+    text = doc.text
+    m = re.compile(r"[”\"»]?\s*[―—–-]\s*").match(text, qb)
+    if not m or m.end() == qb:
+        return None
+    line_end = text.find("\n", m.end())
+    line_end = len(text) if line_end < 0 else line_end
+    span = doc.char_span(m.end(), line_end, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    ents = [e for e in doc.ents if e.start == span.start and e.label_ in ("PERSON", "ORG")]
+    return ents[0] if ents else None
 
 
 def _attribution_after(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> list[Span]:
