@@ -18,12 +18,12 @@ CASES = [
     ("Iran provided Shahed-136 drones to Russia.", "Iran", "Russia", "Shahed-136", "delivered"),
     ("Washington plans to send HIMARS to Kyiv.", "Washington", "Kyiv", "HIMARS", "planned"),
     ("The Netherlands is delivering F-16 jets to Ukraine.", "Netherlands", "Ukraine", "F-16", "ongoing"),
+    # two supplies (the first is Spain's) in one sentence, the second by permission
+    ("Spain will send six Leopard 2 tanks to Ukraine and lets Portugal re-export its own.", "Portugal", "Ukraine",
+     "Leopard 2", "planned"),
 ]
 
 HARD = [
-    # two supplies in one sentence, the second by permission
-    ("Spain will send six Leopard 2 tanks to Ukraine and lets Portugal re-export its own.", "Portugal", "Ukraine",
-     "Leopard 2", "planned"),
     # the payer is not the recipient
     ("NATO allies will pay for US weapons sent to Ukraine.", "US", "Ukraine", "weapons", "planned"),
 ]
@@ -75,3 +75,11 @@ def test_made_in(parse):
 def test_no_supply_without_a_weapon(parse):
     doc, _ = parse("Germany sent a delegation to Ukraine.")
     assert find_supplies(doc) == []
+
+
+def test_two_supplies_in_one_sentence(parse):
+    doc, _ = parse("Spain will send six Leopard 2 tanks to Ukraine and lets Portugal re-export its own.")
+    supplies = {(s.supplier.text, s.recipient.text): s for s in find_supplies(doc)}
+    spain = supplies[("Spain", "Ukraine")]
+    assert (spain.quantity, spain.status, spain.item.key) == ("six", "planned", "leopard-2")
+    assert ("Portugal", "Ukraine") in supplies

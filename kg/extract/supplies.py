@@ -26,6 +26,7 @@ AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
 AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
+CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,13 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: dict[int, Mention] | 
 def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
                speakers: dict[int, Mention]) -> Supply | None:
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
-    if role == "flow" or passive:
+    payer = None
+    if verb.dep_ == "acl" and verb.tag_ == "VBN":  # `US weapons sent to Ukraine`
+        item_token = verb.head
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        payer = _payer_of(item_token)
+    elif role == "flow" or passive:
         item_token = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         subject = None
         if role == "flow" and item_token is None and verb.dep_ in ("xcomp", "ccomp"):
@@ -84,7 +91,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if item_token is not None:
         preps.update({k: v for k, v in _prep_objects(item_token).items() if k not in preps})
     dative = next((c for c in verb.children if c.dep_ in ("dative", "iobj")), None)
-    supplier = recipient = payer = None
+    supplier = recipient = None
     if role in ("give", "flow"):
         supplier = subject
         recipient = preps.get("to") or dative or preps.get("for")
@@ -99,22 +106,35 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     elif role == "request":
         recipient, supplier = subject, preps.get("from")
     made_in = _made_in(item_token) if item_token is not None else None
-    if supplier is None and role in ("receive", "request", "flow"):
+    if supplier is None and (role in ("receive", "request", "flow") or verb.dep_ == "acl"):
         supplier = made_in
     supplier_m = _agent(supplier, previous, speakers, verb)
     recipient_m = _agent(recipient, previous, speakers, verb)
+    if recipient_m is None and role == "give":
+        # `Spain will send tanks to Ukraine and lets Portugal re-export its own`: the recipient carries over
+        earlier = [s for s in previous if s.start == verb.sent.start_char and s.recipient is not None]
+        recipient_m = earlier[-1].recipient if earlier else None
     if supplier_m is None and recipient_m is None:
         return None
     if supplier_m is not None and recipient_m is not None and supplier_m.text == recipient_m.text:
         return None
     sent = verb.sent
     quantity = _quantity(item_token) if item_token is not None else None
+    status = _status(verb.head.head, role) if payer is not None else _status(verb, role)
     return Supply(
-        supplier=supplier_m, recipient=recipient_m, item=item, status=_status(verb, role),
+        supplier=supplier_m, recipient=recipient_m, item=item, status=status,
         evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
         rule=f"transfer-{role}", confidence=0.8 if supplier_m and recipient_m else 0.5,
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
         made_in=_agent(made_in, previous, speakers, verb))
+
+
+def _payer_of(item: Token) -> Token | None:
+    """Return who pays in `NATO allies will pay for US weapons …`."""
+    prep = item.head
+    if item.dep_ == "pobj" and prep.lower_ == "for" and prep.head.lemma_.lower() == "pay":
+        return next((c for c in prep.head.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 def _subject(verb: Token) -> Token | None:
@@ -126,6 +146,11 @@ def _subject(verb: Token) -> Token | None:
             if subject.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
                 return token.head
             return subject
+        if token.dep_ in ("ccomp", "xcomp") and token.head.lemma_.lower() in CAUSATIVES:
+            # `lets Portugal re-export`: the agent named between the causative verb and this one
+            between = [t for t in token.doc[token.head.i + 1:token.i] if t.ent_type_ in AGENT_LABELS]
+            if between:
+                return between[0]
         if token.dep_ == "xcomp":
             obj = next((c for c in token.head.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None and obj.i < token.i:
@@ -152,8 +177,8 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
     if token is None:
         return None
     doc = token.doc
-    if token.lower_ in ITEM_PRONOUNS:
-        return last_item
+    if token.lower_ in ITEM_PRONOUNS or (token.lower_ == "own" and any(c.dep_ == "poss" for c in token.children)):
+        return last_item  # `them`, `its own`
     for ent in doc.ents:
         if ent.label_ == "WEAPON" and ent.start <= token.i < ent.end:
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
@@ -240,7 +265,8 @@ def _status(verb: Token, role: str) -> str:
         if status:
             return status
     head = verb
-    while head.dep_ in ("xcomp", "advcl", "pcomp") and head.head is not head:
+    while (head.dep_ in ("xcomp", "advcl", "pcomp", "conj") or head.dep_ == "ccomp"
+           and head.head.lemma_.lower() in CAUSATIVES) and head.head is not head:
         head = head.head
         status = words.get(head.lemma_.lower())
         if status:
