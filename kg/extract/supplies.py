@@ -37,6 +37,22 @@ def transfer_verbs() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _lemmas(name: str) -> frozenset[str]:
+    with (DATA / name).open(encoding="utf-8") as fh:
+        return frozenset(row["lemma"] for row in csv.DictReader(fh))
+
+
+def transfer_nouns() -> frozenset[str]:
+    """Return nouns that name a transfer (`shipments of X to Y`)."""
+    return _lemmas("transfer_nouns.csv")
+
+
+def quantity_nouns() -> frozenset[str]:
+    """Return nouns that measure an item (`hundreds of X`, `large amounts of X`)."""
+    return _lemmas("quantity_nouns.csv")
+
+
+@lru_cache(maxsize=1)
 def status_words() -> dict[str, str]:
     """Return word or lemma -> the supply status it signals."""
     with (DATA / "status_words.csv").open(encoding="utf-8") as fh:
@@ -179,6 +195,9 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
     doc = token.doc
     if token.lower_ in ITEM_PRONOUNS or (token.lower_ == "own" and any(c.dep_ == "poss" for c in token.children)):
         return last_item  # `them`, `its own`
+    measured = _measured(token)
+    if measured is not None:
+        return _item(measured, last_item)
     for ent in doc.ents:
         if ent.label_ == "WEAPON" and ent.start <= token.i < ent.end:
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
@@ -245,12 +264,25 @@ def _entity_for(token: Token) -> Span | None:
     return None
 
 
+def _measured(token: Token) -> Token | None:
+    """Return X in `hundreds of X`, `large amounts of X`."""
+    if token.lemma_.lower() not in quantity_nouns() and token.pos_ != "NUM":
+        return None
+    prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+
+
 def _quantity(item: Token) -> str | None:
-    nums = [c for c in item.children if c.dep_ == "nummod"]
+    """Return the stated number of items: `14`, `four more`, `hundreds`; never a digit of a designation (F-16)."""
+    if _measured(item) is not None:
+        return item.text if item.pos_ == "NUM" or item.tag_ == "NNS" else None
+    nums = [c for c in item.children if c.dep_ in ("nummod", "quantmod") and c.ent_type_ != "WEAPON"
+            and c.i < item.i and not (c.i + 1 < len(c.doc) and c.doc[c.i + 1].ent_type_ == "WEAPON"
+                                       and c.doc[c.i + 1].i < item.i and c.doc[c.i + 1].ent_iob_ == "I")]
+    nums = [c for c in nums if c.ent_type_ in ("", "CARDINAL", "QUANTITY")]
     if not nums:
         return None
-    num = nums[0]
-    return " ".join(t.text for t in num.subtree)
+    return " ".join(t.text for t in nums[0].subtree)
 
 
 def _status(verb: Token, role: str) -> str:
@@ -278,5 +310,8 @@ def _status(verb: Token, role: str) -> str:
     if verb.lemma_.lower() in ("pledge", "promise", "offer"):
         return "pledged"
     if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had") for c in verb.children)):
-        return "purchased" if role == "receive" else "delivered"
+        bought = role == "receive" and verb.lemma_.lower() not in ("receive", "get", "obtain")
+        return "purchased" if bought else "delivered"
+    if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ in ("were", "was") for c in verb.children):
+        return "delivered"  # `were delivered to Ukraine by Germany`
     return "ongoing"
