@@ -13,6 +13,7 @@ items (`weapons`, `arms`); `them`/`those` point back to the last item.
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -71,13 +72,64 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: dict[int, Mention] | 
         if token.idx < body_start:
             continue
         role = transfer_verbs().get(token.lemma_.lower())
-        if role is None or token.pos_ not in ("VERB", "AUX"):
+        if role is not None and token.pos_ in ("VERB", "AUX"):
+            supplies = _split_suppliers(_supply_at(token, role, last_item, found, speakers or {}), token)
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns():
+            supplies = [_noun_supply(token, last_item, found, speakers or {})]
+        else:
             continue
-        supply = _supply_at(token, role, last_item, found, speakers or {})
-        if supply is not None:
-            found.append(supply)
-            last_item = supply.item
+        for supply in supplies:
+            if supply is not None:
+                found.append(supply)
+                last_item = supply.item
     return found
+
+
+def _noun_supply(noun: Token, last_item: Mention | None, previous: list[Supply],
+                 speakers: dict[int, Mention]) -> Supply | None:
+    """`The US paused shipments of Patriot interceptors to Ukraine`: a transfer written as a noun."""
+    preps = _prep_objects(noun)
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    item_token = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    item = _item(item_token, last_item)
+    if item is None:
+        return None
+    governor = noun.head if noun.dep_ in ("dobj", "obj", "nsubjpass") else None
+    supplier = next((c for c in noun.children if c.dep_ == "poss"), None) or preps.get("from")
+    if supplier is None and governor is not None:
+        supplier = _subject(governor)
+    supplier_m = _agent(supplier, previous, speakers, noun)
+    recipient_m = _agent(preps.get("to"), previous, speakers, noun)
+    if supplier_m is None and recipient_m is None:
+        return None
+    status = status_words().get(governor.lemma_.lower()) if governor is not None else None
+    if status is None:
+        status = _status(governor, "give") if governor is not None and governor.pos_ == "VERB" else "ongoing"
+    sent = noun.sent
+    return Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
+                  evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
+                  confidence=0.6, quantity=_quantity(item_token), made_in=_agent(_made_in(item_token), previous,
+                                                                               speakers, noun))
+
+
+def _split_suppliers(supply: Supply | None, verb: Token) -> list[Supply | None]:
+    """`from Norway and the United States`: one supply per conjoined supplier (and recipient)."""
+    if supply is None:
+        return [None]
+    out = [supply]
+    for role in ("supplier", "recipient"):
+        mention = getattr(supply, role)
+        if mention is None:
+            continue
+        span = verb.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None:
+            continue
+        for conj in span.root.conjuncts:
+            other = _entity_for(conj)
+            if other is not None and other.start_char != mention.start:
+                extra = Mention(other.text, other.label_, other.start_char, other.end_char, other.ent_id_ or None)
+                out += [replace(s, **{role: extra}) for s in list(out)]
+    return out
 
 
 def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
@@ -142,6 +194,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
         rule=f"transfer-{role}", confidence=0.8 if supplier_m and recipient_m else 0.5,
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
+        via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb),
         made_in=_agent(made_in, previous, speakers, verb))
 
 
@@ -182,7 +235,7 @@ def _subject(verb: Token) -> Token | None:
 def _prep_objects(token: Token) -> dict[str, Token]:
     out = {}
     for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("to", "from", "for", "with"):
+        if child.dep_ == "prep" and child.lower_ in ("to", "from", "for", "with", "via", "through"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 out.setdefault(child.lower_, pobj)
