@@ -102,6 +102,11 @@ def entity_consistency(doc: Doc) -> Doc:
                 ent.text in people or ent.text in surnames):
             ent = Span(doc, ent.start, ent.end, label="PERSON")
         fixed.append(ent)
+    # a bare surname the model missed altogether (`Stubb said …` after `Alexander Stubb`)
+    covered = {i for ent in fixed for i in range(ent.start, ent.end)}
+    for token in doc:
+        if token.i not in covered and token.text in surnames and token.pos_ == "PROPN":
+            fixed.append(Span(doc, token.i, token.i + 1, label="PERSON"))
     doc.ents = filter_spans(fixed)
     return doc
 

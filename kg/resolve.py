@@ -111,7 +111,9 @@ class Resolver:
             if entry is not None and entry.kind == "Person":
                 return self._from_entry(entry, text)
             return self._add("Person", slug(name), name, text)
-        entry = g.lookup(text) or g.by_capital.get(normalize(text))
+        entry = g.lookup(text)
+        if entry is None and mention.label != "LOC":  # a capital as a place stays a place
+            entry = g.by_capital.get(normalize(text))
         if mention.label == "NORP":
             entry = entry or g.by_demonym.get(normalize(text))
             return self._from_entry(entry, "") if entry is not None else None
@@ -161,7 +163,7 @@ def article_people(extraction: Extraction) -> dict[str, str]:
     """Return surname -> fullest name of each person mentioned in one article."""
     out: dict[str, str] = {}
     for m in extraction.mentions:
-        if m.label == "PERSON":
+        if m.label == "PERSON" and len(m.text.split()) > 1:  # a bare surname is not a fuller name
             surname = m.text.split()[-1]
             if len(m.text) > len(out.get(surname, "")):
                 out[surname] = " ".join(m.text.split())

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.entities import find_mentions
 from kg.types import Claim, Mention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -564,6 +565,7 @@ def _resolve(doc: Doc, found: list[_Found], quotes: list[tuple[int, int]]) -> li
     people = _people_by_surname(doc)
     roles = person_roles(doc)
     outlets = [e for e in doc.ents if e.label_ == "ORG"]
+    mentions = list(find_mentions(doc))
     claims = []
     last_person: tuple[str, str] | None = None
     last_named: tuple[str, str] | None = None
@@ -590,8 +592,7 @@ def _resolve(doc: Doc, found: list[_Found], quotes: list[tuple[int, int]]) -> li
             speaker=_mention(span) if span is not None else None,
             speaker_name=name, speaker_label=label, evidence=doc.text[ev_a:ev_b].strip(), rule=f.rule,
             confidence=round(confidence, 2), polarity=f.polarity,
-            mentions=tuple(_mention(e) for e in doc.ents
-                           if e.start_char >= f.start and e.end_char <= f.end and e.label_ in SPEAKER_LABELS | {"WEAPON"}),
+            mentions=tuple(m for m in mentions if m.start >= f.start and m.end <= f.end),
         ))
     return claims
 

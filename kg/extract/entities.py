@@ -3,15 +3,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Mention
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "WEAPON"}
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "around", "inside", "across", "within"}
 
 
 def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
-    """Yield a Mention per named person, organisation, country or place, and weapon system."""
+    """Yield a Mention per named person, organisation, country or place, weapon system and known demonym.
+
+    A capital named as a location (`met in Kyiv`) is a place (label LOC); a
+    capital that acts (`Kyiv had received`) keeps its country's key.
+    """
     for ent in doc.ents:
-        if ent.label_ in ENTITY_LABELS and ent.start_char >= body_start and any(c.isalpha() for c in ent.text):
+        if ent.start_char < body_start or not any(c.isalpha() for c in ent.text):
+            continue
+        if ent.label_ == "NORP" and ent.ent_id_:
+            yield Mention(ent.text, "NORP", ent.start_char, ent.end_char, ent.ent_id_)
+        elif ent.label_ == "GPE" and is_capital_as_place(ent):
+            yield Mention(ent.text, "LOC", ent.start_char, ent.end_char, None)
+        elif ent.label_ in ENTITY_LABELS:
             yield Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_ or None)
+
+
+def is_capital_as_place(ent: Span) -> bool:
+    """True for a capital that names where something happens (`in Kyiv`), not the government acting."""
+    gazetteer = load_gazetteer()
+    if normalize(ent.text) not in gazetteer.by_capital or gazetteer.lookup(ent.text) is not None:
+        return False
+    root = ent.root
+    return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
