@@ -13,6 +13,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from kg.resolve import Entity, Resolver, article_people
+from kg.timex import resolve_time
 from kg.types import Claim, Extraction, Mention, Supply
 from kg.vocab import ID, KG, SCHEMA, WD
 
@@ -54,7 +55,28 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     default = ds.default_graph
     for entity in sorted(resolver.entities.values(), key=lambda e: e.id):
         _add_entity(default, entity)
+    _add_supply_records(ds)
     return ds, resolver
+
+
+def _add_supply_records(ds: Dataset) -> None:
+    """Merge supply events across articles into one kg:SupplyRecord per (supplier, recipient, item)."""
+    records: dict[tuple, list[URIRef]] = {}
+    for graph in ds.graphs():
+        for supply in graph.subjects(RDF.type, KG.Supply):
+            key = tuple(graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
+            if None not in key:
+                records.setdefault(key, []).append(supply)
+    default = ds.default_graph
+    for (supplier, recipient, item), events in sorted(records.items()):
+        local = "-".join(str(x).rsplit("/", 1)[-1] for x in (supplier, recipient, item))
+        iri = ID[f"supply-record/{local}"]
+        default.add((iri, RDF.type, KG.SupplyRecord))
+        default.add((iri, KG.supplier, supplier))
+        default.add((iri, KG.recipient, recipient))
+        default.add((iri, KG.item, item))
+        for event in sorted(events):
+            default.add((iri, KG.evidencedBy, event))
 
 
 def _add_article(ds: Dataset, ex: Extraction, resolver: Resolver) -> None:
@@ -158,6 +180,10 @@ def _add_supply(g: Graph, article: URIRef, ex: Extraction, n: int, supply: Suppl
         g.add((iri, KG.quantity, Literal(supply.quantity)))
     if supply.when:
         g.add((iri, KG.when, Literal(supply.when)))
+        resolved = resolve_time(supply.when, ex.article.date)
+        if resolved:
+            value, kind = resolved
+            g.add((iri, KG.whenDate, Literal(value, datatype=XSD.date if kind == "date" else XSD.gYearMonth)))
     if supplier is not None:
         g.add((iri, KG.supplier, entity_iri(supplier)))
         g.add((entity_iri(supplier), KG.supplies, entity_iri(item)))

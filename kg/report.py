@@ -14,6 +14,11 @@ def _cell(value) -> str:
     return text.replace("|", "\\|")
 
 
+def _joined(value) -> str:
+    """Drop the empty parts GROUP_CONCAT leaves for unbound values."""
+    return "; ".join(p for p in str(value).split("; ") if p) if value is not None else ""
+
+
 def _table(headers: list[str], rows: list[list]) -> list[str]:
     if not rows:
         return ["(none)", ""]
@@ -44,7 +49,12 @@ def to_markdown(report: BuildReport, ds: Dataset, analysis: Analysis, resolver: 
     lines += _table(["speaker", "kind", "claim", "date", "article"], rows)
 
     _, rows = run_query(union, query_text("supplies"))
-    lines += ["## Supplies", ""]
+    lines += ["## Supplies", "", "One row per supplier, recipient and item across all articles "
+              "(the date is the one the text states, else the article's).", ""]
+    _, records = run_query(union, query_text("supply-records"))
+    records = [[_joined(v) for v in row] for row in records]
+    lines += _table(["supplier", "recipient", "item", "quantity", "status", "date", "articles"], records)
+    lines += ["### Every supply statement", ""]
     lines += _table(["supplier", "recipient", "item", "quantity", "status", "article"], rows)
 
     lines += ["## Supply chains", ""]

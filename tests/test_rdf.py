@@ -68,3 +68,13 @@ def test_claim_offsets_slice_the_article(seed_dataset):
         text = texts[str(seed_dataset.value(article, KG.sha256))]
         start, end = int(seed_dataset.value(claim, KG.contentStart)), int(seed_dataset.value(claim, KG.contentEnd))
         assert text[start:end] == str(seed_dataset.value(claim, KG.text))
+
+
+def test_supplies_merge_into_records(seed_dataset):
+    from kg.store import query_text, run_query
+
+    _, rows = run_query(seed_dataset, query_text("supply-records"))
+    by_pair = {(str(r[0]), str(r[1]), str(r[2])): r for r in rows}
+    us_ukraine = by_pair[("United States", "Ukraine", "weapons")]
+    assert int(us_ukraine[6]) == 2  # stated in both sample articles
+    assert "planned" in str(us_ukraine[4])

@@ -83,3 +83,14 @@ def test_two_supplies_in_one_sentence(parse):
     spain = supplies[("Spain", "Ukraine")]
     assert (spain.quantity, spain.status, spain.item.key) == ("six", "planned", "leopard-2")
     assert ("Portugal", "Ukraine") in supplies
+
+
+@pytest.mark.parametrize("text, when", [
+    ("Germany sent 14 Leopard 2 tanks to Ukraine on Thursday.", "on Thursday"),
+    ("In early February, Britain pledged Storm Shadow missiles to Ukraine.", "In early February"),
+    ("France will supply Caesar howitzers to Ukraine.", None),
+])
+def test_stated_time(parse, text, when):
+    doc, _ = parse(text)
+    [supply] = find_supplies(doc)
+    assert supply.when == when

@@ -194,8 +194,23 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
         rule=f"transfer-{role}", confidence=0.8 if supplier_m and recipient_m else 0.5,
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
-        via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb),
+        via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb), when=_time_of(verb),
         made_in=_agent(made_in, previous, speakers, verb))
+
+
+def _time_of(verb: Token) -> str | None:
+    """Return the date phrase that modifies the transfer verb (`on Thursday`, `last week`), if any."""
+    for ent in verb.sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        node = ent.root
+        while node.head is not node and node.pos_ not in ("VERB", "AUX"):
+            node = node.head
+        if node == verb or (node.head == verb and node.pos_ == "AUX"):
+            prep = ent.root.head if ent.root.dep_ == "pobj" else None
+            start = prep.idx if prep is not None and prep.i == ent.start - 1 else ent.start_char
+            return verb.doc.text[start:ent.end_char]
+    return None
 
 
 def _payer_of(item: Token) -> Token | None:
