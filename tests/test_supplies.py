@@ -4,6 +4,9 @@ import pytest
 from kg.extract.supplies import find_supplies
 
 CASES = [
+    # the payer is not the recipient
+    ("NATO allies will pay for US weapons sent to Ukraine.", "US", "Ukraine", "weapons", "planned"),
+
     ("The United States is selling weapons to Ukraine.", "United States", "Ukraine", "weapons", "ongoing"),
     ("Germany sent 14 Leopard 2 tanks to Ukraine.", "Germany", "Ukraine", "Leopard 2", "delivered"),
     ("France will supply Caesar howitzers to Ukraine.", "France", "Ukraine", "Caesar howitzers", "planned"),
@@ -24,8 +27,9 @@ CASES = [
 ]
 
 HARD = [
-    # the payer is not the recipient
-    ("NATO allies will pay for US weapons sent to Ukraine.", "US", "Ukraine", "weapons", "planned"),
+    # X lets Y buy from Z: a permission with a payer, a supplier only named by a demonym
+    ("Trump agreed to let European allies purchase American weapons for Ukraine.", "American", "Ukraine", "weapons",
+     "planned"),
 ]
 
 

@@ -99,6 +99,8 @@ def _noun_supply(noun: Token, last_item: Mention | None, previous: list[Supply],
     if supplier is None and governor is not None:
         supplier = _subject(governor)
     supplier_m = _agent(supplier, previous, speakers, noun)
+    if governor is not None:
+        preps.update({k: v for k, v in _prep_objects(governor).items() if k not in preps})
     recipient_m = _agent(preps.get("to"), previous, speakers, noun)
     if supplier_m is None and recipient_m is None:
         return None
@@ -240,7 +242,7 @@ def _subject(verb: Token) -> Token | None:
             if obj is not None and obj.i < token.i:
                 return obj  # object control: urge allies to purchase
             token = token.head
-        elif token.dep_ in ("conj", "advcl", "pcomp", "acl") and token.head is not token:
+        elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head is not token:
             token = token.head
         else:
             return None
@@ -274,8 +276,9 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
             ent = next(e for e in doc.ents if e.start <= child.i < e.end)
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
     gazetteer = load_gazetteer()
-    words = [t for t in token.lefts if t.dep_ == "compound"] + [token]
-    phrase = doc[words[0].i:token.i + 1]
+    compounds = [t for t in token.lefts if t.dep_ == "compound"]
+    first = min((t.left_edge.i for t in compounds), default=token.i)  # `air defence systems`
+    phrase = doc[first:token.i + 1]
     for candidate in (phrase, doc[token.i:token.i + 1]):
         entry = gazetteer.lookup(candidate.text) or gazetteer.lookup(candidate.lemma_)
         if entry is not None and entry.kind == "Weapon":
@@ -365,7 +368,7 @@ def _status(verb: Token, role: str) -> str:
         if status:
             return status
     head = verb
-    while (head.dep_ in ("xcomp", "advcl", "pcomp", "conj") or head.dep_ == "ccomp"
+    while (head.dep_ in ("xcomp", "advcl", "pcomp", "conj", "prep") or head.dep_ == "ccomp"
            and head.head.lemma_.lower() in CAUSATIVES) and head.head is not head:
         head = head.head
         status = words.get(head.lemma_.lower())
