@@ -34,7 +34,12 @@ def main() -> None:
 @click.option("--model", default=None, help="spaCy pipeline to use (default: an installed en_core_web_*).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only errors.")
 @click.option("--prune", is_flag=True, help="Remove from the store the articles that are not among INPUTS.")
-def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool, prune: bool) -> None:
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Parse and extract in this many local processes.")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Parse and extract on a Dask cluster (dask.distributed) instead of locally.")
+def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool, prune: bool, jobs: int,
+          scheduler: str | None) -> None:
     """Build the graph of INPUTS: files, folders (recursive) or globs; the bundled samples when none.
 
     Formats: .txt/.md (optional YAML front matter, headline line, inline date), .json/.jsonl, .html.
@@ -61,7 +66,7 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool,
     try:
         with stop:
             report = run_build(inputs, out_dir, model=model, on_progress=progress, prune=prune,
-                               should_stop=stop.requested)
+                               should_stop=stop.requested, jobs=jobs, scheduler=scheduler)
     except KgError as exc:
         _fail(exc)
     finally:

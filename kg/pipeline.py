@@ -62,7 +62,8 @@ class IncrementalReport(BuildReport):
 
 def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", model: str | None = None,
           on_progress: Progress | None = None, batch_size: int = 16, prune: bool = False,
-          should_stop: StopRequested | None = None) -> IncrementalReport:
+          should_stop: StopRequested | None = None, jobs: int = 1,
+          scheduler: str | None = None) -> IncrementalReport:
     """Build the knowledge graph of `inputs` (the bundled samples when empty) into out_dir; return what happened.
 
     Articles already in the store are kept unless `prune`; an input whose text
@@ -90,7 +91,8 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
     out.mkdir(parents=True, exist_ok=True)
     lease = _Lease(open_store_for_writing(out))
     try:
-        return _build_into(lease, out, current, report, model, on_progress, batch_size, prune, should_stop)
+        return _build_into(lease, out, current, report, model, on_progress, batch_size, prune, should_stop,
+                           jobs, scheduler)
     finally:
         lease.release()
 
@@ -111,7 +113,7 @@ class _Lease:
 
 def _build_into(lease: _Lease, out: Path, current: list[Article], report: IncrementalReport, model: str | None,
                 on_progress: Progress | None, batch_size: int, prune: bool,
-                should_stop: StopRequested | None) -> IncrementalReport:
+                should_stop: StopRequested | None, jobs: int = 1, scheduler: str | None = None) -> IncrementalReport:
     fingerprint = extraction_fingerprint(model)
     cache = ExtractionCache(out / CACHE_DIR / "extractions", fingerprint)
     stored = stored_articles(lease.store)  # sha256 -> (graph IRI, source)
@@ -168,15 +170,12 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
             todo.append(article)
     if todo:
         # spaCy is imported and loaded only when something needs parsing: an unchanged rebuild stays fast.
-        from kg.extract import extract
+        from kg.parallel import Failure, extract_articles
 
-        nlp = _pipeline(model)
-        docs = nlp.pipe((a.text for a in todo), batch_size=batch_size)
-        for n, (article, doc) in enumerate(zip(todo, docs), 1):
-            try:
-                ex = extract(doc, article)
-            except Exception as exc:  # one broken article must not sink the batch
-                failed.append(Skipped(article.source, f"extraction failed: {type(exc).__name__}: {exc}"))
+        outcomes = extract_articles(todo, model, batch_size, jobs=jobs, scheduler=scheduler)
+        for n, (article, ex) in enumerate(outcomes, 1):
+            if isinstance(ex, Failure):
+                failed.append(Skipped(article.source, ex.reason))
                 final.pop(article.sha256)
             else:
                 cache.save(ex)
@@ -231,13 +230,6 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
     cache.prune(final)
     return report
 
-
-@functools.lru_cache(maxsize=2)
-def _pipeline(model: str | None):
-    # Loading a model takes seconds; a process that builds several times (tests, notebooks) loads it once.
-    from kg.nlp import load_pipeline
-
-    return load_pipeline(model)
 
 
 def _state_key(articles: list[Article], skipped: list[Skipped], fingerprint: str) -> str:

@@ -320,7 +320,6 @@ def _according_to(according: Token) -> _Found | None:
     head = according.head
     if source is None or head is according:
         return None
-    doc = according.doc
     sent = according.sent
     skip = set(range(according.left_edge.i, according.right_edge.i + 1))
     tokens = [t for t in head.subtree if t.i not in skip] if head.pos_ in ("VERB", "AUX") else \

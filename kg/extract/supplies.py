@@ -306,7 +306,6 @@ def _made_in(item: Token) -> Token | None:
 def _agent(token: Token | None, previous: list[Supply], speakers: dict[int, Mention], verb: Token) -> Mention | None:
     if token is None:
         return None
-    doc = token.doc
     lower = token.lower_
     if lower in AGENT_PRONOUNS:
         speaker = speakers.get(token.idx)

@@ -1,0 +1,505 @@
+"""Robustness of ingest and extraction on hostile input (issue 7, "Robustness").
+
+Property-based tests (hypothesis) feed random Unicode, unbalanced and mixed
+quote marks, control characters, RTL text, empty and whitespace-only text and
+mixed encodings through `read_articles`, `read_plain_text`, `find_quote_spans`
+and `extract`; plain tests cover a 5 MB article, one 20,000-word sentence and a
+build over a folder of good and bad files.
+
+The invariants checked everywhere:
+- nothing raises (an unusable input becomes a `Skipped` with a reason);
+- every offset pair slices the article text to what it claims to be: a claim's
+  (start, end) to `claim.text`, its speaker's to the speaker's text, every
+  mention's to its text; a supply's (start, end) lies within the text;
+- `find_quote_spans` returns ordered, non-overlapping spans within the text.
+
+Hypothesis runs derandomized and without an example database, so a run is
+repeatable (and `xfail(strict=True)` markers stay meaningful); keep the
+example counts modest, the whole module should stay well under two minutes.
+"""
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kg.extract import extract
+from kg.extract.claims import find_quote_spans
+from kg.ingest import read_articles, read_plain_text
+from kg.types import Article, Extraction, Mention, Skipped
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "kg" / "samples" / "000_4d7d77f41e34007e.txt"
+
+ROBUST = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                         HealthCheck.data_too_large])
+QUICK = settings(ROBUST, max_examples=150)  # for the pure-Python functions, which cost microseconds
+
+# ------------------------------------------------------------------ strategies
+
+QUOTE_MARKS = ["“", "”", '"', "‘", "’", "«", "»", "„", "''", "'"]
+CONTROLS = [chr(c) for c in range(0x20)] + ["\x7f", "\x85", "\u2028", "\u2029", "\u200b", "\u200e", "\u200f",
+                                            "\u202e", "\ufeff", "\u00ad"]
+RTL = ["قال الرئيس إن", "الولايات المتحدة", "أوكرانيا", "صواريخ باتريوت", "אמר השר כי", "ישראל", "נשק",
+       "\u202bمرحبا\u202c"]
+FRAGMENTS = [
+    "Donald Trump", "Trump", "Mark Rutte", "Zelensky", "Germany", "Ukraine", "Russia", "the United States", "NATO",
+    "Reuters", "Patriot systems", "Patriot air defence systems", "14 Leopard 2 tanks", "weapons", "arms", "them",
+    "he", "she", "they", "we", "the minister", "the US president", "said", "says", "told reporters", "told",
+    "according to", "warned", "urged allies to", "claimed", "denied", "will send", "sent", "sold", "is selling",
+    "bought", "buy", "from", "to", "for", "that", "the", "and", "but", "not", "shipments of", ":", ",", ".", "?",
+    "—", "-", "―", "'s", "PENCE:", "Reuters:", "date 2025-07-11", "---", "title: x", "(", ")", "…",
+]
+SEPARATORS = [" ", " ", " ", "", "\n", "\n\n", "\t", "\r\n"]
+
+fragment = st.one_of(
+    st.sampled_from(FRAGMENTS), st.sampled_from(QUOTE_MARKS), st.sampled_from(CONTROLS), st.sampled_from(RTL),
+    st.text(max_size=6),
+)
+# news-like text: words, names, cues, quote marks, control characters and RTL runs, in random order
+newsy_text = st.lists(st.tuples(fragment, st.sampled_from(SEPARATORS)), max_size=80).map(
+    lambda parts: "".join(f + s for f, s in parts))
+# any Unicode string (hypothesis never generates lone surrogates here: a decoded file cannot hold them)
+unicode_text = st.text(max_size=400)
+rtl_text = st.lists(st.one_of(st.sampled_from(RTL), st.sampled_from(QUOTE_MARKS + [" ", "\n", ".", "،", ":"]),
+                              st.text(alphabet=st.characters(min_codepoint=0x0590, max_codepoint=0x06FF), max_size=8)),
+                    max_size=60).map("".join)
+quote_heavy_text = st.lists(st.sampled_from(
+    ["“", "”", '"', "‘", "’", "«", "»", "„", "'", " ", " ", "\n", "\n", "a", "b", "word", ",", "-", "—", "(", ":",
+     "\t", "\r"]), max_size=120).map("".join)
+any_text = st.one_of(newsy_text, unicode_text, rtl_text, quote_heavy_text)
+WHITESPACE = [" ", "\t", "\n", "\r", "\x0b", "\x0c", "\x85", "\xa0", "\u1680", "\u2000", "\u2003", "\u2028",
+              "\u2029", "\u202f", "\u205f", "\u3000"]
+
+
+# ------------------------------------------------------------------ checks
+
+
+def check_article(article: Article, text: str) -> None:
+    assert article.text == text  # offsets index the text exactly as decoded
+    assert 0 <= article.body_start <= len(text)
+    if article.title_start is not None:
+        assert 0 <= article.title_start <= article.body_start
+        assert article.title is not None
+    if article.date is not None:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", article.date), article.date
+
+
+def check_mention(text: str, mention: Mention | None) -> None:
+    if mention is None:
+        return
+    assert 0 <= mention.start <= mention.end <= len(text), mention
+    assert text[mention.start:mention.end] == mention.text, mention
+
+
+def check_extraction(ex: Extraction) -> None:
+    text = ex.article.text
+    for mention in ex.mentions:
+        check_mention(text, mention)
+    for claim in ex.claims:
+        assert 0 <= claim.start < claim.end <= len(text), claim
+        assert text[claim.start:claim.end] == claim.text, claim
+        assert claim.evidence in text
+        check_mention(text, claim.speaker)
+        for mention in claim.mentions:
+            check_mention(text, mention)
+            assert claim.start <= mention.start and mention.end <= claim.end, (claim, mention)
+    for supply in ex.supplies:
+        assert 0 <= supply.start <= supply.end <= len(text), supply
+        assert text[supply.start:supply.end].strip() == supply.evidence, supply
+        for mention in (supply.item, supply.supplier, supply.recipient, supply.via, supply.payer, supply.made_in):
+            check_mention(text, mention)
+
+
+def check_quote_spans(text: str, spans: list[tuple[int, int]], start: int = 0) -> None:
+    previous_end = start
+    for a, b in spans:
+        assert previous_end <= a < b <= len(text), (spans, text)
+        previous_end = b
+        # the content, without its marks and surrounding space
+        assert not text[a].isspace() and not text[b - 1].isspace(), (a, b, text)
+
+
+def extract_text(nlp, text: str, source: str = "case.txt") -> Extraction | None:
+    """Read `text` as a plain-text article and extract from it; None when ingest rejects it (bad front matter)."""
+    try:
+        article = read_plain_text(source, text)
+    except ValueError as exc:  # the one documented rejection: read_articles turns it into a Skipped
+        assert str(exc).startswith("bad YAML front matter")
+        return None
+    check_article(article, text)
+    ex = extract(nlp(article.text), article)
+    check_extraction(ex)
+    return ex
+
+
+def read_bytes_as(data: bytes, suffix: str) -> list[Article | Skipped]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"case{suffix}"
+        path.write_bytes(data)
+        items = list(read_articles([path]))
+    assert items, "every input yields at least one Article or Skipped"
+    for item in items:
+        assert isinstance(item, (Article, Skipped))
+        if isinstance(item, Skipped):
+            assert item.reason.strip(), item
+            assert item.source.startswith(str(path)), item
+    return items
+
+
+# ------------------------------------------------------------------ ingest
+
+
+@QUICK
+@given(text=any_text)
+@example(text="")
+@example(text="---\n")
+@example(text="---\n---\n")
+@example(text="Headline\n")
+@example(text="Reuters: \nbody")
+@example(text="date 2025-07-11")
+@example(text="\r\r\r")
+def test_read_plain_text_never_breaks_offsets(text):
+    try:
+        article = read_plain_text("case.txt", text, frozenset({"reuters"}))
+    except ValueError as exc:
+        assert str(exc).startswith("bad YAML front matter")
+        return
+    check_article(article, text)
+
+
+@QUICK
+@given(text=any_text, suffix=st.sampled_from([".txt", ".md"]))
+def test_read_articles_text_files_keep_text_as_decoded(text, suffix):
+    items = read_bytes_as(text.encode("utf-8"), suffix)
+    assert len(items) == 1
+    item = items[0]
+    if isinstance(item, Article):
+        check_article(item, text)
+        assert item.sha256
+    elif "\x00" in text:
+        assert "binary" in item.reason
+    elif not text.encode("utf-8").strip():
+        assert "empty" in item.reason
+
+
+@ROBUST
+@given(data=st.binary(max_size=600), suffix=st.sampled_from([".txt", ".md", ".json", ".jsonl", ".html"]))
+@example(data=b"\xff\xfe\x00a\x00b", suffix=".txt")  # UTF-16 with BOM
+@example(data=b"\xef\xbb\xbf", suffix=".txt")  # a lone UTF-8 BOM
+@example(data=b"{\"text\": 1}", suffix=".json")
+@example(data=b"[]", suffix=".json")
+@example(data=b"null", suffix=".jsonl")
+@example(data=b"<html><body></body></html>", suffix=".html")
+def test_read_articles_on_arbitrary_bytes_never_raises(data, suffix):
+    items = read_bytes_as(data, suffix)
+    for item in items:
+        if isinstance(item, Article):
+            assert item.text.strip()
+            assert item.sha256
+
+
+@ROBUST
+@given(utf8=st.text(max_size=200), latin1=st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF),
+                                                  max_size=200),
+       latin1_first=st.booleans(), suffix=st.sampled_from([".txt", ".md", ".json", ".jsonl", ".html"]))
+@example(utf8="Trump said “yes”.", latin1="café", latin1_first=False, suffix=".txt")
+def test_mixed_encodings_are_skipped_with_reason(utf8, latin1, latin1_first, suffix):
+    # `é ` in Latin-1 is 0xE9 0x20: a lead byte without its continuation, never valid UTF-8
+    bad = (latin1 + "é ").encode("latin-1")
+    good = utf8.encode("utf-8")
+    data = bad + good if latin1_first else good + bad
+    items = read_bytes_as(data, suffix)
+    assert len(items) == 1 and isinstance(items[0], Skipped)
+    assert "not UTF-8" in items[0].reason or "binary" in items[0].reason
+    if b"\x00" not in data[:8192]:
+        assert "not UTF-8" in items[0].reason
+
+
+@ROBUST
+@given(text=st.text(alphabet=st.sampled_from([" ", "\t", "\n", "\r", "\x0b", "\x0c"]), max_size=50),
+       suffix=st.sampled_from([".txt", ".md", ".json", ".jsonl", ".html"]))
+def test_empty_and_ascii_whitespace_files_are_skipped(text, suffix):
+    items = read_bytes_as(text.encode("utf-8"), suffix)
+    assert [type(i) for i in items] == [Skipped]
+    assert "empty" in items[0].reason
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kg.ingest._unusable_bytes tests emptiness with bytes.strip(), which knows ASCII whitespace only: "
+    "a .txt holding only Unicode whitespace, e.g. '\\u00a0\\n' (or '\\u3000', '\\u2028', '\\x85'), is read as an "
+    "Article with no words instead of Skipped('empty file'); the .json reader already uses str.strip()"))
+@ROBUST
+@given(text=st.text(alphabet=st.sampled_from(WHITESPACE), min_size=1, max_size=30).filter(
+    lambda t: t.encode("utf-8").strip()))
+@example(text="\u00a0\n")
+def test_unicode_whitespace_only_files_are_skipped(text):
+    items = read_bytes_as(text.encode("utf-8"), ".txt")
+    assert [type(i) for i in items] == [Skipped]
+
+
+@QUICK
+@given(records=st.lists(st.one_of(
+    st.fixed_dictionaries({"text": any_text}, optional={
+        "title": st.one_of(st.none(), st.text(max_size=20), st.integers(), st.lists(st.integers(), max_size=2)),
+        "date": st.one_of(st.none(), st.text(max_size=12), st.integers(), st.sampled_from(["2025-07-11", "2025-07-11T10:00"])),
+        "url": st.one_of(st.none(), st.text(max_size=20), st.sampled_from(["https://example.org/a", " http://x "])),
+        "publisher": st.one_of(st.none(), st.text(max_size=10))}),
+    st.none(), st.integers(), st.text(max_size=10), st.lists(st.integers(), max_size=3)), max_size=6))
+def test_jsonl_records_each_become_an_article_or_a_skip(records):
+    data = "\n".join(json.dumps(r, ensure_ascii=bool(i % 2)) for i, r in enumerate(records)).encode("utf-8")
+    items = read_bytes_as(data, ".jsonl")
+    if not records:
+        return
+    assert len(items) == len(records)  # one item per record, in order, none lost
+    for n, (record, item) in enumerate(zip(records, items), 1):
+        assert item.source.endswith(f"#{n}")
+        if isinstance(item, Article):
+            assert item.text == record["text"]
+            check_article(item, record["text"])
+
+
+@pytest.mark.xfail(strict=True, raises=RecursionError, reason=(
+    "kg.ingest.read_articles -> _read_json: json.loads of deeply nested JSON raises RecursionError, which is not a "
+    "ValueError, so it escapes read_articles (and kg build) instead of becoming Skipped('bad JSON'); minimal input: "
+    "a .json file holding b'[' * 100000"))
+def test_deeply_nested_json_is_skipped(tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_bytes(b"[" * 100_000)
+    items = list(read_articles([path]))
+    assert [type(i) for i in items] == [Skipped]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kg.ingest: a .json/.jsonl record whose text holds a lone surrogate escape ('\\ud800', valid JSON) makes "
+    "_finish's text.encode('utf-8') raise UnicodeEncodeError inside the _read_json generator; read_articles "
+    "catches it as a ValueError but that kills the generator, so the later records of the file are silently "
+    "lost and the Skipped names the file, not the record. Minimal input: a .jsonl with lines "
+    "{\"text\": \"A said yes.\"}, {\"text\": \"\\ud800\"}, {\"text\": \"C said no.\"} gives "
+    "[Article #1, Skipped(file)] instead of [Article #1, Skipped #2, Article #3]"))
+def test_lone_surrogate_in_jsonl_skips_only_that_record(tmp_path):
+    path = tmp_path / "many.jsonl"
+    path.write_text('{"text": "A said yes."}\n{"text": "bad \\ud800 text"}\n{"text": "C said no."}\n',
+                    encoding="utf-8")
+    items = list(read_articles([path]))
+    assert [type(i).__name__ for i in items] == ["Article", "Skipped", "Article"]
+    assert items[1].source.endswith("#2") and items[2].text == "C said no."
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "kg.ingest._article: a YAML front-matter date with a time (`date: 2025-01-02 10:00:00`) loads as a datetime, "
+    "which passes isinstance(when, date) and becomes '2025-01-02T10:00:00', not the yyyy-mm-dd that "
+    "Article.date and dcterms:date (xsd:date) promise"))
+def test_front_matter_datetime_becomes_a_date():
+    article = read_plain_text("a.md", "---\ndate: 2025-01-02 10:00:00\n---\nRutte said that Europe would pay.\n")
+    assert article.date == "2025-01-02"
+
+
+# ------------------------------------------------------------------ quote spans
+
+
+@QUICK
+@given(text=st.one_of(quote_heavy_text, newsy_text, unicode_text), start=st.integers(0, 300))
+@example(text='“unclosed\n„next paragraph', start=0)
+@example(text='"a" "b" «c» „d“ “e"', start=0)
+@example(text="“\n“\n“", start=1)
+def test_quote_spans_are_ordered_disjoint_and_inside(text, start):
+    start = min(start, len(text))
+    spans = find_quote_spans(text, start)
+    check_quote_spans(text, spans, start)
+    # find_claims reads two apostrophes as a straight quote; the replacement keeps the length, so offsets hold
+    replaced = text.replace("''", ' "')
+    assert len(replaced) == len(text)
+    check_quote_spans(replaced, find_quote_spans(replaced))
+
+
+# ------------------------------------------------------------------ extraction
+
+
+@ROBUST
+@given(text=newsy_text)
+@example(text="Trump said “Germany will send Patriot systems to Ukraine")  # unclosed
+@example(text="“We will send weapons to Ukraine,” Trump said. ” “ » „")
+@example(text="„Germany sells arms to Ukraine“, Rutte said.\n«Russia buys weapons from Iran», he said.")
+@example(text="PENCE: we will send Patriot systems to Ukraine\n")
+@example(text="\u202eTrump said that Germany \u200fwill send\u200e weapons to Ukraine.\x00\x1b")
+@example(text="“A” ― Trump\n")
+def test_extraction_offsets_on_newsy_text(nlp, text):
+    extract_text(nlp, text)
+
+
+@ROBUST
+@given(text=unicode_text)
+def test_extraction_offsets_on_random_unicode(nlp, text):
+    extract_text(nlp, text)
+
+
+@ROBUST
+@given(text=rtl_text)
+@example(text="قال الرئيس إن “الولايات المتحدة سترسل صواريخ باتريوت إلى أوكرانيا”.")
+@example(text="אמר השר כי «ישראל תמכור נשק» ,Trump said that „Germany will send weapons to Ukraine“")
+def test_extraction_offsets_on_rtl_text(nlp, text):
+    extract_text(nlp, text)
+
+
+@ROBUST
+@given(text=st.text(alphabet=st.sampled_from(WHITESPACE + CONTROLS), max_size=40))
+def test_extraction_on_whitespace_and_control_characters(nlp, text):
+    ex = extract_text(nlp, text)
+    if ex is not None and not text.strip():
+        assert not ex.claims and not ex.supplies and not ex.mentions
+
+
+@ROBUST
+@given(text=newsy_text)
+def test_ingest_then_extract_through_files(nlp, text):
+    """The whole front half of a build: bytes on disk -> read_articles -> spaCy -> extract."""
+    for item in read_bytes_as(text.encode("utf-8"), ".txt"):
+        if isinstance(item, Article):
+            check_article(item, text)
+            check_extraction(extract(nlp(item.text), item))
+
+
+# ------------------------------------------------------------------ size
+
+
+def test_five_megabyte_article_is_read_and_its_quotes_found(tmp_path):
+    """Reading and the quote scan of a 5 MB article are linear (measured: ~0.05 s and ~0.7 s)."""
+    text = _five_megabytes()
+    path = tmp_path / "big.txt"
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    [article] = list(read_articles([path]))
+    assert isinstance(article, Article)
+    check_article(article, text)
+    spans = find_quote_spans(article.text)
+    check_quote_spans(article.text, spans)
+    assert len(spans) > 1000
+    assert time.perf_counter() - started < 30
+
+
+@pytest.mark.xfail(strict=True, raises=ValueError, reason=(
+    "kg.pipeline._build_into: an article longer than nlp.max_length (1,000,000 characters) makes nlp.pipe raise "
+    "ValueError [E088] from the docs generator, outside the per-article try/except, so kg build crashes and the "
+    "good articles of the batch are lost; minimal input: a folder with one .txt of 1,000,001 characters. "
+    "The fix should skip it with a reason (or split it): parsing all 5 MB would take ~400 s here (12.5k chars/s)"))
+def test_five_megabyte_article_does_not_crash_build(tmp_path):
+    # measured: build fails fast (~3 s, E088 is raised before any parsing); a fix that skips stays fast
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "big.txt").write_text(_five_megabytes(), encoding="utf-8")
+    (src / "good.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    from kg.pipeline import build
+
+    report = build([src], tmp_path / "out")
+    skipped = {Path(s.source).name: s.reason for s in report.skipped}
+    assert report.articles >= 1  # the good article landed
+    assert "big.txt" in skipped or report.articles == 2
+    assert all(reason.strip() for reason in skipped.values())
+
+
+def _five_megabytes() -> str:
+    sample = SAMPLE.read_text(encoding="utf-8") + "\n\n"
+    return (sample * (5_000_000 // len(sample) + 1))[:5_000_000]
+
+
+def test_one_twenty_thousand_word_sentence(nlp):
+    """One sentence of 20,000 words, with a cue, a supply and stray quote marks, and a single full stop.
+
+    Measured on 2 cores: parse ~8.5 s, extract ~1 s. (A 20,000-word run dense with cues — one every few words —
+    took ~7 s to parse and ~60 s to extract: `_sentences_over` walks `doc.sents` once per claim.)
+    """
+    filler = ("the talks in Brussels dragged on over the winter while diplomats from several capitals argued "
+              "about “money” and timetables and the price of « shells").split()
+    words = "Rutte said that Germany would send Patriot systems to Ukraine while".split()
+    while len(words) < 19_999:
+        words += filler[:19_999 - len(words)]
+        words[-1] += ","
+    text = " ".join(words) + " end."
+    assert len(text.split()) == 20_000 and text.count(".") == 1
+    started = time.perf_counter()
+    ex = extract_text(nlp, text)
+    assert ex is not None
+    assert time.perf_counter() - started < 60
+    assert any(c.cue == "say" for c in ex.claims)
+    assert ex.supplies
+
+
+# ------------------------------------------------------------------ through the pipeline
+
+
+@pytest.fixture(scope="module")
+def bad_inputs_build(tmp_path_factory):
+    """Build a folder holding one good article and four unusable files; return (report, out_dir, names)."""
+    from kg.pipeline import build
+
+    src = tmp_path_factory.mktemp("robust-in")
+    (src / "good.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    bad = {
+        "empty.txt": b"",
+        "binary.txt": bytes(range(256)) * 4,
+        "latin1.txt": "Le ministre a déclaré que la France enverrait des armes.".encode("latin-1"),
+        "blank.md": b"  \n\t\r\n   \n",
+    }
+    for name, data in bad.items():
+        (src / name).write_bytes(data)
+    out = tmp_path_factory.mktemp("robust-out")
+    return build([src], out), out, bad
+
+
+def test_build_skips_bad_files_with_reasons(bad_inputs_build):
+    report, _, bad = bad_inputs_build
+    skipped = {Path(s.source).name: s.reason for s in report.skipped}
+    assert set(skipped) == set(bad)
+    assert "empty" in skipped["empty.txt"]
+    assert "binary" in skipped["binary.txt"]
+    assert "not UTF-8" in skipped["latin1.txt"]
+    assert "empty" in skipped["blank.md"]
+    assert report.articles == 1 and report.claims > 0
+
+
+def test_build_report_lists_skipped_inputs(bad_inputs_build):
+    report, out, bad = bad_inputs_build
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert f"- inputs skipped: {len(bad)}" in md
+    section = md.split("## Skipped inputs", 1)[1].split("\n## ", 1)[0]
+    for s in report.skipped:
+        row = next(line for line in section.splitlines() if Path(s.source).name in line)
+        assert s.reason.split(" (")[0] in row
+    assert "- articles read: 1" in md
+    trig = (out / "graph.trig").read_text(encoding="utf-8")
+    assert "good.txt" in trig
+    assert not any(name in trig for name in bad)
+
+
+def test_build_reports_an_article_that_breaks_the_extractor(tmp_path, monkeypatch):
+    """Issue 7: an article that makes the extractor raise is skipped with its path and the error; the rest lands."""
+    import kg.extract
+    from kg.pipeline import build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (src / "poison.txt").write_text("Trump said that the poison pill would work.\n", encoding="utf-8")
+    real = kg.extract.extract
+
+    def flaky(doc, article):
+        if article.source.endswith("poison.txt"):
+            raise RuntimeError("boom at token 3")
+        return real(doc, article)
+
+    monkeypatch.setattr(kg.extract, "extract", flaky)
+    report = build([src], tmp_path / "out")
+    [failed] = report.skipped
+    assert failed.source.endswith("poison.txt")
+    assert "RuntimeError" in failed.reason and "boom at token 3" in failed.reason
+    assert report.articles == 1
+    md = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "poison.txt" in md and "boom at token 3" in md
