@@ -79,11 +79,32 @@ def read_articles(paths: Iterable[Path], known_publishers: frozenset[str] = froz
             if suffix in (".json", ".jsonl"):
                 yield from _read_json(path, text, suffix == ".jsonl")
             elif suffix in (".html", ".htm"):
-                yield _finish(_read_html(path, text))
+                yield _checked(_finish(_read_html(path, text)))
             else:
-                yield _finish(read_plain_text(str(path), text, known_publishers))
+                yield _checked(_finish(read_plain_text(str(path), text, known_publishers)))
         except ValueError as exc:
             yield Skipped(str(path), str(exc))
+
+
+ENGLISH_MIN_SHARE = 0.15  # English news runs at 40-55% function words; other languages well under 10%
+LANGUAGE_MIN_WORDS = 30
+
+
+def not_english(text: str) -> str | None:
+    """Return why a text does not read as English (too few English function words), or None.
+
+    Short texts are given the benefit of the doubt. Function words come from
+    spaCy's English stop-word list.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < LANGUAGE_MIN_WORDS:
+        return None
+    share = sum(w in STOP_WORDS for w in words) / len(words)
+    if share < ENGLISH_MIN_SHARE:
+        return f"not English ({share:.0%} English function words); kg reads English articles"
+    return None
 
 
 def _unusable_bytes(data: bytes) -> str | None:
@@ -205,7 +226,7 @@ def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             yield Skipped(source, "no 'text' field with article text")
             continue
-        yield _finish(_article(source, record["text"], record))
+        yield _checked(_finish(_article(source, record["text"], record)))
 
 
 def _read_html(path: Path, html: str) -> Article:
@@ -219,6 +240,11 @@ def _read_html(path: Path, html: str) -> Article:
     if meta is not None:
         fields = {"title": meta.title, "date": meta.date, "url": meta.url, "publisher": meta.sitename}
     return _article(str(path), text, {k: v for k, v in fields.items() if v})
+
+
+def _checked(article: Article) -> Article | Skipped:
+    reason = not_english(article.text)
+    return Skipped(article.source, reason) if reason else article
 
 
 def _finish(article: Article) -> Article:

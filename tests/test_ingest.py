@@ -99,3 +99,22 @@ def test_folders_recursive_and_globs(tmp_path):
         (tmp_path / name).write_text('{"text": "x"}' if name.endswith("json") else "x")
     assert sorted(p.name for p in expand_inputs([tmp_path])) == ["a.txt", "b.md", "c.json"]
     assert [p.name for p in expand_inputs([str(tmp_path / "sub" / "*.md")])] == ["b.md"]
+
+
+@pytest.mark.parametrize("text", [
+    "Der Bundeskanzler sagte am Donnerstag, Deutschland werde der Ukraine weitere Panzer liefern. " * 4,
+    "Le président a déclaré jeudi que la France livrerait davantage de canons à l'Ukraine dans les mois à venir. " * 3,
+    "Президент заявил в четверг, что страна продолжит поставки оружия на Украину в ближайшие месяцы. " * 4,
+])
+def test_non_english_articles_are_skipped_with_a_reason(tmp_path, text):
+    path = tmp_path / "foreign.txt"
+    path.write_text(text, encoding="utf-8")
+    item = read_one(path)
+    assert isinstance(item, Skipped) and item.reason.startswith("not English")
+
+
+def test_english_article_is_kept(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("US President Donald Trump said on Thursday that the United States is selling weapons to its "
+                    "NATO allies in Europe so they can provide them to Ukraine to defend against Russia. " * 2)
+    assert isinstance(read_one(path), Article)
