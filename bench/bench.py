@@ -80,6 +80,15 @@ def main() -> None:
         build(paths, Path(tmp) / "out")
         build_s = time.perf_counter() - t0
 
+    from kg.parallel import extract_articles
+
+    timings = {}
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        for _ in extract_articles(articles, jobs=jobs):
+            pass
+        timings[jobs] = time.perf_counter() - t0
+
     lines += [
         "| measure | value |", "|---|---|",
         f"| bare nlp.pipe tokens/s | {tokens / bare_s:,.0f} |",
@@ -87,6 +96,9 @@ def main() -> None:
         f"| kg build (everything) tokens/s | {tokens / build_s:,.0f} |",
         f"| **extraction throughput / bare nlp.pipe** | **{bare_s / kg_s:.2f}** |",
         f"| **build throughput / bare nlp.pipe** | **{bare_s / build_s:.2f}** |",
+        f"| extraction, --jobs 1 (s) | {timings[1]:.1f} |",
+        f"| extraction, --jobs 2 (s) | {timings[2]:.1f} |",
+        f"| **--jobs 2 speed-up** | **{timings[1] / timings[2]:.2f}** |",
     ]
     tenth = paths[: max(1, len(paths) // 10)]
     with tempfile.TemporaryDirectory() as tmp:

@@ -16,6 +16,7 @@ Three passes over a `Doc`, each a plain function:
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.entities import find_mentions
+from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
 from kg.types import Claim, Mention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -160,7 +161,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
 
     A headline before `body_start` still counts when it reads `Name: …`, unless the name is the publisher.
     """
-    text = doc.text
+    text = doc_text(doc)
     # NYT style writes quotes with two apostrophes; same length, so offsets hold
     quotes = [q for q in find_quote_spans(text.replace("''", ' "')) if q[0] >= body_start]
     in_quote = _quote_mask(len(text), quotes)
@@ -206,7 +207,7 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
         quoted = sum(in_quote[a:b])
         if quoted >= 0.8 * (b - a):
             continue  # the content is a quotation: the quote pass attributes it to this cue
-        if quoted and _quoted_words(doc.text, a, b, in_quote) >= 3:
+        if quoted and _quoted_words(doc_text(doc), a, b, in_quote) >= 3:
             hit.kind = "mixed"
         found.append(hit)
     return found
@@ -357,7 +358,7 @@ def _noun_phrase(token: Token) -> Span:
     """Return the name or noun phrase headed by `token`, without relative clauses or appositions."""
     doc = token.doc
     if token.ent_type_ in SPEAKER_LABELS:
-        for ent in doc.ents:
+        for ent in doc_ents(doc):
             if ent.start <= token.i < ent.end:
                 return ent
     keep = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "flat", "punct"}
@@ -388,7 +389,7 @@ def _polarity(verb: Token) -> str:
 
 def _strip_content(doc: Doc, a: int, b: int) -> tuple[int, int]:
     """Trim a leading `that`, marks and punctuation from a content span."""
-    text = doc.text
+    text = doc_text(doc)
     a, b = _trim(text, a, b)
     m = re.match(r"that\s+", text[a:b], flags=re.I)
     if m:
@@ -419,7 +420,7 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
             continue
         sents += _attribution_after(doc, qa, qb, in_quote)
         frame = [t for s in sents for t in s if not in_quote[t.idx]]
-        words = len(re.findall(r"\w+", doc.text[qa:qb]))
+        words = len(re.findall(r"\w+", doc_text(doc)[qa:qb]))
         cue = _nearest_cue(frame, qa, qb)
         previous = max((f for f in found + reported if f.end <= qa), key=lambda f: f.end, default=None)
         hit = None
@@ -447,7 +448,7 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
 def _colon_lines(doc: Doc, found: list[_Found]) -> list[_Found]:
     """`Zelensky: we need air defence` (headlines) and `PENCE: Well, look, …` (transcripts): a line that opens
     with a name and a colon is that speaker's claim, up to the end of the line."""
-    text = doc.text
+    text = doc_text(doc)
     out = []
     for speaker in _line_speakers(doc):
         start = doc[speaker.end].idx + 1
@@ -462,8 +463,8 @@ def _colon_lines(doc: Doc, found: list[_Found]) -> list[_Found]:
 
 def _line_speakers(doc: Doc):
     """Yield the name that opens a line and is followed by a colon: a PERSON/ORG entity or 1-3 capitalised words."""
-    text = doc.text
-    ents = {e.start: e for e in doc.ents if e.label_ in ("PERSON", "ORG")}
+    text = doc_text(doc)
+    ents = {e.start: e for e in doc_ents(doc) if e.label_ in ("PERSON", "ORG")}
     for token in doc:
         line_start = token.idx
         while line_start > 0 and text[line_start - 1] in QUOTE_CHARS:  # `"PENCE: …` in some transcripts
@@ -484,7 +485,7 @@ def _line_speakers(doc: Doc):
 
 def _dash_speaker(doc: Doc, qb: int) -> Span | None:
     """Return the name in `“…” ― Name` (a quote signed with a dash at the end of its line)."""
-    text = doc.text
+    text = doc_text(doc)
     m = re.compile(r"[”\"»]?\s*[―—–-]\s*").match(text, qb)
     if not m or m.end() == qb:
         return None
@@ -493,13 +494,13 @@ def _dash_speaker(doc: Doc, qb: int) -> Span | None:
     span = doc.char_span(m.end(), line_end, alignment_mode="contract")
     if span is None or not len(span):
         return None
-    ents = [e for e in doc.ents if e.start == span.start and e.label_ in ("PERSON", "ORG")]
+    ents = [e for e in doc_ents(doc) if e.start == span.start and e.label_ in ("PERSON", "ORG")]
     return ents[0] if ents else None
 
 
 def _attribution_after(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> list[Span]:
     """Return the sentence after a quote when it attributes the quote (`“…,” X said.`, `“…?” X asked.`)."""
-    text = doc.text
+    text = doc_text(doc)
     after = qb
     while after < len(text) and (text[after] in QUOTE_CHARS or text[after] in " \t"):
         after += 1
@@ -522,7 +523,14 @@ def _attribution_after(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> list[
 
 
 def _sentences_over(doc: Doc, a: int, b: int) -> list[Span]:
-    return [s for s in doc.sents if s.start_char < b + 1 and s.end_char > a - 1]
+    sents, starts = doc_sents(doc)
+    i = max(bisect.bisect_right(starts, a - 1) - 1, 0)
+    out = []
+    while i < len(sents) and sents[i].start_char < b + 1:
+        if sents[i].end_char > a - 1:
+            out.append(sents[i])
+        i += 1
+    return out
 
 
 def _nearest_cue(frame: list[Token], qa: int, qb: int) -> Token | None:
@@ -545,7 +553,7 @@ def _colon_cue(doc: Doc, sent: Span, in_quote: bytearray) -> Token | None:
 
 def _near(doc: Doc, previous: _Found, qa: int) -> bool:
     """True when the previous claim is close enough for this quote to continue it (same or next paragraph)."""
-    between = doc.text[previous.end:qa]
+    between = doc_text(doc)[previous.end:qa]
     return len(re.findall(r"\w+", between)) <= 40 and between.count("\n") <= 2
 
 
@@ -563,7 +571,7 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
 def _resolve(doc: Doc, found: list[_Found], quotes: list[tuple[int, int]]) -> list[Claim]:
     people = _people_by_surname(doc)
     roles = person_roles(doc)
-    outlets = [e for e in doc.ents if e.label_ == "ORG"]
+    outlets = [e for e in doc_ents(doc) if e.label_ == "ORG"]
     mentions = list(find_mentions(doc))
     claims = []
     last_person: tuple[str, str] | None = None
@@ -587,9 +595,9 @@ def _resolve(doc: Doc, found: list[_Found], quotes: list[tuple[int, int]]) -> li
         ev_a = min(s.start_char for s in sents) if sents else f.start
         ev_b = max(s.end_char for s in sents) if sents else f.end
         claims.append(Claim(
-            text=doc.text[f.start:f.end], start=f.start, end=f.end, kind=f.kind, cue=f.cue_text,
+            text=doc_text(doc)[f.start:f.end], start=f.start, end=f.end, kind=f.kind, cue=f.cue_text,
             speaker=_mention(span) if span is not None else None,
-            speaker_name=name, speaker_label=label, evidence=doc.text[ev_a:ev_b].strip(), rule=f.rule,
+            speaker_name=name, speaker_label=label, evidence=doc_text(doc)[ev_a:ev_b].strip(), rule=f.rule,
             confidence=round(confidence, 2), polarity=f.polarity,
             mentions=tuple(m for m in mentions if m.start >= f.start and m.end <= f.end),
         ))
@@ -605,7 +613,7 @@ def _mention(span: Span) -> Mention:
 def _people_by_surname(doc: Doc) -> dict[str, str]:
     """Return surname -> the fullest name of that person in the article."""
     fullest: dict[str, str] = {}
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ == "PERSON":
             key = ent[-1].text
             if len(ent.text) > len(fullest.get(key, "")):
@@ -617,7 +625,7 @@ def person_roles(doc: Doc) -> list[tuple[str, str]]:
     """Return (person name, role phrase) for titles written before names: `US President Donald Trump`."""
     out = []
     people = _people_by_surname(doc)
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ != "PERSON":
             continue
         head = ent.root
@@ -690,7 +698,7 @@ def _last_plural_subject(span: Span) -> Span | None:
 def _entity_in(span: Span) -> Span | None:
     """Return the entity that heads the mention (not one that only modifies it, as US in `the US president`)."""
     root = span.root
-    ents = [e for e in span.doc.ents if e.start <= root.i < e.end and e.label_ in SPEAKER_LABELS]
+    ents = [e for e in doc_ents(span.doc) if e.start <= root.i < e.end and e.label_ in SPEAKER_LABELS]
     if not ents:
         return None
     return max(ents, key=len)
@@ -698,7 +706,7 @@ def _entity_in(span: Span) -> Span | None:
 
 def _last_entity_before(span: Span, labels: set[str]) -> Span | None:
     best = None
-    for ent in span.doc.ents:
+    for ent in doc_ents(span.doc):
         if ent.end <= span.start and ent.label_ in labels:
             best = ent
     return best

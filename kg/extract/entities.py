@@ -18,7 +18,7 @@ def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
     A capital named as a location (`met in Kyiv`) is a place (label LOC); a
     capital that acts (`Kyiv had received`) keeps its country's key.
     """
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.start_char < body_start or not any(c.isalpha() for c in ent.text):
             continue
         if ent.label_ == "NORP" and ent.ent_id_:
@@ -36,3 +36,28 @@ def is_capital_as_place(ent: Span) -> bool:
         return False
     root = ent.root
     return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
+
+
+def doc_ents(doc: Doc) -> tuple[Span, ...]:
+    """Return doc.ents, built once per Doc (spaCy makes new Span objects on every access)."""
+    cached = doc.user_data.get("kg_ents")
+    if cached is None:
+        cached = doc.user_data["kg_ents"] = tuple(doc.ents)
+    return cached
+
+
+def doc_sents(doc: Doc) -> tuple[list[Span], list[int]]:
+    """Return the sentences of a Doc and their start offsets, built once per Doc (for bisect)."""
+    cached = doc.user_data.get("kg_sents")
+    if cached is None:
+        sents = list(doc.sents)
+        cached = doc.user_data["kg_sents"] = (sents, [s.start_char for s in sents])
+    return cached
+
+
+def doc_text(doc: Doc) -> str:
+    """Return doc.text, joined once per Doc (spaCy joins every token on every access)."""
+    cached = doc.user_data.get("kg_text")
+    if cached is None:
+        cached = doc.user_data["kg_text"] = doc.text
+    return cached

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.entities import doc_ents, doc_text
 from kg.gazetteer import load_gazetteer
 from kg.types import Mention, Supply
 
@@ -211,7 +212,7 @@ def _time_of(verb: Token) -> str | None:
         if node == verb or (node.head == verb and node.pos_ == "AUX"):
             prep = ent.root.head if ent.root.dep_ == "pobj" else None
             start = prep.idx if prep is not None and prep.i == ent.start - 1 else ent.start_char
-            return verb.doc.text[start:ent.end_char]
+            return doc_text(verb.doc)[start:ent.end_char]
     return None
 
 
@@ -268,12 +269,12 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
     measured = _measured(token)
     if measured is not None:
         return _item(measured, last_item)
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ == "WEAPON" and ent.start <= token.i < ent.end:
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
     for child in token.subtree:  # `14 Leopard 2 tanks`, `US-made Patriot air defence systems`
         if child.ent_type_ == "WEAPON":
-            ent = next(e for e in doc.ents if e.start <= child.i < e.end)
+            ent = next(e for e in doc_ents(doc) if e.start <= child.i < e.end)
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
     gazetteer = load_gazetteer()
     compounds = [t for t in token.lefts if t.dep_ == "compound"]
@@ -325,7 +326,7 @@ def _agent(token: Token | None, previous: list[Supply], speakers: dict[int, Ment
 def _entity_for(token: Token) -> Span | None:
     """Return the agent entity a noun phrase names: the head's own entity, else one of its modifiers."""
     doc = token.doc
-    by_token = {i: e for e in doc.ents if e.label_ in AGENT_LABELS for i in range(e.start, e.end)}
+    by_token = {i: e for e in doc_ents(doc) if e.label_ in AGENT_LABELS for i in range(e.start, e.end)}
     if token.i in by_token:
         return by_token[token.i]
     for child in sorted(token.subtree, key=lambda t: abs(t.i - token.i)):
