@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import json
@@ -95,6 +96,9 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
                            jobs, scheduler)
     finally:
         lease.release()
+        # pyparsing (under rdflib's SPARQL parser) leaves tracebacks in reference cycles that hold the
+        # build's frames, and with them the store's lock and the whole dataset, until the collector runs.
+        gc.collect()
 
 
 class _Lease:
@@ -222,7 +226,7 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
                f"{report.entities} entities.")
     write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=ds).encode("utf-8"))
     report.files = files
-    write_atomic(out / "report.md", to_markdown(report, ds, analysis, resolver).encode("utf-8"))
+    write_atomic(out / "report.md", to_markdown(report, lease.store, analysis, resolver).encode("utf-8"))
     write_state(folder, {"version": STATE_VERSION, "clean": True, "key": key, "digests": result.digests,
                          "articles": report.articles, "claims": report.claims, "supplies": report.supplies,
                          "entities": report.entities, "triples": report.triples,

@@ -27,8 +27,8 @@ def _table(headers: list[str], rows: list[list]) -> list[str]:
     return lines + [""]
 
 
-def to_markdown(report: BuildReport, ds: Dataset, analysis: Analysis, resolver: Resolver) -> str:
-    """Return the build report as Markdown."""
+def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resolver) -> str:
+    """Return the build report as Markdown; `source` (the on-disk store, or an rdflib Dataset) answers the queries."""
     lines = ["# kg build report", "",
              f"- articles read: {report.articles}",
              f"- inputs skipped: {len(report.skipped)}",
@@ -41,9 +41,11 @@ def to_markdown(report: BuildReport, ds: Dataset, analysis: Analysis, resolver: 
     lines += _table(["speaker", "claims", "spoke about"],
                     [[s["label"], s["claims"], ", ".join(s["about"])] for s in analysis.speakers])
 
-    union = Dataset(default_union=True)
-    for quad in ds.quads((None, None, None, None)):
-        union.add(quad)
+    union = source
+    if isinstance(source, Dataset):
+        union = Dataset(default_union=True)
+        for quad in source.quads((None, None, None, None)):
+            union.add(quad)
     _, rows = run_query(union, query_text("who-said-what"))
     lines += ["## Who said what", ""]
     lines += _table(["speaker", "kind", "claim", "date", "article"], rows)
