@@ -45,6 +45,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--limit", type=int, default=840)
+    ap.add_argument("--no-extras", action="store_true", help="skip the other bench_*.py scripts")
     args = ap.parse_args()
 
     import spacy
@@ -112,7 +113,7 @@ def main() -> None:
     print(text)
     (HERE / "results.md").write_text(text + "\n", encoding="utf-8")
 
-    for script in sorted(HERE.glob("bench_*.py")):
+    for script in [] if args.no_extras else sorted(HERE.glob("bench_*.py")):
         print(f"\n## {script.name}\n", flush=True)
         subprocess.run([sys.executable, str(script)], check=False)
 

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
@@ -75,10 +75,11 @@ def read_articles(paths: Iterable[Path], known_publishers: frozenset[str] = froz
             continue
         text = data.decode("utf-8")
         suffix = path.suffix.lower()
+        if suffix in (".json", ".jsonl"):
+            yield from _read_json(path, text, suffix == ".jsonl")
+            continue
         try:
-            if suffix in (".json", ".jsonl"):
-                yield from _read_json(path, text, suffix == ".jsonl")
-            elif suffix in (".html", ".htm"):
+            if suffix in (".html", ".htm"):
                 yield _checked(_finish(_read_html(path, text)))
             else:
                 yield _checked(_finish(read_plain_text(str(path), text, known_publishers)))
@@ -108,14 +109,14 @@ def not_english(text: str) -> str | None:
 
 
 def _unusable_bytes(data: bytes) -> str | None:
-    if not data.strip():
-        return "empty file"
     if b"\x00" in data[:8192]:
         return "binary file (NUL bytes)"
     try:
-        data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return f"not UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r})"
+    if not text.strip() or not any(c.isprintable() and not c.isspace() for c in text):
+        return "empty file"  # Unicode whitespace and control characters only
     return None
 
 
@@ -173,6 +174,8 @@ def _headline(text: str, start: int) -> tuple[str, int] | None:
 
 def _article(source: str, text: str, meta: dict, body_start: int = 0) -> Article:
     when = meta.get("date")
+    if isinstance(when, datetime):
+        when = when.date()
     if isinstance(when, date):
         when = when.isoformat()
     elif when is not None:
@@ -204,27 +207,40 @@ def _str(value) -> str | None:
 
 
 def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped]:
+    """Yield one Article per JSON object with a `text`; a bad record is skipped alone, with its number."""
     if lines:
         records = []
-        for n, line in enumerate(text.splitlines(), 1):
+        # only \n ends a record: str.splitlines() would also break at U+2028 inside a JSON string
+        for n, line in enumerate(text.split("\n"), 1):
             if line.strip():
                 try:
                     records.append((n, json.loads(line)))
-                except json.JSONDecodeError as exc:
-                    yield Skipped(f"{path}#{n}", f"bad JSON on line {n}: {exc.msg}")
+                except (ValueError, RecursionError) as exc:
+                    yield Skipped(f"{path}#{n}", f"bad JSON on line {n}: {getattr(exc, 'msg', type(exc).__name__)}")
     else:
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as exc:
             yield Skipped(str(path), f"bad JSON: {exc.msg} at line {exc.lineno}")
             return
+        except RecursionError:
+            yield Skipped(str(path), "bad JSON: nested too deeply")
+            return
         items = loaded if isinstance(loaded, list) else [loaded]
         records = list(enumerate(items, 1))
+        if not records:
+            yield Skipped(str(path), "no articles in the JSON (an empty list)")
+            return
     single = not lines and len(records) == 1
     for n, record in records:
         source = str(path) if single else f"{path}#{n}"
         if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
             yield Skipped(source, "no 'text' field with article text")
+            continue
+        try:
+            record["text"].encode("utf-8")
+        except UnicodeEncodeError:
+            yield Skipped(source, "text holds a lone surrogate (invalid Unicode)")
             continue
         yield _checked(_finish(_article(source, record["text"], record)))
 

@@ -49,13 +49,15 @@ def extract_chunk(chunk: list[Article], model: str | None, batch_size: int) -> l
     if key not in _WORKER_NLP:
         _WORKER_NLP[key] = load_pipeline(model)
     nlp = _WORKER_NLP[key]
-    out: list[Extraction | Failure] = []
-    for article, doc in zip(chunk, nlp.pipe((a.text for a in chunk), batch_size=batch_size)):
+    fits = [a for a in chunk if len(a.text) <= nlp.max_length]
+    done = {}
+    for article, doc in zip(fits, nlp.pipe((a.text for a in fits), batch_size=batch_size)):
         try:
-            out.append(extract(doc, article))
+            done[article.sha256] = extract(doc, article)
         except Exception as exc:  # one broken article must not sink the batch
-            out.append(Failure(f"extraction failed: {type(exc).__name__}: {exc}"))
-    return out
+            done[article.sha256] = Failure(f"extraction failed: {type(exc).__name__}: {exc}")
+    too_long = Failure(f"too long for the spaCy pipeline ({nlp.max_length:,} characters at most); split the article")
+    return [done.get(a.sha256, too_long) for a in chunk]
 
 
 def _on_processes(chunks, model, batch_size, jobs) -> Iterator[list]:

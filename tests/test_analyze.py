@@ -1,6 +1,6 @@
 import networkx as nx
 
-from kg.analyze import analyze, centrality, communities, supply_chains, top_speakers, write_back
+from kg.analyze import analyze, centrality, communities, supply_chains, top_speakers
 
 
 def five_nodes():

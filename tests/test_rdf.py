@@ -60,7 +60,7 @@ def test_same_input_gives_same_graph(tmp_path, seed_build):
 
 def test_claim_offsets_slice_the_article(seed_dataset):
     from kg.ingest import read_articles, sample_paths
-    from rdflib.namespace import DCTERMS, PROV
+    from rdflib.namespace import PROV
 
     texts = {a.sha256: a.text for a in read_articles(sample_paths())}
     for claim in seed_dataset.subjects(RDF.type, KG.Claim):

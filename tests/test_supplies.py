@@ -98,3 +98,18 @@ def test_stated_time(parse, text, when):
     doc, _ = parse(text)
     [supply] = find_supplies(doc)
     assert supply.when == when
+
+
+@pytest.mark.parametrize("text, supplier", [
+    ("Dutch officials said they would send more F-16 jets to Ukraine.", "netherlands"),
+    ("Rutte said that NATO is ready. “We are sending Patriot systems to Ukraine,” Rutte added.", None),
+])
+def test_pronouns_inside_claims_point_to_the_speaker(parse, text, supplier):
+    from kg.extract import extract
+
+    doc, article = parse(text)
+    [supply] = [s for s in extract(doc, article).supplies if s.recipient is not None]
+    if supplier is None:
+        assert supply.supplier is not None and supply.supplier.text in ("Rutte", "Mark Rutte")
+    else:
+        assert supply.supplier.key == supplier

@@ -4,9 +4,9 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.claims import find_claims, person_roles
-from kg.extract.entities import find_mentions
+from kg.extract.entities import doc_ents, find_mentions
 from kg.extract.supplies import find_supplies
-from kg.types import Article, Extraction, Mention
+from kg.types import Article, Claim, Extraction, Mention
 
 __all__ = ["extract", "find_claims", "find_mentions", "find_supplies"]
 
@@ -16,12 +16,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
     # a headline states things too (`Flynn says Trump 'absolutely right'`), so claims start at the title
     claims_start = article.title_start if article.title_start is not None else article.body_start
     claims = find_claims(doc, claims_start, article.publisher)
-    speakers: dict[int, Mention] = {}
-    for claim in claims:
-        if claim.speaker is not None and claim.speaker_label == "PERSON" and claim.speaker_name:
-            named = Mention(claim.speaker_name, "PERSON", claim.speaker.start, claim.speaker.end, claim.speaker.key)
-            for offset in range(claim.start, claim.end):
-                speakers[offset] = named
+    speakers = [(claim.start, claim.end, who) for claim in claims if (who := _acting_speaker(doc, claim))]
     return Extraction(
         article=article,
         mentions=tuple(find_mentions(doc, article.body_start)),
@@ -29,3 +24,17 @@ def extract(doc: Doc, article: Article) -> Extraction:
         supplies=tuple(find_supplies(doc, article.body_start, speakers)),
         roles=tuple(person_roles(doc)),
     )
+
+
+def _acting_speaker(doc: Doc, claim: Claim) -> Mention | None:
+    """Return who `he`, `she`, `we` or `they` inside a claim can point to: a named person, or the country a group
+    speaks for (`Dutch officials said they would send …` -> the Netherlands)."""
+    if claim.speaker is None:
+        return None
+    if claim.speaker_label == "PERSON" and claim.speaker_name:
+        return Mention(claim.speaker_name, "PERSON", claim.speaker.start, claim.speaker.end, claim.speaker.key)
+    for ent in doc_ents(doc):
+        if claim.speaker.start <= ent.start_char and ent.end_char <= claim.speaker.end and ent.ent_id_ \
+                and ent.label_ in ("NORP", "GPE", "ORG"):
+            return Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_)
+    return None

@@ -167,7 +167,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
     in_quote = _quote_mask(len(text), quotes)
     found = _reported_speech(doc, in_quote, body_start)
     found += _direct_quotes(doc, quotes, in_quote, found)
-    found += [f for f in _colon_lines(doc, found) if f.speaker.text != publisher]
+    found += [f for f in _colon_lines(doc, found) if f.speaker.text != publisher and f.start >= body_start]
     found.sort(key=lambda f: f.start)
     return _resolve(doc, _dedupe(found), quotes)
 

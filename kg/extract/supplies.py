@@ -61,11 +61,14 @@ def status_words() -> dict[str, str]:
         return {row["word"]: row["status"] for row in csv.DictReader(fh)}
 
 
-def find_supplies(doc: Doc, body_start: int = 0, speakers: dict[int, Mention] | None = None) -> list[Supply]:
+Speakers = list[tuple[int, int, Mention]]  # (claim start, claim end, who its pronouns can point to)
+
+
+def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = None) -> list[Supply]:
     """Return every supply stated in the document after `body_start`.
 
-    `speakers` maps a character offset inside a claim to the claim's speaker, so
-    `he`/`we` inside what someone said can point to them.
+    `speakers` gives, for each claim, who `he`/`we`/`they` inside it can point
+    to: the person who said it, or the country a group of speakers acts for.
     """
     found: list[Supply] = []
     last_item: Mention | None = None
@@ -74,9 +77,9 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: dict[int, Mention] | 
             continue
         role = transfer_verbs().get(token.lemma_.lower())
         if role is not None and token.pos_ in ("VERB", "AUX"):
-            supplies = _split_suppliers(_supply_at(token, role, last_item, found, speakers or {}), token)
+            supplies = _split_suppliers(_supply_at(token, role, last_item, found, speakers or []), token)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns():
-            supplies = [_noun_supply(token, last_item, found, speakers or {})]
+            supplies = [_noun_supply(token, last_item, found, speakers or [])]
         else:
             continue
         for supply in supplies:
@@ -87,7 +90,7 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: dict[int, Mention] | 
 
 
 def _noun_supply(noun: Token, last_item: Mention | None, previous: list[Supply],
-                 speakers: dict[int, Mention]) -> Supply | None:
+                 speakers: Speakers) -> Supply | None:
     """`The US paused shipments of Patriot interceptors to Ukraine`: a transfer written as a noun."""
     preps = _prep_objects(noun)
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
@@ -136,7 +139,7 @@ def _split_suppliers(supply: Supply | None, verb: Token) -> list[Supply | None]:
 
 
 def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
-               speakers: dict[int, Mention]) -> Supply | None:
+               speakers: Speakers) -> Supply | None:
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     payer = None
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # `US weapons sent to Ukraine`
@@ -304,13 +307,14 @@ def _made_in(item: Token) -> Token | None:
     return None
 
 
-def _agent(token: Token | None, previous: list[Supply], speakers: dict[int, Mention], verb: Token) -> Mention | None:
+def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb: Token) -> Mention | None:
     if token is None:
         return None
     lower = token.lower_
     if lower in AGENT_PRONOUNS:
-        speaker = speakers.get(token.idx)
-        if lower in ("he", "she", "we") and speaker is not None:
+        inside = [(end - start, who) for start, end, who in speakers if start <= token.idx < end]
+        speaker = min(inside, key=lambda pair: pair[0])[1] if inside else None  # the innermost claim
+        if speaker is not None and (lower == "we" or (lower in ("he", "she")) == (speaker.label == "PERSON")):
             return speaker
         if lower in ("they", "them"):
             same_sentence = [s for s in previous if s.recipient is not None and s.start == verb.sent.start_char]
