@@ -46,6 +46,10 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
         union = Dataset(default_union=True)
         for quad in source.quads((None, None, None, None)):
             union.add(quad)
+    _, counts = run_query(union, query_text("claims-per-speaker"))
+    lines += ["## Claims per speaker", "", "`kg query claims-by NAME` lists one speaker's claims.", ""]
+    lines += _table(["speaker", "claims", "articles"], counts)
+
     _, rows = run_query(union, query_text("who-said-what"))
     lines += ["## Who said what", ""]
     lines += _table(["speaker", "kind", "claim", "date", "article"], rows)

@@ -65,3 +65,10 @@ def test_query_list(runner):
     result = runner.invoke(main, ["query", "--list"])
     for name in ("who-said-what", "supplies", "claims-about", "supply-chains"):
         assert name in result.output
+
+
+def test_claims_by_speaker_any_name(runner, seed_build):
+    rows = json.loads(runner.invoke(main, ["query", "claims-by", "Kellogg", "--out", str(seed_build[1]),
+                                           "--format", "json"]).output)
+    assert {r["speaker"] for r in rows} == {"Keith Kellogg"} and len(rows) == 3
+    assert any("options out there" in r["claim"] for r in rows)
