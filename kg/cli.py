@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -51,16 +52,18 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool,
     from kg.pipeline import build as run_build
 
     bar = None
+    started = time.monotonic()  # the rate counts model loading too: what the user waits for
 
     def progress(done: int, total: int, source: str) -> None:
         nonlocal bar
         if quiet:
             return
         if bar is None:
-            bar = click.progressbar(length=total, label="Reading articles", file=sys.stderr, show_pos=True,
-                                    show_eta=True)
+            bar = click.progressbar(length=total, label="Parsing articles", file=sys.stderr, show_pos=True,
+                                    show_eta=True, item_show_func=lambda _: (
+                                        f"{(bar.pos + 1) / max(time.monotonic() - started, 1e-9):.1f} articles/s"))
             bar.__enter__()
-        bar.update(1)
+        bar.update(1, source)
 
     stop = _StopOnSignal()
     try:
