@@ -15,11 +15,12 @@ strict xfails: one that starts passing must be unmarked in the data file.
 """
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+from conftest import case_params, load_cases  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data" / "entity_cases.jsonl"
 
@@ -46,18 +47,7 @@ SELECT ?entity ?kind ?name WHERE {
 """
 
 
-def _load() -> list[dict]:
-    with DATA.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-CASES = _load()
-
-
-def _params():
-    for case in CASES:
-        marks = [pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")] if case["known_failure"] else []
-        yield pytest.param(case, id=case["id"], marks=marks)
+CASES = load_cases(DATA)
 
 
 def _file_name(case_id: str, n: int) -> str:
@@ -166,7 +156,7 @@ def _check(graph: Graph, case: dict) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", case_params(CASES))
 def test_entity_case(graph, case):
     problems = _check(graph, case)
     assert not problems, "\n".join(problems)

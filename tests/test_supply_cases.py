@@ -11,30 +11,20 @@ that starts passing must be unmarked in the data file.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from kg.extract.supplies import find_supplies
 
+from conftest import case_params, load_cases  # noqa: E402
+
 DATA = Path(__file__).resolve().parent / "data" / "supply_cases.jsonl"
 NAME_FIELDS = ("supplier", "recipient", "item", "payer", "made_in", "via")
 OPTIONAL_FIELDS = ("quantity", "payer", "made_in", "via")  # checked only when the expectation states them
 
 
-def _load() -> list[dict]:
-    with DATA.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-CASES = _load()
-
-
-def _params():
-    for case in CASES:
-        marks = [pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")] if case["known_failure"] else []
-        yield pytest.param(case, id=case["id"], marks=marks)
+CASES = load_cases(DATA)
 
 
 def _norm(text: str | None) -> str:
@@ -95,7 +85,7 @@ def test_case_file_is_well_formed():
             assert s.get("supplier") or s.get("recipient"), case["id"]
 
 
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", case_params(CASES))
 def test_supply_case(parse, case):
     doc, _ = parse(case["text"])
     found = find_supplies(doc)
