@@ -62,6 +62,16 @@ CASES = [
     ("Zelensky: we need more air defence now", "Zelensky", "we need more air defence now", "indirect"),
     ("The debate went on.\nPENCE: Well, look, this is not an episode of a game show.", "PENCE",
      "Well, look, this is not an episode", "direct"),
+    ("Olaf Scholz said in a statement that Germany would send more air defence.", "Olaf Scholz",
+     "Germany would send more air defence", "indirect"),
+    ("Zelensky, who spoke by video from Kyiv, said that Ukraine needed more shells.", "Zelensky",
+     "Ukraine needed more shells", "indirect"),
+    ("The Pentagon said in a post on X that the shipment had arrived.", "Pentagon", "the shipment had arrived",
+     "indirect"),
+    ("“We will not give up,” the minister said, adding that the front line was holding.", None,
+     "We will not give up", "direct"),
+    ("Rutte added that allies were ready, insisting the money was there.", "Rutte", "allies were ready", "indirect"),
+    ("“Europe must pay,” Trump wrote on Truth Social.", "Trump", "Europe must pay", "direct"),
 ]
 
 HARD = [

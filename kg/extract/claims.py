@@ -303,6 +303,12 @@ def _noun_claim(noun: Token) -> _Found | None:
         owner = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
     if owner is None and noun.dep_ in ("dobj", "obj"):
         owner = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)  # X made the claim that …
+    if owner is None and noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
+        speaker = _speaker_of(noun.head.head)  # `X said in a statement that …`
+        if speaker is not None:
+            doc = noun.doc
+            return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect",
+                          noun.head.head, _cue_phrase(noun.head.head), speaker, "reported-cue-noun", 0.7)
     if owner is None and noun.head.i < noun.i and noun.head.ent_type_ in SPEAKER_LABELS:
         owner = noun.head  # `Trump charges that …` parsed as a noun phrase
     doc = noun.doc
