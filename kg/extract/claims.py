@@ -1,17 +1,23 @@
 """Find claims, who said what, in a parsed article.
 
-Three passes over a `Doc`, each a plain function:
+Passes over a `Doc`, each a plain function, in the spirit of Krestel, Bergler
+& Witte (2008) and textacy's `direct_quotations`:
 
 1. reported speech: a reporting verb (data/reporting_verbs.csv) with a clausal
-   complement, `X said (that) …`, `X told Y …`, `X urged Y to …`, participles
-   (`…, saying …`) and `according to X`; following the dependency patterns of
-   Krestel, Bergler & Witte (2008) and textacy's `direct_quotations`;
-2. direct quotes: spans between quote marks (curly or straight, over several
-   sentences or paragraphs), attributed to the reporting verb outside the quote
-   in the same sentence, else carried on from the previous quote (`“A,” X
-   said. “B.”`), else to a cue in a preceding sentence that ends with a colon;
-3. speakers: a name is mapped to the fullest name of that entity in the
-   article; pronouns and role nouns (`he`, `the US president`, `the news
+   complement (`X said (that) …`, `X told Y …`), object control (`X urged Y
+   to …`), parataxis (`The plan, he said, is …`), participles (`…, saying …`),
+   `according to X`, that-clauses of any other verb (`X charges that …`), cue
+   nouns (`X's claim that …`, `said in a statement that …`) and verbs whose
+   object is the content (`called for a ban`, data/object_cues.csv);
+2. direct quotes: spans between quote marks (curly, straight, NYT '' marks,
+   over several sentences or paragraphs), attributed to the reporting verb
+   outside the quote in or right after its sentence, to a name signing it
+   with a dash, else carried on from the previous claim (`“A,” X said. “B.”`),
+   else to a cue in a preceding sentence that ends with a colon;
+3. name-colon lines: headlines (`Zelensky: we need air defence`) and
+   transcripts (`PENCE: Well, …`);
+4. speakers: a name maps to the fullest name of that entity in the article;
+   pronouns and role nouns (`he`, `they`, `the US president`, `the news
    agency`) to the last compatible speaker or the person who holds the role.
 """
 from __future__ import annotations
@@ -39,7 +45,6 @@ NEGATING_HEADS = {"decline", "refuse", "fail"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
-MIN_QUOTE_WORDS = 4  # a shorter quote without a cue is a term in scare quotes, not a claim
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +174,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
     found += _direct_quotes(doc, quotes, in_quote, found)
     found += [f for f in _colon_lines(doc, found) if f.speaker.text != publisher and f.start >= body_start]
     found.sort(key=lambda f: f.start)
-    return _resolve(doc, _dedupe(found), quotes)
+    return _resolve(doc, _dedupe(found))
 
 
 def _quote_mask(n: int, quotes: list[tuple[int, int]]) -> bytearray:
@@ -574,27 +579,23 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
 
 # ---------------------------------------------------------------- speakers
 
-def _resolve(doc: Doc, found: list[_Found], quotes: list[tuple[int, int]]) -> list[Claim]:
+def _resolve(doc: Doc, found: list[_Found]) -> list[Claim]:
     people = _people_by_surname(doc)
     roles = person_roles(doc)
-    outlets = [e for e in doc_ents(doc) if e.label_ == "ORG"]
     mentions = list(find_mentions(doc))
     claims = []
     last_person: tuple[str, str] | None = None
-    last_named: tuple[str, str] | None = None
     for f in found:
         name, label, confidence = None, None, f.confidence
         span = f.speaker
         if span is not None:
-            name, label, how = _resolve_span(span, people, roles, outlets, last_person, last_named)
+            name, label, how = _resolve_span(span, people, roles, last_person)
             if how == "pronoun" or how == "role":
                 confidence = min(confidence, 0.75)
             elif how == "unresolved":
                 confidence = min(confidence, 0.4)
         if name and label == "PERSON":
             last_person = (name, label)
-        if name and label in SPEAKER_LABELS:
-            last_named = (name, label)
         sents = _sentences_over(doc, f.start, f.end)
         if f.cue is not None:
             sents += [f.cue.sent]
@@ -649,7 +650,8 @@ def person_roles(doc: Doc) -> list[tuple[str, str]]:
     return out
 
 
-def _resolve_span(span: Span, people, roles, outlets, last_person, last_named):
+def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str]],
+                  last_person: tuple[str, str] | None):
     """Return (name, label, how) for a speaker mention; how is named, pronoun, role or unresolved."""
     ent = _entity_in(span)
     if ent is not None:
