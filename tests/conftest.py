@@ -60,3 +60,18 @@ def case_params(cases: list[dict]):
     for case in cases:
         marks = [pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")] if case["known_failure"] else []
         yield pytest.param(case, id=case["id"], marks=marks)
+
+
+def interrupt(proc, timeout: float) -> str:
+    """Send SIGINT to a `kg` subprocess and return its stderr once it has stopped."""
+    import signal
+
+    proc.send_signal(signal.SIGINT)
+    return proc.communicate(timeout=timeout)[1]
+
+
+def stop(proc) -> None:
+    """Kill a subprocess a test started if it is still running, so no test leaves one behind."""
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()

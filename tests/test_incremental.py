@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import graph_diff, to_isomorphic
 
+from conftest import interrupt, stop
 from kg.cli import main
 from kg.pipeline import build
 from kg.store import STATE_FILE, open_store, read_state, store_path
@@ -141,6 +142,12 @@ def test_rebuild_after_losing_the_state_file_gives_the_same_graph(corpus, tmp_pa
     assert_same_graphs(out, reference)
 
 
+def assert_matches_fresh_build(folder, out, fresh):
+    """An incremental build must equal building the same inputs from nothing."""
+    build([folder], fresh)
+    assert_same_graphs(out, fresh)
+
+
 def test_a_changed_article_replaces_its_graph_and_matches_a_fresh_build(tmp_path):
     folder = tmp_path / "in"
     paths = write_articles(folder, 3)
@@ -154,9 +161,7 @@ def test_a_changed_article_replaces_its_graph_and_matches_a_fresh_build(tmp_path
     new_graphs = article_graphs(out)
     assert len(new_graphs) == 3 and len(set(new_graphs) - set(old_graphs)) == 1
 
-    fresh = tmp_path / "fresh"
-    build([folder], fresh)
-    assert_same_graphs(out, fresh)
+    assert_matches_fresh_build(folder, out, tmp_path / "fresh")
 
 
 def test_added_articles_keep_the_entity_graph_consistent_with_a_fresh_build(tmp_path):
@@ -168,9 +173,7 @@ def test_added_articles_keep_the_entity_graph_consistent_with_a_fresh_build(tmp_
     report = build([folder], out)
     assert (report.new, report.unchanged, report.extracted) == (2, 2, 2)
 
-    fresh = tmp_path / "fresh"
-    build([folder], fresh)
-    assert_same_graphs(out, fresh)
+    assert_matches_fresh_build(folder, out, tmp_path / "fresh")
 
 
 def test_articles_not_among_the_inputs_are_kept_unless_pruned(tmp_path):
@@ -307,12 +310,9 @@ def test_sigint_stops_after_the_current_article_and_rerun_finishes(big_corpus, t
     proc = kg_build(str(folder), "--out", str(out), "-q")
     try:
         wait_for(lambda: len(cached(out)) >= 1 or proc.poll() is not None)
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=120)
+        stderr = interrupt(proc, timeout=120)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     assert proc.returncode == 130, stderr
     assert "Interrupted" in stderr and "Traceback" not in stderr
     done = cached(out)

@@ -5,7 +5,6 @@ import csv
 import io
 import json
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
+from conftest import interrupt, stop
 from kg.serve import ServeOptions, is_update, make_server, negotiate, uses_service
 from kg.store import open_store, query_text, run_query
 
@@ -232,12 +232,9 @@ def test_cli_serve_answers_and_stops_on_ctrl_c(seed_build, tmp_path):
                     pytest.fail(f"kg serve did not start: {proc.communicate()[1] if proc.poll() is not None else ''}")
                 time.sleep(0.2)
         assert json.loads(response.text)["boolean"] is True
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=30)
+        stderr = interrupt(proc, timeout=30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     assert proc.returncode == 0, stderr
     assert f"http://127.0.0.1:{port}/sparql" in stderr
 
