@@ -476,11 +476,13 @@ def _line_speakers(doc: Doc):
     """Yield the name that opens a line and is followed by a colon: a PERSON/ORG entity or 1-3 capitalised words."""
     text = doc_text(doc)
     ents = {e.start: e for e in doc_ents(doc) if e.label_ in ("PERSON", "ORG")}
-    for token in doc:
-        line_start = token.idx
-        while line_start > 0 and text[line_start - 1] in QUOTE_CHARS:  # `"PENCE: …` in some transcripts
-            line_start -= 1
-        if line_start > 0 and text[line_start - 1] != "\n" or token.is_punct:
+    # visit line starts only: walking every token costs a quarter of claim extraction
+    for m in re.finditer(r"^[“\"«„”»]*(?=\S)", text, flags=re.M):  # `"PENCE: …` in some transcripts
+        span = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+        if span is None or span[0].idx != m.end():
+            continue
+        token = span[0]
+        if token.is_punct:
             continue
         ent = ents.get(token.i)
         if ent is not None and ent.end < len(doc) and doc[ent.end].text == ":":
