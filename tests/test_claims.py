@@ -72,6 +72,23 @@ CASES = [
      "We will not give up", "direct"),
     ("Rutte added that allies were ready, insisting the money was there.", "Rutte", "allies were ready", "indirect"),
     ("“Europe must pay,” Trump wrote on Truth Social.", "Trump", "Europe must pay", "direct"),
+    # what the speaker commits to: a to-infinitive after a speech verb (vow, promise, threaten, agree)
+    ("Donald Trump vowed to bring back lost mining jobs.", "Donald Trump", "to bring back lost mining jobs",
+     "indirect"),
+    ("Republicans threatened to make Kadzik testify in public.", "Republicans", "to make Kadzik testify",
+     "indirect"),
+    # the topic after a preposition
+    ("Trump warned against potential hackers from China and Russia.", "Trump",
+     "potential hackers from China and Russia", "indirect"),
+    # the object of a speech verb is what was said
+    ("Barack Obama stressed the need to cut emissions.", "Barack Obama", "the need to cut emissions", "indirect"),
+    # positions taken (FrameNet Taking_sides, Judgment_communication, Expressing_publicly)
+    ("The Dallas Morning News endorsed Hillary Clinton for president.", "The Dallas Morning News",
+     "Hillary Clinton", "indirect"),
+    ("Some Democrats expressed misgivings about the nominee.", "Some Democrats", "misgivings about the nominee",
+     "indirect"),
+    ("Hillary Clinton questioned whether Donald Trump was ready to lead.", "Hillary Clinton",
+     "whether Donald Trump was ready to lead", "indirect"),
 ]
 
 HARD = [
@@ -110,6 +127,18 @@ def test_negated_speech_has_negative_polarity(parse):
     doc, _ = parse("The ministry denied that troops had crossed the border.")
     claim = _claim_for(find_claims(doc), "troops had crossed")
     assert claim is not None and claim.polarity == "negative"
+
+
+@pytest.mark.parametrize("text", [
+    "Ukraine seeks to counter Russian ballistic missiles.",  # a wish or plan is not something said
+    "Kellogg declined to confirm the plan.",
+    "Reuters, citing two sources familiar with the matter, published the story.",  # the object of cite is a source
+    "US officials discussed potential arms purchases with European allies.",
+    "The army will defend against Russia.",
+])
+def test_actions_and_wishes_are_not_claims(parse, text):
+    doc, _ = parse(text)
+    assert [c.text for c in find_claims(doc)] == []
 
 
 def test_scare_quotes_are_not_claims(parse):

@@ -41,6 +41,10 @@ QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 PARTICIPLE_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "dep"}
 OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "tell", "advise", "warn", "remind", "press"}
+# prepositions whose object is the topic of speech (`warned against`, `complained about`), not a place or time
+CONTENT_PREPS = {"about", "against", "of", "on", "over", "for"}
+AGENT_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who"}
+AGENT_TAGS = {"NNP", "NNPS", "NNS"}
 NEGATING_HEADS = {"decline", "refuse", "fail"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -229,7 +233,9 @@ def _verb_claim(verb: Token) -> _Found | None:
         if xcomp is not None and obj is not None and obj.i < xcomp.i:
             complement, start_token, rule = xcomp, obj, "reported-object-control"
     if complement is None and lemma in object_cues():
-        return _object_claim(verb)
+        hit = _object_claim(verb)
+        if hit is not None:
+            return hit
     if complement is None:
         # `The plan, he said, is …`: the verb hangs off the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
@@ -239,7 +245,7 @@ def _verb_claim(verb: Token) -> _Found | None:
                 return None
             return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
                           _speaker_of(verb), "reported-parataxis", 0.7, _polarity(verb))
-        return None
+        return _infinitive_claim(verb) or _prep_claim(verb)
     left = min(start_token.left_edge.i, complement.left_edge.i) if start_token is not complement else complement.left_edge.i
     right = complement.right_edge.i
     if left <= verb.i <= right:
@@ -260,16 +266,66 @@ def _object_claim(verb: Token) -> _Found | None:
     if prep is not None and verb.lemma_.lower() == "call":
         parts += [c for c in prep.children if c.dep_ == "pobj"] + [c for c in verb.children if c.dep_ == "xcomp"]
     parts = [p for p in parts if p.i > verb.i]
-    if not parts:
-        return None
+    if not parts or any(p.lemma_.lower() in cue_nouns() and _that_clause(p) is not None for p in parts):
+        return None  # `rejected Trump's claim that …`: the cue-noun pass reports the claim inside
     doc = verb.doc
     left = min(p.left_edge.i for p in parts)
     right = max(p.right_edge.i for p in parts)
     if right - left < 1:
         return None
-    speaker = _speaker_of(verb)
+    speaker = _speaker_of(verb) if reporting_verbs().get(verb.lemma_.lower()) in ("speech", "evidence") \
+        else _agent_speaker(verb)  # a position is only a claim when someone holds it
     return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
                   "reported-object", 0.5 if speaker is not None else 0.3, _polarity(verb))
+
+
+def _active_speech(verb: Token) -> bool:
+    """True for a speech verb in the active voice (`X vowed`, not `X was asked to …`)."""
+    return reporting_verbs()[verb.lemma_.lower()] == "speech" and not any(
+        c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _agent_speaker(verb: Token) -> Span | None:
+    """Return the speaker of `verb` when it names someone who can hold a position (a name, pronoun or role)."""
+    speaker = _speaker_of(verb)
+    if speaker is None:
+        return None
+    root = speaker.root
+    if root.ent_type_ in SPEAKER_LABELS or root.lower_ in AGENT_PRONOUNS or root.lower_ in role_nouns() \
+            or root.tag_ in AGENT_TAGS:
+        return speaker
+    return None
+
+
+def _infinitive_claim(verb: Token) -> _Found | None:
+    """`X vowed to form a task force`, `X agreed to pay`: the to-infinitive is what the agent says it will do."""
+    if not _active_speech(verb):
+        return None
+    xcomp = next((c for c in verb.children if c.dep_ == "xcomp" and c.i > verb.i), None)
+    if xcomp is None or not any(a.dep_ == "aux" and a.lower_ == "to" for a in xcomp.children):
+        return None
+    speaker = _agent_speaker(verb)
+    if speaker is None:
+        return None
+    doc = verb.doc
+    return _Found(doc[xcomp.left_edge.i].idx, _end(doc[xcomp.right_edge.i]), "indirect", verb, _cue_phrase(verb),
+                  speaker, "reported-infinitive", 0.5, _polarity(verb))
+
+
+def _prep_claim(verb: Token) -> _Found | None:
+    """`X warned against hackers`, `X complained about the microphone`: the object of the preposition is the topic."""
+    if not _active_speech(verb):
+        return None
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.i > verb.i and c.lower_ in CONTENT_PREPS), None)
+    if prep is None:
+        return None
+    obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    speaker = _agent_speaker(verb) if obj is not None else None
+    if speaker is None:
+        return None
+    doc = verb.doc
+    return _Found(doc[obj.left_edge.i].idx, _end(doc[obj.right_edge.i]), "indirect", verb,
+                  f"{_cue_phrase(verb)} {prep.lower_}", speaker, "reported-prep", 0.4, _polarity(verb))
 
 
 def _that_clause(head: Token) -> Token | None:
