@@ -72,6 +72,13 @@ CASES = [
      "We will not give up", "direct"),
     ("Rutte added that allies were ready, insisting the money was there.", "Rutte", "allies were ready", "indirect"),
     ("“Europe must pay,” Trump wrote on Truth Social.", "Trump", "Europe must pay", "direct"),
+    # the speaker of a participle reached through a preposition or the noun it describes
+    ("Barack Obama responded by saying the issue was manufactured.", "Barack Obama", "the issue was manufactured",
+     "indirect"),
+    ("After saying her foot was swollen, Clinton was taken to a hospital.", "Clinton", "her foot was swollen",
+     "indirect"),
+    ("The Security Council issued a statement calling the test a clear violation.", "Security Council",
+     "the test a clear violation", "indirect"),
     # what the speaker commits to: a to-infinitive after a speech verb (vow, promise, threaten, agree)
     ("Donald Trump vowed to bring back lost mining jobs.", "Donald Trump", "to bring back lost mining jobs",
      "indirect"),

@@ -273,8 +273,7 @@ def _object_claim(verb: Token) -> _Found | None:
     right = max(p.right_edge.i for p in parts)
     if right - left < 1:
         return None
-    speaker = _speaker_of(verb) if reporting_verbs().get(verb.lemma_.lower()) in ("speech", "evidence") \
-        else _agent_speaker(verb)  # a position is only a claim when someone holds it
+    speaker = _speaker_of(verb)
     return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
                   "reported-object", 0.5 if speaker is not None else 0.3, _polarity(verb))
 
@@ -408,13 +407,18 @@ def _speaker_of(verb: Token) -> Span | None:
         if subject is not None:
             if subject.lower_ in ("who", "that") and token.dep_ == "relcl":
                 return _noun_phrase(token.head)  # `leaders, who fear that …`
-            if subject.dep_ == "nsubjpass":
+            if subject.dep_ == "nsubjpass" and seen == 0:
                 agent = next((c for c in token.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
                 return _noun_phrase(pobj) if pobj is not None else None
-            return _noun_phrase(subject)
-        if token.dep_ in PARTICIPLE_DEPS and token.head is not token:
+            return _noun_phrase(subject)  # `After saying …, she was taken …`: the passive subject said it
+        if token.dep_ in PARTICIPLE_DEPS and token.head is not token or \
+                token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
             token = token.head
+            seen += 1
+            continue
+        if seen and token.dep_ == "dobj" and token.pos_ == "NOUN":
+            token = token.head  # `X issued a statement calling …`, `X sent tweets criticizing …`
             seen += 1
             continue
         return None
