@@ -72,6 +72,15 @@ CASES = [
      "We will not give up", "direct"),
     ("Rutte added that allies were ready, insisting the money was there.", "Rutte", "allies were ready", "indirect"),
     ("“Europe must pay,” Trump wrote on Truth Social.", "Trump", "Europe must pay", "direct"),
+    ("According to talk radio host Rush Limbaugh, the move reeks of fear and desperation.", "Rush Limbaugh",
+     "the move reeks of fear", "indirect"),
+    # an as-clause attributes the clause it hangs on
+    ("The talks have failed, as Rubio noted on Monday.", "Rubio", "The talks have failed", "indirect"),
+    ("The main requirement is a lawful source of income, as a Homeland Security memo put it.", "memo",
+     "The main requirement is a lawful source of income", "indirect"),
+    # a transcript quoted whole: the name before the colon speaks
+    ("The exchange went on.\n\"WALLACE: Do you really see those two as equivalent?\n\"PENCE: Well, the question is "
+     "why her campaign invited him.", "PENCE", "Well, the question is why", "direct"),
     # the speaker of a participle reached through a preposition or the noun it describes
     ("Barack Obama responded by saying the issue was manufactured.", "Barack Obama", "the issue was manufactured",
      "indirect"),

@@ -175,8 +175,12 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
     quotes = [q for q in find_quote_spans(text.replace("''", ' "')) if q[0] >= body_start]
     in_quote = _quote_mask(len(text), quotes)
     found = _reported_speech(doc, in_quote, body_start)
-    found += _direct_quotes(doc, quotes, in_quote, found)
-    found += [f for f in _colon_lines(doc, found) if f.speaker.text != publisher and f.start >= body_start]
+    lines = [f for f in _colon_lines(doc) if f.speaker.text != publisher and f.start >= body_start]
+    # transcripts quoted whole (`"PENCE: Well, …`): the name before the colon speaks, not a cue around the quote
+    turns = [f for f in lines if f.kind == "direct" and not _overlaps(f, found)]
+    quotes = [(a, b) for a, b in quotes if not any(t.start < b and a < t.end for t in turns)]
+    found += turns + _direct_quotes(doc, quotes, in_quote, found)
+    found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
     return _resolve(doc, _dedupe(found))
 
@@ -201,6 +205,8 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
             hit = _according_to(token)
         elif _is_cue(token):
             hit = _verb_claim(token)
+        elif token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+            hit = _as_clause_claim(token)  # `as X put it`
         elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in not_reporting_verbs():
             hit = _that_clause_claim(token)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in cue_nouns():
@@ -245,7 +251,7 @@ def _verb_claim(verb: Token) -> _Found | None:
                 return None
             return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
                           _speaker_of(verb), "reported-parataxis", 0.7, _polarity(verb))
-        return _infinitive_claim(verb) or _prep_claim(verb)
+        return _as_clause_claim(verb) or _infinitive_claim(verb) or _prep_claim(verb)
     left = min(start_token.left_edge.i, complement.left_edge.i) if start_token is not complement else complement.left_edge.i
     right = complement.right_edge.i
     if left <= verb.i <= right:
@@ -276,6 +282,26 @@ def _object_claim(verb: Token) -> _Found | None:
     speaker = _speaker_of(verb)
     return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
                   "reported-object", 0.5 if speaker is not None else 0.3, _polarity(verb))
+
+
+def _as_clause_claim(verb: Token) -> _Found | None:
+    """`The deal is dead, as Rubio said`, `…, as a memo put it`: the clause the as-clause hangs on is the claim."""
+    if verb.dep_ != "advcl" or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children):
+        return None
+    if any(c.dep_ in ("dobj", "obj") and c.lower_ not in ("it", "so") for c in verb.children):
+        return None  # `as X said the words`: not about the main clause
+    head = verb.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    tokens = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i) and not t.is_space]
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
+    speaker = _speaker_of(verb)
+    if not tokens or speaker is None:
+        return None
+    cue = "put it" if verb.lemma_ == "put" else _cue_phrase(verb)
+    return _Found(tokens[0].idx, _end(tokens[-1]), "indirect", verb, cue, speaker,
+                  "reported-as-clause", 0.6, _polarity(verb))
 
 
 def _active_speech(verb: Token) -> bool:
@@ -382,16 +408,24 @@ def _end(token: Token) -> int:
 
 
 def _according_to(according: Token) -> _Found | None:
+    """`According to X, …` and `…, according to X`: the rest of the clause (or sentence) is X's claim."""
     to = next(c for c in according.children if c.lower_ == "to")
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
-    head = according.head
-    if source is None or head is according:
+    if source is None:
         return None
     sent = according.sent
-    skip = set(range(according.left_edge.i, according.right_edge.i + 1))
-    tokens = [t for t in head.subtree if t.i not in skip] if head.pos_ in ("VERB", "AUX") else \
-        [t for t in sent if t.i not in skip]
-    tokens = [t for t in tokens if not t.is_punct or t.i not in (tokens[0].i, tokens[-1].i)]
+    # skip only `according to X`: a misparse can hang the whole clause under the source (`X, the move reeks …`)
+    skip = set(range(according.i, _noun_phrase(source).end))
+    head = according.head
+    if head.i != according.i and head.pos_ in ("VERB", "AUX") and head.i not in skip:
+        tokens = [t for t in head.subtree if t.i not in skip]
+    else:
+        tokens = [t for t in sent if t.i not in skip]
+    tokens = [t for t in tokens if not t.is_space]
+    while tokens and tokens[0].is_punct:
+        tokens.pop(0)
+    while tokens and tokens[-1].is_punct:
+        tokens.pop()
     if not tokens:
         return None
     return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", according, "according to",
@@ -516,7 +550,11 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
     return found
 
 
-def _colon_lines(doc: Doc, found: list[_Found]) -> list[_Found]:
+def _overlaps(f: _Found, others: list[_Found]) -> bool:
+    return any(o.start < f.end and f.start < o.end for o in others)
+
+
+def _colon_lines(doc: Doc) -> list[_Found]:
     """`Zelensky: we need air defence` (headlines) and `PENCE: Well, look, …` (transcripts): a line that opens
     with a name and a colon is that speaker's claim, up to the end of the line."""
     text = doc_text(doc)
@@ -525,7 +563,7 @@ def _colon_lines(doc: Doc, found: list[_Found]) -> list[_Found]:
         start = doc[speaker.end].idx + 1
         end = text.find("\n", start)
         a, b = _trim(text, start, len(text) if end < 0 else end)
-        if len(re.findall(r"\w+", text[a:b])) < 3 or any(f.start < b and a < f.end for f in found):
+        if len(re.findall(r"\w+", text[a:b])) < 3:
             continue
         kind = "direct" if speaker.text.isupper() else "indirect"  # transcripts name speakers in capitals
         out.append(_Found(a, b, kind, None, ":", speaker, "colon-line", 0.6))
