@@ -103,6 +103,8 @@ CASES = [
      "Hillary Clinton", "indirect"),
     ("Some Democrats expressed misgivings about the nominee.", "Some Democrats", "misgivings about the nominee",
      "indirect"),
+    ("Hillary Clinton mentioned the remarks as examples of his disrespect for women.", "Hillary Clinton",
+     "the remarks as examples of his disrespect", "indirect"),
     ("Hillary Clinton questioned whether Donald Trump was ready to lead.", "Hillary Clinton",
      "whether Donald Trump was ready to lead", "indirect"),
 ]

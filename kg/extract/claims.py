@@ -277,6 +277,10 @@ def _object_claim(verb: Token) -> _Found | None:
     doc = verb.doc
     left = min(p.left_edge.i for p in parts)
     right = max(p.right_edge.i for p in parts)
+    # `cited X as an example of …`, `described X by …`: a following prepositional phrase completes the content
+    for c in verb.children:
+        if c.dep_ in ("prep", "conj", "cc") and c.i == right + 1:
+            right = c.right_edge.i
     if right - left < 1:
         return None
     speaker = _speaker_of(verb)
