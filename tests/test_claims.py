@@ -159,6 +159,15 @@ def test_actions_and_wishes_are_not_claims(parse, text):
     assert [c.text for c in find_claims(doc)] == []
 
 
+@pytest.mark.parametrize("text", [
+    "Sanders told MSNBC’s “Morning Joe” that the debate was over.",
+    "Johnson spoke on this weekend’s broadcast of “Fox News Sunday.”",
+])
+def test_quoted_titles_are_not_quotes(parse, text):
+    doc, _ = parse(text)
+    assert not any("Morning Joe" in c.text or c.text.startswith("Fox News") for c in find_claims(doc))
+
+
 def test_scare_quotes_are_not_claims(parse):
     doc, _ = parse("The weather turned “interesting” on Tuesday in the capital city.")
     assert find_claims(doc) == []

@@ -45,6 +45,7 @@ OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "tell", "advise", "warn", 
 CONTENT_PREPS = {"about", "against", "of", "on", "over", "for"}
 AGENT_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who"}
 AGENT_TAGS = {"NNP", "NNPS", "NNS"}
+TITLE_SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "with", "or"}
 NEGATING_HEADS = {"decline", "refuse", "fail"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -349,6 +350,8 @@ def _prep_claim(verb: Token) -> _Found | None:
     if prep is None:
         return None
     obj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if obj is not None and obj.ent_type_ in ("DATE", "TIME"):
+        return None  # `announced on Friday`
     speaker = _agent_speaker(verb) if obj is not None else None
     if speaker is None:
         return None
@@ -524,6 +527,8 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
     for qa, qb in quotes:
         if any(min(qb, r.end) - max(qa, r.start) > 0.5 * (qb - qa) for r in reported):
             continue  # part of a mixed claim
+        if _is_title(doc_text(doc)[qa:qb]):
+            continue  # `told “Fox News Sunday”`: a name, not words someone said
         sents = _sentences_over(doc, qa, qb)
         if not sents:
             continue
@@ -556,6 +561,15 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
 
 def _overlaps(f: _Found, others: list[_Found]) -> bool:
     return any(o.start < f.end and f.start < o.end for o in others)
+
+
+def _is_title(quote: str) -> bool:
+    """True for a short quote in title case (a show, book or forum name), not a sentence."""
+    words = re.findall(r"[\w'’-]+", quote)
+    if not words or len(words) > 5 or quote.rstrip(",.").endswith(("!", "?")):
+        return False
+    return all(w[0].isupper() or w[0].isdigit() or w.lower() in TITLE_SMALL_WORDS for w in words) and \
+        any(w[0].isupper() for w in words[1:] or words)
 
 
 def _colon_lines(doc: Doc) -> list[_Found]:
