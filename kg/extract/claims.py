@@ -29,6 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
+from spacy.attrs import LEMMA, LOWER, POS
+from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
@@ -38,6 +41,8 @@ DATA = Path(__file__).resolve().parent / "data"
 OPEN_QUOTES = "“\"«„"
 CLOSE_QUOTES = "”\"»“"
 QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
+_OPEN = re.compile(f"[{OPEN_QUOTES}]")
+_CLOSE_OR_BREAK = re.compile("[”»\"“\n]")
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 PARTICIPLE_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "dep"}
 OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "tell", "advise", "warn", "remind", "press"}
@@ -112,29 +117,37 @@ def find_quote_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     spans = []
     i, n = start, len(text)
     while i < n:
+        m = _OPEN.search(text, i)  # jump between marks: a character loop costs a tenth of claim extraction
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
-        if ch in OPEN_QUOTES and _opens(text, i):
-            j = i + 1
-            while j < n:
-                c = text[j]
-                if c in "”»" or (c == '"' and ch == '"') or (c == "“" and ch in "„"):
-                    break
-                if c == '"' and ch == "“":  # mixed marks: a straight quote closes a curly one
-                    break
-                if c == "\n":  # news copy never runs a sentence across a line break
-                    nxt = _next_paragraph_start(text, j)
-                    if nxt < n and text[nxt] in OPEN_QUOTES and not _closes_before_break(text, i + 1, j):
-                        j = nxt + 1
-                        continue
-                    break
-                j += 1
-            content = (i + 1, j)
-            a, b = _strip(text, *content)
-            if b > a:
-                spans.append((a, b))
-            i = j + 1
-        else:
+        if not _opens(text, i):
             i += 1
+            continue
+        j = i + 1
+        while j < n:
+            m = _CLOSE_OR_BREAK.search(text, j)
+            if m is None:
+                j = n
+                break
+            j = m.start()
+            c = text[j]
+            if c in "”»" or (c == '"' and ch == '"') or (c == "“" and ch in "„"):
+                break
+            if c == '"' and ch == "“":  # mixed marks: a straight quote closes a curly one
+                break
+            if c == "\n":  # news copy never runs a sentence across a line break
+                nxt = _next_paragraph_start(text, j)
+                if nxt < n and text[nxt] in OPEN_QUOTES and not _closes_before_break(text, i + 1, j):
+                    j = nxt + 1
+                    continue
+                break
+            j += 1
+        a, b = _strip(text, i + 1, j)
+        if b > a:
+            spans.append((a, b))
+        i = j + 1
     return spans
 
 
@@ -197,9 +210,22 @@ def _is_cue(token: Token) -> bool:
     return token.lemma_.lower() in reporting_verbs() and token.pos_ in ("VERB", "AUX")
 
 
+def _candidates(doc: Doc) -> list[int]:
+    """Return the indices of tokens that can start a reported-speech rule: verbs, cue nouns and `according`."""
+    # reading attributes as an array spares building a Token object for every word (half the cost of this pass)
+    strings = doc.vocab.strings
+    rows = doc.to_array([POS, LEMMA, LOWER])
+    nouns = numpy.array([strings[n] for n in cue_nouns()] + [strings[n.capitalize()] for n in cue_nouns()],
+                        dtype=rows.dtype)
+    keep = numpy.isin(rows[:, 0], [VERB, AUX]) | (rows[:, 2] == strings["according"]) | (
+        (rows[:, 0] == NOUN) & numpy.isin(rows[:, 1], nouns))
+    return numpy.flatnonzero(keep).tolist()
+
+
 def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Found]:
     found = []
-    for token in doc:
+    for i in _candidates(doc):
+        token = doc[i]
         if token.idx < body_start or in_quote[token.idx]:
             continue
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -823,11 +849,22 @@ def _last_plural_subject(span: Span) -> Span | None:
 
 def _entity_in(span: Span) -> Span | None:
     """Return the entity that heads the mention (not one that only modifies it, as US in `the US president`)."""
-    root = span.root
-    ents = [e for e in doc_ents(span.doc) if e.start <= root.i < e.end and e.label_ in SPEAKER_LABELS]
-    if not ents:
-        return None
-    return max(ents, key=len)
+    i = span.root.i
+    ents, ent_of = _ent_index(span.doc)
+    k = ent_of[i]
+    return ents[k] if k >= 0 and ents[k].label_ in SPEAKER_LABELS else None
+
+
+def _ent_index(doc: Doc) -> tuple[tuple[Span, ...], numpy.ndarray]:
+    """Return the entities and, per token, the index of the entity it belongs to (-1 for none), built once per Doc."""
+    cached = doc.user_data.get("kg_claims_ent_of")
+    if cached is None:
+        ents = doc_ents(doc)
+        ent_of = numpy.full(len(doc), -1, dtype=numpy.int32)
+        for k, ent in enumerate(ents):  # entities never overlap
+            ent_of[ent.start:ent.end] = k
+        cached = doc.user_data["kg_claims_ent_of"] = (ents, ent_of)
+    return cached
 
 
 def _last_entity_before(span: Span, labels: set[str]) -> Span | None:
