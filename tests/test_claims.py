@@ -81,6 +81,9 @@ CASES = [
     # a transcript quoted whole: the name before the colon speaks
     ("The exchange went on.\n\"WALLACE: Do you really see those two as equivalent?\n\"PENCE: Well, the question is "
      "why her campaign invited him.", "PENCE", "Well, the question is why", "direct"),
+    # evidence: what a poll or study shows or finds
+    ("A 2014 study found 31 incidents of voter impersonation.", None, "31 incidents of voter impersonation",
+     "indirect"),
     # the speaker of a participle reached through a preposition or the noun it describes
     ("Barack Obama responded by saying the issue was manufactured.", "Barack Obama", "the issue was manufactured",
      "indirect"),
@@ -153,6 +156,7 @@ def test_negated_speech_has_negative_polarity(parse):
     "Reuters, citing two sources familiar with the matter, published the story.",  # the object of cite is a source
     "US officials discussed potential arms purchases with European allies.",
     "The army will defend against Russia.",
+    "Clinton found a way to win the state.",  # a person finding something is not evidence
 ])
 def test_actions_and_wishes_are_not_claims(parse, text):
     doc, _ = parse(text)

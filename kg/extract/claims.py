@@ -311,8 +311,16 @@ def _object_claim(verb: Token) -> _Found | None:
     if right - left < 1:
         return None
     speaker = _speaker_of(verb)
+    if speaker is not None and reporting_verbs().get(verb.lemma_.lower()) == "evidence" and not any(
+            p.dep_ in ("oprd", "ccomp", "xcomp") for p in parts) and _is_person(speaker):
+        return None  # `polls show X`, `the study found X`, but not `he found a way`, `she showed bad judgment`
     return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
                   "reported-object", 0.5 if speaker is not None else 0.3, _polarity(verb))
+
+
+def _is_person(span: Span) -> bool:
+    root = span.root
+    return root.ent_type_ in ("PERSON", "NORP") or root.lower_ in AGENT_PRONOUNS or root.lower_ in role_nouns()
 
 
 def _as_clause_claim(verb: Token) -> _Found | None:
