@@ -172,6 +172,11 @@ def test_quoted_titles_are_not_quotes(parse, text):
     assert not any("Morning Joe" in c.text or c.text.startswith("Fox News") for c in find_claims(doc))
 
 
+def test_speaker_restating_themself_is_one_claim(parse):
+    doc, _ = parse("Donald Trump said he thinks the election is rigged.")
+    assert [c.text for c in find_claims(doc)] == ["he thinks the election is rigged"]
+
+
 def test_scare_quotes_are_not_claims(parse):
     doc, _ = parse("The weather turned “interesting” on Tuesday in the capital city.")
     assert find_claims(doc) == []

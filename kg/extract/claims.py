@@ -725,8 +725,18 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     for f in found:
         if any(o.start == f.start and o.end == f.end for o in out):
             continue
+        if _restates(f, found):
+            continue
         out.append(f)
     return out
+
+
+def _restates(f: _Found, found: list[_Found]) -> bool:
+    """True for `he thinks P` inside `X said he thinks P`: the speaker restating themself adds no claim."""
+    if f.cue is None or f.speaker is None or f.speaker.root.lower_ not in PERSON_PRONOUNS | GROUP_PRONOUNS:
+        return False
+    return any(o is not f and o.start <= f.cue.idx < o.end and o.start <= f.start and f.end <= o.end
+               for o in found)
 
 
 # ---------------------------------------------------------------- speakers
