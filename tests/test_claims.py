@@ -39,6 +39,11 @@ CASES = [
      "It is faster to move it from Germany", "direct"),
     ("“This is a disgusting day,” said Rep. G.K. Butterfield. “He is a fraud. He had no proof of it.”",
      "G.K. Butterfield", "He is a fraud. He had no proof of it.", "direct"),
+    # a sentence ending with a colon introduces the quote after it, whatever its verb
+    ("Rush Limbaugh continued: “The left is saying the moderator must fact check him.”", "Rush Limbaugh",
+     "The left is saying the moderator", "direct"),
+    ("On July 6, Sanders made the following comment:\n\n“For young people the unemployment rate is 33 percent.”",
+     "Sanders", "For young people the unemployment rate", "direct"),
     # mixed
     ("Rubio said that the US is encouraging allies “to provide those weapons since they have them in stock.”",
      "Rubio", "the US is encouraging allies", "mixed"),

@@ -580,7 +580,7 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         elif dash is not None:
             hit = _Found(qa, qb, "direct", None, "―", dash, "quote-dash", 0.8)
         else:
-            colon = _colon_cue(doc, sents[0], in_quote)
+            colon = _colon_cue(doc, sents[0], in_quote) or _colon_intro(doc, qa, in_quote)
             frame_words = [t for t in frame if t.is_alpha]
             if colon is not None and words >= 2:
                 hit = _Found(qa, qb, "direct", colon, _cue_phrase(colon), _speaker_of(colon), "quote-colon", 0.8)
@@ -712,6 +712,25 @@ def _colon_cue(doc: Doc, sent: Span, in_quote: bytearray) -> Token | None:
     if not last or last[-1].text != ":":
         return None
     return _nearest_cue([t for t in prev if not in_quote[t.idx]], prev.end_char, prev.end_char)
+
+
+def _colon_intro(doc: Doc, qa: int, in_quote: bytearray) -> Token | None:
+    """Return the verb of `X continued:` or `X made the following comment:` right before a quote, when X is an agent."""
+    text = doc_text(doc)
+    i = qa - 1
+    while i > 0 and (text[i].isspace() or text[i] in QUOTE_CHARS):
+        i -= 1
+    if text[i] != ":" or in_quote[i]:
+        return None
+    span = doc.char_span(i, i + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    sent = span[0].sent
+    verbs = [t for t in sent if t.i < span[0].i and t.pos_ == "VERB" and not in_quote[t.idx]]
+    for verb in reversed(verbs):
+        if _agent_speaker(verb) is not None:
+            return verb
+    return None
 
 
 def _near(doc: Doc, previous: _Found, qa: int) -> bool:
