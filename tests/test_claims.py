@@ -44,6 +44,8 @@ CASES = [
      "The left is saying the moderator", "direct"),
     ("On July 6, Sanders made the following comment:\n\n“For young people the unemployment rate is 33 percent.”",
      "Sanders", "For young people the unemployment rate", "direct"),
+    ("The plan would make the code more complicated. Said Ellis: “I don’t get the sense she is interested.”",
+     "Ellis", "I don’t get the sense", "direct"),
     # mixed
     ("Rubio said that the US is encouraging allies “to provide those weapons since they have them in stock.”",
      "Rubio", "the US is encouraging allies", "mixed"),

@@ -475,6 +475,13 @@ def _according_to(according: Token) -> _Found | None:
 
 def _speaker_of(verb: Token) -> Span | None:
     """Return the noun phrase that speaks through `verb`, climbing from participles and conjuncts."""
+    if verb.tag_ in ("VBD", "VBZ") and verb.i + 1 < len(verb.doc) and (
+            verb.i == verb.sent.start or verb.doc[verb.i - 1].is_punct) and not any(
+            c.dep_ in SUBJECT_DEPS for c in verb.children):
+        ents, ent_of = _ent_index(verb.doc)
+        k = ent_of[verb.i + 1]
+        if k >= 0 and ents[k].start == verb.i + 1 and ents[k].label_ in ("PERSON", "ORG"):
+            return ents[k]  # `Said Ellis: …`, `…,” said Alan Cole` when the parser finds no subject
     seen = 0
     token = verb
     while token is not None and seen < 4:
