@@ -115,6 +115,10 @@ CASES = [
      "indirect"),
     ("Hillary Clinton mentioned the remarks as examples of his disrespect for women.", "Hillary Clinton",
      "the remarks as examples of his disrespect", "indirect"),
+    # categorising someone (FrameNet Categorization, Communicate_categorization, Evaluative_comparison)
+    ("Many veterans saw the comment as a dig at the military.", "Many veterans", "the comment as a dig", "indirect"),
+    ("Laurence Tribe likened the rules to burning the Constitution.", "Laurence Tribe",
+     "the rules to burning the Constitution", "indirect"),
     ("Hillary Clinton questioned whether Donald Trump was ready to lead.", "Hillary Clinton",
      "whether Donald Trump was ready to lead", "indirect"),
 ]
@@ -164,6 +168,7 @@ def test_negated_speech_has_negative_polarity(parse):
     "US officials discussed potential arms purchases with European allies.",
     "The army will defend against Russia.",
     "Clinton found a way to win the state.",  # a person finding something is not evidence
+    "Many voters saw the debate on television.",  # seeing is a claim only as categorising (`saw X as Y`)
 ])
 def test_actions_and_wishes_are_not_claims(parse, text):
     doc, _ = parse(text)

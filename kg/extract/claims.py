@@ -79,10 +79,11 @@ def cue_nouns() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def object_cues() -> frozenset[str]:
-    """Return reporting verbs whose object can be the content (`called for a ban`, `polls show X ahead`)."""
+def object_cues() -> dict[str, str]:
+    """Return reporting verbs whose object can be the content (`called for a ban`, `polls show X ahead`) -> the
+    preposition the object needs to be a claim (`saw X as Y`, `likened X to Y`; empty when none)."""
     with (DATA / "object_cues.csv").open(encoding="utf-8") as fh:
-        return frozenset(row["lemma"] for row in csv.DictReader(fh))
+        return {row["lemma"]: row["needs"] for row in csv.DictReader(fh)}
 
 
 @lru_cache(maxsize=1)
@@ -299,6 +300,14 @@ def _object_claim(verb: Token) -> _Found | None:
     if prep is not None and verb.lemma_.lower() == "call":
         parts += [c for c in prep.children if c.dep_ == "pobj"] + [c for c in verb.children if c.dep_ == "xcomp"]
     parts = [p for p in parts if p.i > verb.i]
+    needs = object_cues().get(verb.lemma_.lower())
+    if needs:  # `saw the comment as a dig`, not `saw the video`
+        heads = [verb] + [p for p in parts if p.dep_ in ("dobj", "obj")]  # `as` hangs on the verb or its object
+        prep = next((c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ == needs
+                     and c.i > verb.i), None)
+        if prep is None and not any(p.dep_ in ("oprd", "ccomp", "xcomp") for p in parts):
+            return None
+        parts += [prep] if prep is not None else []
     if not parts or any(p.lemma_.lower() in cue_nouns() and _that_clause(p) is not None for p in parts):
         return None  # `rejected Trump's claim that …`: the cue-noun pass reports the claim inside
     doc = verb.doc
