@@ -22,6 +22,8 @@ CASES = [
     ("Sources said the meeting had been cancelled.", "Sources", "the meeting had been cancelled", "indirect"),
     ("Trump charges that the media is rigged.", "Trump", "the media is rigged", "indirect"),
     ("Clinton rejected Trump's claim that the system was rigged.", "Trump", "the system was rigged", "indirect"),
+    ("Hillary Clinton's concern that the bill would hurt families was plain.", "Hillary Clinton",
+     "the bill would hurt families", "indirect"),
     ("Bernie Sanders called for a higher minimum wage.", "Bernie Sanders", "a higher minimum wage", "indirect"),
     # direct quotes
     ("“We are sending weapons,” Trump said.", "Trump", "We are sending weapons", "direct"),
