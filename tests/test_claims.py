@@ -117,6 +117,8 @@ CASES = [
      "indirect"),
     ("Hillary Clinton mentioned the remarks as examples of his disrespect for women.", "Hillary Clinton",
      "the remarks as examples of his disrespect", "indirect"),
+    ("Donald Trump cited the audit as the reason he is not releasing his returns.", "Donald Trump",
+     "the audit as the reason", "indirect"),
     # categorising someone (FrameNet Categorization, Communicate_categorization, Evaluative_comparison)
     ("Many veterans saw the comment as a dig at the military.", "Many veterans", "the comment as a dig", "indirect"),
     ("Laurence Tribe likened the rules to burning the Constitution.", "Laurence Tribe",

@@ -51,6 +51,8 @@ CONTENT_PREPS = {"about", "against", "of", "on", "over", "for"}
 AGENT_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who"}
 AGENT_TAGS = {"NNP", "NNPS", "NNS"}
 TITLE_SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "with", "or"}
+# nouns for people and documents that are cited as sources, not as content
+SOURCE_NOUNS = {"source", "official", "person", "people", "report", "document", "study", "survey", "poll", "data"}
 NEGATING_HEADS = {"decline", "refuse", "fail"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
@@ -308,6 +310,9 @@ def _object_claim(verb: Token) -> _Found | None:
         if prep is None and not any(p.dep_ in ("oprd", "ccomp", "xcomp") for p in parts):
             return None
         parts += [prep] if prep is not None else []
+    if verb.lemma_.lower() == "cite" and any(p.ent_type_ in SPEAKER_LABELS or p.lemma_.lower() in SOURCE_NOUNS
+                                              for p in parts):
+        return None  # `citing two sources`, `citing Reuters`: who is cited speaks, what they said is elsewhere
     if not parts or any(p.lemma_.lower() in cue_nouns() and _that_clause(p) is not None for p in parts):
         return None  # `rejected Trump's claim that …`: the cue-noun pass reports the claim inside
     doc = verb.doc
