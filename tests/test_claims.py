@@ -119,6 +119,11 @@ CASES = [
      "the remarks as examples of his disrespect", "indirect"),
     ("Donald Trump cited the audit as the reason he is not releasing his returns.", "Donald Trump",
      "the audit as the reason", "indirect"),
+    # a passive with a `by` agent: the subject is the content
+    ("The Democratic nominee has been endorsed by the Dallas Morning News.", "Dallas Morning News",
+     "The Democratic nominee", "indirect"),
+    ("Clinton said at a news conference announcing that her department was suing the state.", "Clinton",
+     "her department was suing the state", "indirect"),
     # categorising someone (FrameNet Categorization, Communicate_categorization, Evaluative_comparison)
     ("Many veterans saw the comment as a dig at the military.", "Many veterans", "the comment as a dig", "indirect"),
     ("Laurence Tribe likened the rules to burning the Constitution.", "Laurence Tribe",

@@ -281,7 +281,7 @@ def _verb_claim(verb: Token) -> _Found | None:
                 return None
             return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
                           _speaker_of(verb), "reported-parataxis", 0.7, _polarity(verb))
-        return _as_clause_claim(verb) or _infinitive_claim(verb) or _prep_claim(verb)
+        return _as_clause_claim(verb) or _passive_claim(verb) or _infinitive_claim(verb) or _prep_claim(verb)
     left = min(start_token.left_edge.i, complement.left_edge.i) if start_token is not complement else complement.left_edge.i
     right = complement.right_edge.i
     if left <= verb.i <= right:
@@ -335,6 +335,22 @@ def _object_claim(verb: Token) -> _Found | None:
 def _is_person(span: Span) -> bool:
     root = span.root
     return root.ent_type_ in ("PERSON", "NORP") or root.lower_ in AGENT_PRONOUNS or root.lower_ in role_nouns()
+
+
+def _passive_claim(verb: Token) -> _Found | None:
+    """`The issue was first reported by the Post`, `Oz has been called a charlatan by doctors`: with a `by` agent, the
+    passive subject (and what it is called) is the content."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    if subject is None or agent is None or not any(c.dep_ == "pobj" for c in agent.children):
+        return None
+    if reporting_verbs()[verb.lemma_.lower()] != "speech" and verb.lemma_.lower() not in object_cues():
+        return None
+    doc = verb.doc
+    left = subject.left_edge.i
+    right = max([subject.right_edge.i] + [c.right_edge.i for c in verb.children if c.dep_ in ("oprd", "xcomp")])
+    return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), _speaker_of(verb),
+                  "reported-passive", 0.5, _polarity(verb))
 
 
 def _as_clause_claim(verb: Token) -> _Found | None:
@@ -513,8 +529,8 @@ def _speaker_of(verb: Token) -> Span | None:
             token = token.head
             seen += 1
             continue
-        if seen and token.dep_ == "dobj" and token.pos_ == "NOUN":
-            token = token.head  # `X issued a statement calling …`, `X sent tweets criticizing …`
+        if seen and token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
+            token = token.head  # `X issued a statement calling …`, `X said at a news conference announcing …`
             seen += 1
             continue
         return None
