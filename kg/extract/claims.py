@@ -3,22 +3,32 @@
 Passes over a `Doc`, each a plain function, in the spirit of Krestel, Bergler
 & Witte (2008) and textacy's `direct_quotations`:
 
-1. reported speech: a reporting verb (data/reporting_verbs.csv) with a clausal
-   complement (`X said (that) …`, `X told Y …`), object control (`X urged Y
-   to …`), parataxis (`The plan, he said, is …`), participles (`…, saying …`),
-   `according to X`, that-clauses of any other verb (`X charges that …`), cue
-   nouns (`X's claim that …`, `said in a statement that …`) and verbs whose
-   object is the content (`called for a ban`, data/object_cues.csv);
+1. reported speech: a reporting verb (data/reporting_verbs.csv: speech,
+   belief, evidence and stance verbs) with a clausal complement (`X said
+   (that) …`, `X told Y …`), object control (`X urged Y to …`), parataxis
+   (`The plan, he said, is …`), participles (`…, saying …`), as-clauses (`…,
+   as X noted`, `as X put it`), `according to X`, that-clauses of any other
+   verb (`X charges that …`), cue nouns (`X's claim that …`, `said in a
+   statement that …`), verbs whose object is the content (`called for a ban`,
+   `endorsed Clinton`, `saw X as Y`, data/object_cues.csv), passives with a
+   `by` agent (`was first reported by the Post`) and, for speech verbs only,
+   a to-infinitive (`vowed to …`) or a topic after a preposition (`warned
+   against …`);
 2. direct quotes: spans between quote marks (curly, straight, NYT '' marks,
-   over several sentences or paragraphs), attributed to the reporting verb
-   outside the quote in or right after its sentence, to a name signing it
-   with a dash, else carried on from the previous claim (`“A,” X said. “B.”`),
-   else to a cue in a preceding sentence that ends with a colon;
+   over several sentences or paragraphs; not short title-case names of shows),
+   attributed to the reporting verb outside the quote in or right after its
+   sentence, to a name signing it with a dash, else carried on from the
+   previous claim (`“A,” X said. “B.”`), else to a cue in a preceding sentence
+   that ends with a colon or to the agent of `X continued:`;
 3. name-colon lines: headlines (`Zelensky: we need air defence`) and
-   transcripts (`PENCE: Well, …`);
+   transcripts (`PENCE: Well, …`, also when the whole turn is quoted);
 4. speakers: a name maps to the fullest name of that entity in the article;
    pronouns and role nouns (`he`, `they`, `the US president`, `the news
    agency`) to the last compatible speaker or the person who holds the role.
+
+What is not a claim: wishes, plans and refusals (`seeks to`, `wants to`,
+`declined to`), actions (`discussed`, `defended`), a person finding or showing
+something (`found a way`), and `he thinks P` inside `X said he thinks P`.
 """
 from __future__ import annotations
 
