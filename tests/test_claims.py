@@ -136,6 +136,15 @@ HARD = [
     # the spokesperson of X is a speaker linked to X
     ("The Kremlin's spokesperson said that talks were over.", "Kremlin", "talks were over",
      "indirect"),
+    # a quote inside the attribution (`Marcia "Cia" Price`) hides the cue after the quote
+    ("\"This is a big year for our senator!\" Scott's niece, state Del. Marcia \"Cia\" Price, shouted to the crowd.",
+     "Marcia", "This is a big year", "direct"),
+    # the parser reads `show insiders` as a verb and its object
+    ("Donald Trump repeatedly demeaned women, according to show insiders.", "show insiders",
+     "Donald Trump repeatedly demeaned women", "indirect"),
+    # the that-clause of `tweeted` is parsed away from the verb; its quoted words go to the wrong cue
+    ("Trump tweeted in the early morning hours that Machado was “disgusting” and “a con” and encouraged "
+     "Americans to “check out” her tape.", "Trump", "Machado was", "mixed"),
 ]
 
 
