@@ -1,6 +1,6 @@
 """Network analysis of the entity graph with networkx.
 
-`to_networkx` reads the RDF graph into a MultiDiGraph of entities whose edges
+`to_networkx` (or `EntityNetwork`, graph by graph) reads the RDF into a MultiDiGraph of entities whose edges
 are `said` (speaker -> entity named in the claim), `supplies to` (supplier ->
 recipient) and `supplies` (supplier -> item). The metric functions take that
 graph and return plain dicts, easy to test on a five-node graph.
@@ -11,48 +11,83 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
+from kg.store import iter_graphs
 from kg.vocab import KG
 
 TYPE_NAMES = {KG.Person: "Person", KG.Organization: "Organization", KG.Country: "Country", KG.Place: "Place",
               KG.Weapon: "Weapon", KG.Agent: "Agent"}
 
 
-def to_networkx(graph: Graph) -> nx.MultiDiGraph:
-    """Return the entity graph: nodes are entity IRIs with label/type, edges carry relation and evidence."""
-    G = nx.MultiDiGraph()
-    for cls, kind in TYPE_NAMES.items():
-        for node in graph.subjects(RDF.type, cls):
-            label = graph.value(node, RDFS.label)
-            G.add_node(str(node), label=str(label) if label else str(node).rsplit("/", 1)[-1], type=kind)
-    titles = {str(a): str(graph.value(a, DCTERMS.title) or graph.value(a, DCTERMS.source) or a)
-              for a in graph.subjects(RDF.type, KG.Article)}
-    for agent, claim in graph.subject_objects(KG.said):
-        text = str(graph.value(claim, KG.text) or "")
-        article = titles.get(str(graph.value(claim, PROV.wasDerivedFrom)), "")
-        date = graph.value(graph.value(claim, PROV.wasDerivedFrom) or URIRef(""), DCTERMS.date)
-        G.nodes[str(agent)].setdefault("claims", []).append(
-            {"text": text, "article": article, "date": str(date) if date else "", "claim": str(claim)})
-        for target in graph.objects(claim, KG.mentions):
-            if str(target) in G:
-                G.add_edge(str(agent), str(target), relation="said", text=text, article=article)
-    for supply in graph.subjects(RDF.type, KG.Supply):
-        supplier, recipient, item = (graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
-        status = graph.value(supply, KG.status)
-        info = {"evidence": str(graph.value(supply, KG.evidence) or ""),
-                "status": str(status).rsplit("#", 1)[-1].lower() if status else "",
-                "article": titles.get(str(graph.value(supply, PROV.wasDerivedFrom)), ""),
-                "item": str(graph.value(item, RDFS.label) or "") if item else "",
-                "quantity": str(graph.value(supply, KG.quantity) or "")}
-        if supplier is not None and recipient is not None:
-            G.add_edge(str(supplier), str(recipient), relation="supplies to", **info)
-        if supplier is not None and item is not None:
-            G.add_edge(str(supplier), str(item), relation="supplies", **info)
-        if recipient is not None and item is not None and supplier is None:
-            G.add_edge(str(item), str(recipient), relation="supplied to", **info)
-    return G
+def to_networkx(source: Graph | ox.Store) -> nx.MultiDiGraph:
+    """Return the entity graph of an RDF graph, a Dataset or a store (read one graph at a time)."""
+    network = EntityNetwork()
+    for graph in iter_graphs(source):
+        network.add(graph)
+    return network.finish()
+
+
+class EntityNetwork:
+    """Builds the entity graph from RDF graphs given one at a time (articles and entities, in any order).
+
+    Nodes are entity IRIs with label and type; edges carry the relation and
+    its evidence. It keeps only what the graph needs from each RDF graph, so a
+    build can feed it article by article without holding the corpus.
+    """
+
+    def __init__(self):
+        self.nodes: dict[str, dict] = {}
+        self.claims: list[tuple] = []  # (agent, claim, text, article title, date, mentioned entities)
+        self.supplies: list[tuple] = []  # (supply, supplier, recipient, item, info)
+
+    def add(self, graph: Graph) -> None:
+        for cls, kind in TYPE_NAMES.items():
+            for node in graph.subjects(RDF.type, cls):
+                label = graph.value(node, RDFS.label)
+                self.nodes[str(node)] = {"label": str(label) if label else str(node).rsplit("/", 1)[-1], "type": kind}
+        articles = {}
+        for a in graph.subjects(RDF.type, KG.Article):
+            date = graph.value(a, DCTERMS.date)
+            articles[a] = (str(graph.value(a, DCTERMS.title) or graph.value(a, DCTERMS.source) or a),
+                           str(date) if date else "")
+        for agent, claim in graph.subject_objects(KG.said):
+            title, date = articles.get(graph.value(claim, PROV.wasDerivedFrom), ("", ""))
+            self.claims.append((str(agent), str(claim), str(graph.value(claim, KG.text) or ""), title, date,
+                                sorted(str(t) for t in graph.objects(claim, KG.mentions))))
+        for supply in graph.subjects(RDF.type, KG.Supply):
+            supplier, recipient, item = (graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
+            status = graph.value(supply, KG.status)
+            info = {"evidence": str(graph.value(supply, KG.evidence) or ""),
+                    "status": str(status).rsplit("#", 1)[-1].lower() if status else "",
+                    "article": articles.get(graph.value(supply, PROV.wasDerivedFrom), ("", ""))[0],
+                    "quantity": str(graph.value(supply, KG.quantity) or "")}
+            self.supplies.append((str(supply), *(str(x) if x is not None else None for x in (supplier, recipient, item)),
+                                  info))
+
+    def finish(self) -> nx.MultiDiGraph:
+        G = nx.MultiDiGraph()
+        for node in sorted(self.nodes):
+            G.add_node(node, **self.nodes[node])
+        for agent, claim, text, article, date, targets in sorted(self.claims):
+            if agent not in G:
+                continue
+            G.nodes[agent].setdefault("claims", []).append(
+                {"text": text, "article": article, "date": date, "claim": claim})
+            for target in targets:
+                if target in G:
+                    G.add_edge(agent, target, relation="said", text=text, article=article)
+        for _, supplier, recipient, item, info in sorted(self.supplies, key=lambda row: row[0]):
+            info = dict(info, item=G.nodes[item]["label"] if item in G else "")
+            if supplier is not None and recipient is not None:
+                G.add_edge(supplier, recipient, relation="supplies to", **info)
+            if supplier is not None and item is not None:
+                G.add_edge(supplier, item, relation="supplies", **info)
+            if recipient is not None and item is not None and supplier is None:
+                G.add_edge(item, recipient, relation="supplied to", **info)
+        return G
 
 
 EXACT_BETWEENNESS_MAX = 1000  # above this many nodes, betweenness is estimated from a sample of sources
@@ -139,9 +174,9 @@ class Analysis:
         return self.graph.nodes[node].get("label", node)
 
 
-def analyze(graph: Graph) -> Analysis:
-    """Return the networkx analysis of an RDF graph."""
-    G = to_networkx(graph)
+def analyze(source: Graph | ox.Store | nx.MultiDiGraph) -> Analysis:
+    """Return the networkx analysis of an RDF graph, a store, or an entity graph made by `to_networkx`."""
+    G = source if isinstance(source, nx.MultiDiGraph) else to_networkx(source)
     return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G))
 
 

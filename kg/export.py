@@ -14,11 +14,10 @@ from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
 
 from kg.errors import InputError
-from kg.store import dump_dataset, dump_union, to_rdflib, union_triples, write_atomic
+from kg.store import DEFAULT_GRAPH, dump_dataset, dump_union, to_rdflib, union_triples, write_atomic
 from kg.vocab import KG
 
 RDF_FORMATS = {"trig": (ox.RdfFormat.TRIG, True), "nq": (ox.RdfFormat.N_QUADS, True),
@@ -81,19 +80,18 @@ def entity_graph(store: ox.Store) -> nx.MultiDiGraph:
     """Return the entity graph of the store (kg.analyze.to_networkx) with metrics and Wikidata ids on the nodes."""
     from kg.analyze import to_networkx
 
-    graph = Graph()
-    for t in union_triples(store):
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-    G = to_networkx(graph)
-    for node, data in G.nodes(data=True):
-        iri = URIRef(node)
+    G = to_networkx(store)  # read one graph at a time
+    # The metrics and Wikidata links are on the entities, in the default graph.
+    for quad in store.quads_for_pattern(None, None, None, DEFAULT_GRAPH):
+        data = G.nodes.get(quad.subject.value) if isinstance(quad.subject, ox.NamedNode) else None
+        if data is None:
+            continue
+        predicate, value = to_rdflib(quad.predicate), to_rdflib(quad.object)
         for name, prop in METRICS.items():
-            value = graph.value(iri, prop)
-            if value is not None:
+            if predicate == prop:
                 data[name] = value.toPython() if name in ("degree", "community") else float(value)
-        same = [str(o) for o in graph.objects(iri, OWL.sameAs) if "wikidata.org" in str(o)]
-        if same:
-            data["wikidata"] = same[0].rsplit("/", 1)[-1]
+        if predicate == OWL.sameAs and "wikidata.org" in str(value) and "wikidata" not in data:
+            data["wikidata"] = str(value).rsplit("/", 1)[-1]
     return G
 
 

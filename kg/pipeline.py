@@ -6,7 +6,8 @@ Builds are incremental and crash-safe:
   `OUT/cache/extractions/<sha256>.json`, written atomically as soon as it is
   done; an article whose text (sha256) and extraction code are unchanged is
   never parsed again;
-- the graph is then recomputed from all cached extractions (cheap), so the
+- the graph is then recomputed from all cached extractions (cheap), one
+  article at a time, so memory stays flat as the corpus grows, the
   entity-level default graph always reflects every article in the store, and
   only the named graphs whose content changed are rewritten in the store, each
   in one transaction;
@@ -27,14 +28,15 @@ import importlib.metadata
 import json
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from kg.errors import KgError
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
-from kg.store import (dataset_graphs, dump_dataset, dump_union, open_store_for_writing, read_state, store_path,
-                      stored_articles, sync_store, write_atomic, write_state)
+from kg.store import (DEFAULT_GRAPH, StoreWriter, dump_dataset, dump_union, open_store_for_writing, read_state,
+                      store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic, write_state)
 from kg.types import Article, BuildReport, Extraction, Skipped
 
 Progress = Callable[[int, int, str], None]  # (done, total, current source)
@@ -162,16 +164,11 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
         cache.prune(final)
         return report
 
-    # The expensive step: spaCy, only for articles without a fresh cached extraction.
+    # The expensive step: spaCy, only for articles without a fresh cached extraction. Extractions go to
+    # the cache as they come and are read back one at a time below, so they never all sit in memory.
     failed: list[Skipped] = []
-    extractions: dict[str, Extraction] = {}
-    todo: list[Article] = []
-    for sha, article in sorted(final.items(), key=lambda kv: (kv[1].source, kv[0])):
-        cached = cache.load(sha)
-        if cached is not None:
-            extractions[sha] = replace(cached, article=article)  # metadata (title, source) as read now
-        else:
-            todo.append(article)
+    todo = [article for sha, article in sorted(final.items(), key=lambda kv: (kv[1].source, kv[0]))
+            if not cache.has(sha)]
     if todo:
         # spaCy is imported and loaded only when something needs parsing: an unchanged rebuild stays fast.
         from kg.parallel import Failure, extract_articles
@@ -183,7 +180,6 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
                 final.pop(article.sha256)
             else:
                 cache.save(ex)
-                extractions[article.sha256] = ex
                 report.extracted += 1
             if on_progress:
                 on_progress(n, len(todo), article.source)
@@ -192,39 +188,61 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
                 return report
 
     report.skipped += failed
-    ordered = sorted(extractions.values(), key=lambda e: (e.article.source, e.article.sha256))
-    report.articles = len(ordered)
-    report.claims = sum(len(e.claims) for e in ordered)
-    report.supplies = sum(len(e.supplies) for e in ordered)
+    order = [a.sha256 for a in sorted(final.values(), key=lambda a: (a.source, a.sha256))]
 
-    from kg.analyze import analyze, write_back
-    from kg.rdf import to_dataset
-    from kg.render import to_html
+    def extractions() -> Iterator[Extraction]:
+        for sha in order:
+            ex = cache.load(sha)
+            if ex is None:
+                raise KgError(f"the cached extraction of {final[sha].source} vanished during the build "
+                              f"(is another build using {out}?); run the build again")
+            yield replace(ex, article=final[sha])  # metadata (title, source) as read now
+
+    report.articles = len(order)
+
+    from kg.analyze import EntityNetwork, analyze, write_back
+    from kg.rdf import article_graph, entity_graph, supply_events
+    from kg.render import PageFacts, to_html
     from kg.report import to_markdown
-
-    ds, resolver = to_dataset(ordered)
-    # The analysis must see the claims and supplies in the article graphs, not only the entity graph.
-    ds.default_union = True
-    try:
-        analysis = analyze(ds)
-    finally:
-        ds.default_union = False
-    write_back(ds.default_graph, analysis)
-    report.entities = len(resolver.entities)
-    graphs = dataset_graphs(ds)
-    report.triples = sum(len(triples) for triples in graphs.values())
+    from kg.resolve import Resolver
 
     known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
     # Dirty while the store changes: a crash from here on makes the next build check every graph.
     write_state(folder, {"version": STATE_VERSION, "clean": False})
-    result = sync_store(lease.store, graphs, known)
+    # Article by article into the store: only the entities, the analysis' entity graph and one article's
+    # RDF are in memory at a time, however big the corpus.
+    resolver = Resolver(extractions())
+    writer = StoreWriter(lease.store, known)
+    network, facts = EntityNetwork(), PageFacts()
+    events = []
+    for ex in extractions():
+        report.claims += len(ex.claims)
+        report.supplies += len(ex.supplies)
+        graph = article_graph(ex, resolver)
+        network.add(graph)
+        facts.add(graph)
+        events += supply_events(graph)
+        triples = to_oxigraph_triples(graph)
+        report.triples += len(triples)
+        writer.put(to_oxigraph(graph.identifier), triples)
+    entities = entity_graph(resolver, events)
+    network.add(entities)
+    facts.add(entities)
+    analysis = analyze(network.finish())
+    write_back(entities, analysis)  # the metrics, so SPARQL can read them
+    triples = to_oxigraph_triples(entities)
+    report.triples += len(triples)
+    writer.put(DEFAULT_GRAPH, triples)
+    del entities, triples
+    result = writer.finish()
+    report.entities = len(resolver.entities)
     report.graphs_written = len(result.written)
     lease.store.flush()
     dump_dataset(lease.store, out / "graph.trig")
     dump_union(lease.store, out / "graph.ttl")
     summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
                f"{report.entities} entities.")
-    write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=ds).encode("utf-8"))
+    write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=facts).encode("utf-8"))
     report.files = files
     write_atomic(out / "report.md", to_markdown(report, lease.store, analysis, resolver).encode("utf-8"))
     write_state(folder, {"version": STATE_VERSION, "clean": True, "key": key, "digests": result.digests,
@@ -295,6 +313,11 @@ class ExtractionCache:
             return json.loads(self._path(sha).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    def has(self, sha: str) -> bool:
+        """Return whether a fresh extraction of the article is cached (made by this code)."""
+        data = self._read(sha)
+        return bool(data) and data.get("fingerprint") == self.fingerprint and "extraction" in data
 
     def load(self, sha: str) -> Extraction | None:
         """Return the cached extraction of an article, or None when missing, unreadable or made by other code."""

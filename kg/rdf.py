@@ -45,44 +45,74 @@ def status_iri(status: str) -> URIRef:
 
 
 def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
-    """Return the dataset of all articles and the resolver that holds their canonical entities."""
+    """Return the dataset of all articles and the resolver that holds their canonical entities.
+
+    For a corpus too big to hold in memory, do what this does one article at a
+    time: `article_graph` for each, then `entity_graph` (see kg.pipeline).
+    """
     extractions = list(extractions)
     resolver = Resolver(extractions)
     ds = Dataset()
     bind_prefixes(ds)
+    events: list[SupplyEvent] = []
     for ex in extractions:
-        _add_article(ds, ex, resolver)
+        graph = article_graph(ex, resolver)
+        target = ds.graph(graph.identifier)
+        target += graph
+        events += supply_events(graph)
     default = ds.default_graph
-    for entity in sorted(resolver.entities.values(), key=lambda e: e.id):
-        _add_entity(default, entity)
-    _add_supply_records(ds)
+    default += entity_graph(resolver, events)
     return ds, resolver
 
 
-def _add_supply_records(ds: Dataset) -> None:
-    """Merge supply events across articles into one kg:SupplyRecord per (supplier, recipient, item)."""
+def article_graph(ex: Extraction, resolver: Resolver) -> Graph:
+    """Return the named graph of one article: its metadata, claims and supplies, with provenance.
+
+    Resolving the article's mentions also tells the resolver the roles and
+    aliases its entities gain, so call `entity_graph` after every article.
+    """
+    graph = Graph(identifier=article_iri(ex.article.sha256))
+    _add_article(graph, ex, resolver)
+    return graph
+
+
+SupplyEvent = tuple[URIRef, URIRef, URIRef, URIRef]  # (supplier, recipient, item, the kg:Supply event)
+
+
+def supply_events(graph: Graph) -> list[SupplyEvent]:
+    """Return the supply events of a graph that name a supplier, a recipient and an item."""
+    events = []
+    for supply in graph.subjects(RDF.type, KG.Supply):
+        key = tuple(graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
+        if None not in key:
+            events.append((*key, supply))
+    return events
+
+
+def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> Graph:
+    """Return the default graph: the canonical entities, and one kg:SupplyRecord per (supplier, recipient, item)
+    merging the supply events of every article."""
+    graph = Graph()
+    for entity in sorted(resolver.entities.values(), key=lambda e: e.id):
+        _add_entity(graph, entity)
     records: dict[tuple, list[URIRef]] = {}
-    for graph in ds.graphs():
-        for supply in graph.subjects(RDF.type, KG.Supply):
-            key = tuple(graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
-            if None not in key:
-                records.setdefault(key, []).append(supply)
-    default = ds.default_graph
-    for (supplier, recipient, item), events in sorted(records.items()):
+    for supplier, recipient, item, event in events:
+        records.setdefault((supplier, recipient, item), []).append(event)
+    for (supplier, recipient, item), merged in sorted(records.items()):
         local = "-".join(str(x).rsplit("/", 1)[-1] for x in (supplier, recipient, item))
         iri = ID[f"supply-record/{local}"]
-        default.add((iri, RDF.type, KG.SupplyRecord))
-        default.add((iri, KG.supplier, supplier))
-        default.add((iri, KG.recipient, recipient))
-        default.add((iri, KG.item, item))
-        for event in sorted(events):
-            default.add((iri, KG.evidencedBy, event))
+        graph.add((iri, RDF.type, KG.SupplyRecord))
+        graph.add((iri, KG.supplier, supplier))
+        graph.add((iri, KG.recipient, recipient))
+        graph.add((iri, KG.item, item))
+        for event in sorted(merged):
+            graph.add((iri, KG.evidencedBy, event))
+    return graph
 
 
-def _add_article(ds: Dataset, ex: Extraction, resolver: Resolver) -> None:
+def _add_article(g: Graph, ex: Extraction, resolver: Resolver) -> None:
     art = ex.article
     iri = article_iri(art.sha256)
-    g = ds.graph(iri)
     g.add((iri, RDF.type, KG.Article))
     g.add((iri, DCTERMS.source, Literal(art.source)))
     g.add((iri, KG.sha256, Literal(art.sha256)))

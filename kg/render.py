@@ -37,11 +37,13 @@ import networkx as nx
 import pyvis
 from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
 from pyvis.network import Network
-from rdflib import RDF, RDFS, Dataset, Graph
+import pyoxigraph as ox
+from rdflib import RDF, Graph
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
-from kg.analyze import Analysis, to_networkx
+from kg.analyze import Analysis, EntityNetwork, to_networkx
 from kg.errors import InputError
+from kg.store import iter_graphs
 from kg.vocab import KG, SCHEMA
 
 # Okabe–Ito palette, one shape per type: readable with deuteranopia, protanopia and tritanopia.
@@ -70,7 +72,7 @@ _TEMPLATE_NAME = "kg-graph.html"
 
 
 def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary: str = "",
-            max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | None = None, focus: str | None = None,
+            max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | ox.Store | PageFacts | None = None, focus: str | None = None,
             depth: int = 2, built: datetime | None = None) -> str:
     """Return a self-contained HTML page of the entity graph.
 
@@ -79,15 +81,16 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     analysis : the networkx analysis (`kg.analyze.analyze`) whose graph and PageRank are drawn.
     title, summary : the page heading and the corpus summary shown under it.
     max_nodes : the default view shows the top `max_nodes` entities by PageRank; a switch shows all.
-    graph : the RDF graph the analysis came from; when given, search also matches `skos:altLabel`
-        and the side panel gains article URLs, claim kinds, payers and makers.
+    graph : the RDF graph or store the analysis came from, or the PageFacts read from it; when given,
+        search also matches `skos:altLabel` and the side panel gains article URLs, claim kinds, payers
+        and makers.
     focus, depth : draw only the entities within `depth` steps of the entity named `focus`
         (a label or alternative label); raises InputError when no entity has that name.
     built : the build time shown in the header (now when omitted).
     """
     G = analysis.graph
-    rdf = _union(graph) if graph is not None else None
-    names = entity_names(G, rdf)
+    facts = graph if isinstance(graph, PageFacts) or graph is None else PageFacts.of(graph)
+    names = entity_names(G, facts)
     rank = {n: analysis.metrics.get(n, {}).get("pagerank", 0.0) for n in G.nodes}
     centre = None
     scope = set(G.nodes)
@@ -102,7 +105,7 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     base = base[: base.rfind("/") + 1]
     nodes = _vis_nodes(G, order, names, rank, analysis, base)
     edges = _vis_edges(G, index)
-    records = _records_from_rdf(rdf, index) if rdf is not None else _records_from_networkx(G, index)
+    records = facts.records(G, index) if facts is not None else _records_from_networkx(G, index)
     relation_counts: dict[str, int] = defaultdict(int)
     for e in edges:
         relation_counts[e["relation"]] += e["count"]
@@ -148,39 +151,40 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
 def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None) -> Path:
     """Return the path of `out_dir`/graph.html, re-rendered from the graph `kg build` wrote to out_dir."""
-    from kg.store import load_dataset, write_atomic
+    from kg.store import open_store, write_atomic
 
-    ds = load_dataset(out_dir)
-    analysis = page_analysis(ds)
+    network, facts = EntityNetwork(), PageFacts()
+    for rdf in iter_graphs(open_store(out_dir)):  # one pass over the store feeds both
+        network.add(rdf)
+        facts.add(rdf)
+    analysis = page_analysis(network.finish())
     if title is None:
         title = "kg: news knowledge graph" if focus is None else f"kg: around {focus}"
-    page = to_html(analysis, title=title, summary=corpus_summary(ds, analysis), max_nodes=max_nodes,
-                   graph=ds, focus=focus, depth=depth)
+    page = to_html(analysis, title=title, summary=corpus_summary(facts, analysis), max_nodes=max_nodes,
+                   graph=facts, focus=focus, depth=depth)
     path = Path(out_dir) / "graph.html"
     write_atomic(path, page.encode("utf-8"))
     return path
 
 
-def page_analysis(graph: Graph) -> Analysis:
+def page_analysis(graph: Graph | ox.Store | nx.MultiDiGraph) -> Analysis:
     """Return the part of `kg.analyze.analyze` the page needs: the entity graph, degree and PageRank.
 
     The page draws nothing else, and the rest (exact betweenness above all) takes minutes on a few
     thousand entities, so `kg html` leaves it out.
     """
-    G = to_networkx(_union(graph))
+    G = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
     pagerank = nx.pagerank(nx.DiGraph(G)) if len(G) else {}
     return Analysis(G, {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0)} for n in G.nodes})
 
 
-def corpus_summary(graph: Graph, analysis: Analysis) -> str:
+def corpus_summary(facts: PageFacts, analysis: Analysis) -> str:
     """Return a one-line summary of the corpus: articles, claims, supplies and entities."""
-    rdf = _union(graph)
-    count = lambda cls: len(set(rdf.subjects(RDF.type, cls)))  # noqa: E731
-    return (f"{count(KG.Article)} articles, {count(KG.Claim)} claims, {count(KG.Supply)} supplies, "
+    return (f"{len(facts.articles)} articles, {len(facts.claims)} claims, {len(facts.supplies)} supplies, "
             f"{len(analysis.graph)} entities.")
 
 
-def entity_names(G: nx.MultiDiGraph, graph: Graph | None = None) -> dict[str, list[str]]:
+def entity_names(G: nx.MultiDiGraph, graph: Graph | ox.Store | PageFacts | None = None) -> dict[str, list[str]]:
     """Return node -> its names: the label first, then each `skos:altLabel` found in `graph`.
 
     >>> G = nx.MultiDiGraph(); G.add_node("x", label="Donald Trump")
@@ -189,10 +193,11 @@ def entity_names(G: nx.MultiDiGraph, graph: Graph | None = None) -> dict[str, li
     """
     names = {n: [str(d.get("label", n))] for n, d in G.nodes(data=True)}
     if graph is not None:
-        for node, alt in graph.subject_objects(SKOS.altLabel):
-            own = names.get(str(node))
-            if own is not None and str(alt) not in own:
-                own.append(str(alt))
+        facts = graph if isinstance(graph, PageFacts) else PageFacts.of(graph)
+        for node, alts in facts.alt_labels.items():
+            own = names.get(node)
+            if own is not None:
+                own += [alt for alt in alts if alt not in own]
         for own in names.values():
             own[1:] = sorted(own[1:], key=str.casefold)
     return names
@@ -231,13 +236,6 @@ def ego_nodes(G: nx.MultiDiGraph, centre: str, depth: int) -> set[str]:
     if depth < 0:
         raise InputError(f"depth must be 0 or more, not {depth}")
     return set(nx.ego_graph(G.to_undirected(as_view=True), centre, radius=depth))
-
-
-def _union(graph: Graph) -> Graph:
-    """Return a view of `graph` that sees every named graph (a Dataset built without default_union sees one)."""
-    if isinstance(graph, Dataset) and not graph.default_union:
-        return Dataset(store=graph.store, default_union=True)
-    return graph
 
 
 def _vis_nodes(G, order, names, rank, analysis, base: str) -> list[dict]:
@@ -283,55 +281,86 @@ class _Articles:
         return self._seen[key]
 
 
-def _records_from_rdf(rdf: Graph, index: dict[str, int]) -> dict:
-    """Return the articles, claims and supplies the side panel shows, read from the RDF graph."""
-    articles = _Articles()
-    info: dict[str, tuple[str, str, str]] = {}
-    for a in set(rdf.subjects(RDF.type, KG.Article)):
-        title = rdf.value(a, DCTERMS.title)
-        source = rdf.value(a, DCTERMS.source)
-        title = str(title) if title else (str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a))
-        date, url = rdf.value(a, DCTERMS.date), rdf.value(a, SCHEMA.url)
-        info[str(a)] = (title, str(date) if date else "", str(url) if url else "")
+class PageFacts:
+    """What the page shows beyond the entity graph, read from RDF graphs given one at a time.
 
-    def article(node) -> int | None:
-        if node is None:
-            return None
-        title, date, url = info.get(str(node), (str(node).rsplit("/", 1)[-1], "", ""))
-        return articles.ref(str(node), title, date, url)
+    Alternative labels (for search), articles (title, date, URL), every claim
+    with its kind and every supply with payer and maker. A build feeds it
+    article by article; `PageFacts.of` reads a whole graph or store.
+    """
 
-    def party(node):
-        if node is None:
-            return None
-        if str(node) in index:
-            return index[str(node)]
-        label = rdf.value(node, RDFS.label)
-        return str(label) if label else str(node).rsplit("/", 1)[-1]
+    def __init__(self):
+        self.alt_labels: dict[str, set[str]] = defaultdict(set)
+        self.articles: dict[str, tuple[str, str, str]] = {}  # IRI -> (title, date, url)
+        self.claims: list[tuple] = []  # (agent, claim, text, kind, article, mentioned entities)
+        self.supplies: list[tuple] = []  # (supply, {end: entity or None}, details, article)
 
-    claims = []
-    for agent, claim in sorted(rdf.subject_objects(KG.said)):
-        mentioned = sorted({index[str(m)] for m in rdf.objects(claim, KG.mentions) if str(m) in index})
-        if str(agent) not in index and not mentioned:
-            continue
-        kind = rdf.value(claim, KG.kind)
-        row = {"s": party(agent), "text": str(rdf.value(claim, KG.text) or ""), "kind": str(kind) if kind else "",
-               "a": article(rdf.value(claim, PROV.wasDerivedFrom)), "m": mentioned}
-        claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
-    supplies = []
-    for supply in sorted(set(rdf.subjects(RDF.type, KG.Supply))):
-        ends = {k: rdf.value(supply, p) for k, p in (("from", KG.supplier), ("to", KG.recipient), ("item", KG.item),
-                                                      ("payer", KG.payer), ("madeIn", KG.madeIn))}
-        if not any(str(ends[k]) in index for k in ("from", "to", "item") if ends[k] is not None):
-            continue
-        status = rdf.value(supply, KG.status)
-        quantity = rdf.value(supply, KG.quantity)
-        row = {k: party(v) for k, v in ends.items()}
-        row.update({"status": str(status).rsplit("#", 1)[-1].lower() if status else "",
-                    "quantity": str(quantity) if quantity else "",
-                    "evidence": _short(str(rdf.value(supply, KG.evidence) or ""), 400),
-                    "a": article(rdf.value(supply, PROV.wasDerivedFrom))})
-        supplies.append({k: v for k, v in row.items() if v not in (None, "")})
-    return {"articles": articles.rows, "claims": claims, "supplies": supplies}
+    @classmethod
+    def of(cls, source: Graph | ox.Store) -> PageFacts:
+        facts = cls()
+        for rdf in iter_graphs(source):
+            facts.add(rdf)
+        return facts
+
+    def add(self, rdf: Graph) -> None:
+        text = lambda term: str(term) if term is not None else None  # noqa: E731
+        for node, alt in rdf.subject_objects(SKOS.altLabel):
+            self.alt_labels[str(node)].add(str(alt))
+        for a in set(rdf.subjects(RDF.type, KG.Article)):
+            title = rdf.value(a, DCTERMS.title)
+            source = rdf.value(a, DCTERMS.source)
+            title = str(title) if title else (str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a))
+            date, url = rdf.value(a, DCTERMS.date), rdf.value(a, SCHEMA.url)
+            self.articles[str(a)] = (title, str(date) if date else "", str(url) if url else "")
+        for agent, claim in rdf.subject_objects(KG.said):
+            kind = rdf.value(claim, KG.kind)
+            self.claims.append((str(agent), str(claim), str(rdf.value(claim, KG.text) or ""), str(kind) if kind else "",
+                                text(rdf.value(claim, PROV.wasDerivedFrom)),
+                                sorted(str(m) for m in rdf.objects(claim, KG.mentions))))
+        for supply in set(rdf.subjects(RDF.type, KG.Supply)):
+            ends = {k: text(rdf.value(supply, p)) for k, p in (("from", KG.supplier), ("to", KG.recipient),
+                                                                ("item", KG.item), ("payer", KG.payer),
+                                                                ("madeIn", KG.madeIn))}
+            status = rdf.value(supply, KG.status)
+            quantity = rdf.value(supply, KG.quantity)
+            self.supplies.append((str(supply), ends, {
+                "status": str(status).rsplit("#", 1)[-1].lower() if status else "",
+                "quantity": str(quantity) if quantity else "",
+                "evidence": _short(str(rdf.value(supply, KG.evidence) or ""), 400)},
+                text(rdf.value(supply, PROV.wasDerivedFrom))))
+
+    def records(self, G: nx.MultiDiGraph, index: dict[str, int]) -> dict:
+        """Return the articles, claims and supplies the side panel shows for the nodes in `index`."""
+        articles = _Articles()
+
+        def article(node: str | None) -> int | None:
+            if node is None:
+                return None
+            title, date, url = self.articles.get(node, (node.rsplit("/", 1)[-1], "", ""))
+            return articles.ref(node, title, date, url)
+
+        def party(node: str | None):
+            if node is None:
+                return None
+            if node in index:
+                return index[node]
+            return G.nodes[node]["label"] if node in G else node.rsplit("/", 1)[-1]
+
+        claims = []
+        for agent, _, text, kind, source, mentioned in sorted(self.claims, key=lambda row: row[:2]):
+            shown = sorted({index[m] for m in mentioned if m in index})
+            if agent not in index and not shown:
+                continue
+            row = {"s": party(agent), "text": text, "kind": kind, "a": article(source), "m": shown}
+            claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
+        supplies = []
+        for _, ends, details, source in sorted(self.supplies, key=lambda row: row[0]):
+            if not any(ends[k] in index for k in ("from", "to", "item") if ends[k] is not None):
+                continue
+            row = {k: party(v) for k, v in ends.items()}
+            row.update(details, a=article(source))
+            supplies.append({k: v for k, v in row.items() if v not in (None, "")})
+        return {"articles": articles.rows, "claims": claims, "supplies": supplies}
 
 
 def _records_from_networkx(G: nx.MultiDiGraph, index: dict[str, int]) -> dict:

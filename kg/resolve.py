@@ -9,6 +9,7 @@ the article (`US President Donald Trump`) says which.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
@@ -39,22 +40,19 @@ class Entity:
 class Resolver:
     """Maps mentions to canonical entities across a whole corpus."""
 
-    def __init__(self, extractions: list[Extraction], gazetteer: Gazetteer | None = None):
+    def __init__(self, extractions: Iterable[Extraction], gazetteer: Gazetteer | None = None):
+        """Learn the corpus' full names and titles from `extractions`, read once (it may be a generator)."""
         self.gazetteer = gazetteer or load_gazetteer()
         self.entities: dict[tuple[str, str], Entity] = {}
         self.merges: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self._full_names = self._collect_full_names(extractions)
-        self._roles = {(ex.article.sha256, person): role for ex in extractions for person, role in ex.roles}
-
-    # ------------------------------------------------------------ people
-
-    def _collect_full_names(self, extractions: list[Extraction]) -> dict[str, set[str]]:
-        by_surname: dict[str, set[str]] = defaultdict(set)
+        self._full_names: dict[str, set[str]] = defaultdict(set)  # surname -> full names in the corpus
+        self._roles: dict[tuple[str, str], str] = {}  # (article sha256, person) -> title
         for ex in extractions:
             for m in ex.mentions:
                 if m.label == "PERSON" and len(m.text.split()) > 1:
-                    by_surname[m.text.split()[-1]].add(self._person_name(m.text))
-        return by_surname
+                    self._full_names[m.text.split()[-1]].add(self._person_name(m.text))
+            for person, role in ex.roles:
+                self._roles[(ex.article.sha256, person)] = role
 
     def _person_name(self, text: str) -> str:
         entry = self.gazetteer.lookup(text)

@@ -189,6 +189,54 @@ def to_rdflib_quad(quad: ox.Quad) -> tuple:
     return to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph
 
 
+def iter_graphs(source: Graph | ox.Store) -> Iterator[Graph]:
+    """Yield the graphs of `source` one at a time, as rdflib Graphs: the named graphs, then the default graph.
+
+    A store is read one graph at a time, so a reader that keeps only what it
+    needs from each never holds the whole corpus; a Dataset yields its graphs;
+    any other Graph is yielded whole.
+    """
+    if isinstance(source, ox.Store):
+        for name in sorted(source.named_graphs(), key=lambda n: n.value):
+            yield _graph_from_store(source, name, to_rdflib(name))
+        yield _graph_from_store(source, DEFAULT_GRAPH, DATASET_DEFAULT_GRAPH_ID)
+    elif isinstance(source, Dataset):
+        for graph in source.graphs():
+            yield Graph(store=source.store, identifier=graph.identifier)
+    else:
+        yield source
+
+
+def _graph_from_store(store: ox.Store, name, identifier) -> Graph:
+    graph = Graph(identifier=identifier)
+    memo: dict = {}
+
+    def convert(term):
+        try:
+            return memo[term]
+        except KeyError:
+            value = memo[term] = to_rdflib(term)
+            return value
+
+    graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph)
+               for q in store.quads_for_pattern(None, None, None, name))
+    return graph
+
+
+def to_oxigraph_triples(graph: Graph) -> list[ox.Triple]:
+    """Return the triples of an rdflib graph as pyoxigraph triples."""
+    memo: dict = {}
+
+    def convert(term):
+        try:
+            return memo[term]
+        except KeyError:
+            value = memo[term] = to_oxigraph(term)
+            return value
+
+    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+
+
 def dataset_graphs(ds: Dataset) -> dict[object, list[ox.Triple]]:
     """Return graph name (a NamedNode, or DEFAULT_GRAPH) -> its triples as pyoxigraph terms, per non-empty graph."""
     graphs: dict[object, list[ox.Triple]] = {}
@@ -217,12 +265,21 @@ def graph_key(name) -> str:
 
 
 def replace_graph(store: ox.Store, name, triples: list[ox.Triple]) -> None:
-    """Replace the content of one graph by `triples` in a single transaction."""
-    target = "DEFAULT" if isinstance(name, ox.DefaultGraph) else f"GRAPH {name}"
+    """Replace the content of one graph by `triples`.
+
+    A named graph is replaced in a single transaction: readers see the old
+    graph or the new one, never a mix. The default graph (the entities, tens of
+    thousands of triples on a big corpus) is cleared, then filled in one
+    transaction: a single SPARQL update of that size costs hundreds of MB to
+    parse, and the build state stays dirty in between, so a crash there is
+    repaired by the next build.
+    """
+    if isinstance(name, ox.DefaultGraph):
+        store.clear_graph(name)
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        return
     body = " .\n".join(str(t) for t in triples)
-    inner = body if isinstance(name, ox.DefaultGraph) else f"GRAPH {name} {{\n{body}\n}}"
-    # One update = one transaction: readers see the old graph or the new one, never a mix.
-    store.update(f"DROP SILENT {target} ;\nINSERT DATA {{\n{inner}\n}}")
+    store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{\nGRAPH {name} {{\n{body}\n}}\n}}")
 
 
 def remove_graph(store: ox.Store, name) -> None:
@@ -240,30 +297,46 @@ class SyncResult:
     digests: dict[str, str] = field(default_factory=dict)
 
 
-def sync_store(store: ox.Store, graphs: dict[object, list[ox.Triple]], known: dict[str, str] | None) -> SyncResult:
-    """Make the store hold exactly `graphs`, rewriting only graphs whose digest differs from `known`.
+class StoreWriter:
+    """Brings a store in line with graphs given one at a time, rewriting only those whose digest changed.
 
     `known` maps graph keys to the digests of what the store holds (from the
     last clean build); None means unknown, so every graph is rewritten.
+    `finish()` then removes every graph that was not given.
     """
-    result = SyncResult()
-    wanted = {graph_key(name): name for name in graphs}
-    for name in list(store.named_graphs()):
-        if name.value not in wanted:
-            remove_graph(store, name)
-            result.removed.append(name.value)
-    if "" not in wanted and known is not None and known.get(""):
-        store.update("DROP SILENT DEFAULT")
-    for key, name in sorted(wanted.items()):
-        triples = graphs[name]
+
+    def __init__(self, store: ox.Store, known: dict[str, str] | None):
+        self.store = store
+        self.known = known
+        self.result = SyncResult()
+
+    def put(self, name, triples: list[ox.Triple]) -> None:
+        key = graph_key(name)
         fingerprint = digest(triples)
-        result.digests[key] = fingerprint
-        if known is not None and known.get(key) == fingerprint:
-            result.unchanged += 1
-            continue
-        replace_graph(store, name, triples)
-        result.written.append(key)
-    return result
+        self.result.digests[key] = fingerprint
+        if self.known is not None and self.known.get(key) == fingerprint:
+            self.result.unchanged += 1
+            return
+        replace_graph(self.store, name, triples)
+        self.result.written.append(key)
+
+    def finish(self) -> SyncResult:
+        wanted = self.result.digests
+        for name in list(self.store.named_graphs()):
+            if name.value not in wanted:
+                remove_graph(self.store, name)
+                self.result.removed.append(name.value)
+        if "" not in wanted and self.known is not None and self.known.get(""):
+            self.store.update("DROP SILENT DEFAULT")
+        return self.result
+
+
+def sync_store(store: ox.Store, graphs: dict[object, list[ox.Triple]], known: dict[str, str] | None) -> SyncResult:
+    """Make the store hold exactly `graphs`, rewriting only graphs whose digest differs from `known`."""
+    writer = StoreWriter(store, known)
+    for name in sorted(graphs, key=graph_key):
+        writer.put(name, graphs[name])
+    return writer.finish()
 
 
 def stored_articles(store: ox.Store) -> dict[str, tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.claims import find_claims, person_roles
-from kg.extract.entities import doc_ents, find_mentions
+from kg.extract.entities import doc_ents, find_mentions, forget_cached_spans
 from kg.extract.supplies import find_supplies
 from kg.types import Article, Claim, Extraction, Mention
 
@@ -15,15 +15,20 @@ def extract(doc: Doc, article: Article) -> Extraction:
     """Return everything found in one parsed article."""
     # a headline states things too (`Flynn says Trump 'absolutely right'`), so claims start at the title
     claims_start = article.title_start if article.title_start is not None else article.body_start
-    claims = find_claims(doc, claims_start, article.publisher)
-    speakers = [(claim.start, claim.end, who) for claim in claims if (who := _acting_speaker(doc, claim))]
-    return Extraction(
-        article=article,
-        mentions=tuple(find_mentions(doc, article.body_start)),
-        claims=tuple(claims),
-        supplies=tuple(find_supplies(doc, article.body_start, speakers)),
-        roles=tuple(person_roles(doc)),
-    )
+    try:
+        claims = find_claims(doc, claims_start, article.publisher)
+        speakers = [(claim.start, claim.end, who) for claim in claims if (who := _acting_speaker(doc, claim))]
+        return Extraction(
+            article=article,
+            mentions=tuple(find_mentions(doc, article.body_start)),
+            claims=tuple(claims),
+            supplies=tuple(find_supplies(doc, article.body_start, speakers)),
+            roles=tuple(person_roles(doc)),
+        )
+    finally:
+        # The cached spans point back at the Doc: left in place, the cycle keeps every parsed Doc of a
+        # long build alive until the garbage collector happens to run.
+        forget_cached_spans(doc)
 
 
 def _acting_speaker(doc: Doc, claim: Claim) -> Mention | None:

@@ -55,6 +55,12 @@ def doc_sents(doc: Doc) -> tuple[list[Span], list[int]]:
     return cached
 
 
+def forget_cached_spans(doc: Doc) -> None:
+    """Drop what doc_ents, doc_sents and doc_text cached on a Doc."""
+    for key in ("kg_ents", "kg_sents", "kg_text"):
+        doc.user_data.pop(key, None)
+
+
 def doc_text(doc: Doc) -> str:
     """Return doc.text, joined once per Doc (spaCy joins every token on every access)."""
     cached = doc.user_data.get("kg_text")
