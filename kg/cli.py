@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import sys
@@ -151,8 +152,9 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
             raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
         if not query:
             raise InputError("missing QUERY; try `kg query --list`")
-        text = query_text(query, list(params))
-        names, rows = run_query(open_store(out_dir), text)
+        store = functools.cache(lambda: open_store(out_dir))  # opened after the query parses
+        text = query_text(query, list(params), store)
+        names, rows = run_query(store(), text)
     except KgError as exc:
         _fail(exc)
     click.echo(format_rows(names, rows, fmt), nl=False)

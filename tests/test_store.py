@@ -123,11 +123,29 @@ def test_digest_ignores_order_and_duplicates():
 @pytest.mark.parametrize("name", sorted(bundled_queries()))
 def test_bundled_queries_give_the_same_rows_on_the_store_and_on_rdflib(seed_build, name):
     out = seed_build[1]
-    text = query_text(name, ["Ukraine"])
-    names_store, rows_store = run_query(open_store(out), text)
-    names_rdflib, rows_rdflib = run_query(load_dataset(out), text)
+    store, dataset = open_store(out), load_dataset(out)
+    names_store, rows_store = run_query(store, query_text(name, ["Ukraine"], store))
+    names_rdflib, rows_rdflib = run_query(dataset, query_text(name, ["Ukraine"], dataset))
     assert names_store == names_rdflib
     assert plain_rows(rows_store) == plain_rows(rows_rdflib)
+
+
+@pytest.mark.parametrize("name", ["ukraine", "UKRAINE", "Ukraine"])
+def test_entity_parameters_match_any_name_in_any_case(seed_build, name):
+    store = open_store(seed_build[1])
+    text = query_text("claims-about", [name], store)
+    assert "<https://w3id.org/newskg/id/country/" in text  # looked up first, then joined from the IRI
+    assert run_query(store, text)[1]
+
+
+def test_an_unknown_entity_gives_no_rows_not_an_error(seed_build):
+    store = open_store(seed_build[1])
+    assert run_query(store, query_text("claims-about", ["Atlantis"], store))[1] == []
+
+
+def test_entity_parameters_need_the_graph():
+    with pytest.raises(QueryError, match="looks up"):
+        query_text("claims-by", ["Trump"])
 
 
 def test_store_query_sees_the_union_of_all_graphs(seed_build):
