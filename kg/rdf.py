@@ -140,9 +140,11 @@ def _add_article(g: Graph, ex: Extraction, resolver: Resolver) -> None:
         _add_supply(g, iri, ex, n, supply, resolver, people)
 
 
-def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity | None:
+def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity:
+    """Return the agent who said a claim: the entity its speaker resolves to, an article-local agent for an
+    unnamed speaker (`officials`), or the article's `unattributed` agent when no speaker was found."""
     if claim.speaker is None:
-        return None
+        return resolver.unattributed_speaker(ex.article.sha256[:16])
     if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
         key = claim.speaker.key if claim.speaker.text == claim.speaker_name else None
         entity = resolver.resolve(Mention(claim.speaker_name, claim.speaker_label, 0, 0, key), people)
@@ -156,8 +158,6 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str,
 
 def _add_claim(g: Graph, article: URIRef, ex: Extraction, claim: Claim, resolver: Resolver, people) -> None:
     agent = _speaker(ex, claim, resolver, people)
-    if agent is None:
-        return
     iri = ID[f"claim/{ex.article.sha256[:16]}-{claim.start}-{claim.end}"]
     g.add((entity_iri(agent), KG.said, iri))
     g.add((iri, RDF.type, KG.Claim))
@@ -167,9 +167,10 @@ def _add_claim(g: Graph, article: URIRef, ex: Extraction, claim: Claim, resolver
     g.add((iri, KG.polarity, Literal(claim.polarity)))
     g.add((iri, KG.contentStart, Literal(claim.start)))
     g.add((iri, KG.contentEnd, Literal(claim.end)))
-    g.add((iri, KG.speakerStart, Literal(claim.speaker.start)))
-    g.add((iri, KG.speakerEnd, Literal(claim.speaker.end)))
-    g.add((iri, KG.speakerText, Literal(claim.speaker.text)))
+    if claim.speaker is not None:  # an unattributed claim rests on no mention
+        g.add((iri, KG.speakerStart, Literal(claim.speaker.start)))
+        g.add((iri, KG.speakerEnd, Literal(claim.speaker.end)))
+        g.add((iri, KG.speakerText, Literal(claim.speaker.text)))
     g.add((iri, KG.evidence, Literal(claim.evidence)))
     g.add((iri, KG.confidence, Literal(f"{claim.confidence:.2f}", datatype=XSD.decimal)))
     g.add((iri, KG.rule, Literal(claim.rule)))

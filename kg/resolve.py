@@ -128,6 +128,11 @@ class Resolver:
         name = _display_name(mention.text)
         return self._add("Agent", f"{article_id}-{slug(name)}", name, mention.text)
 
+    def unattributed_speaker(self, article_id: str) -> Entity:
+        """Return the agent, local to the article, that stands for the unnamed source of its unattributed claims
+        (`X is expected to …`, `it is believed that …`, `X reportedly …`): labelled `unattributed`."""
+        return self._add("Agent", f"{article_id}-unattributed", "unattributed", "")
+
     def acting_agent(self, entity: Entity, article_sha: str) -> Entity:
         """Return who acts in a supply: a person's country when known, else the entity itself."""
         if entity.kind != "Person":

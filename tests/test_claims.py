@@ -132,6 +132,35 @@ CASES = [
      "whether Donald Trump was ready to lead", "indirect"),
 ]
 
+# claims whose source the article does not name: kept with no speaker mention (the `unattributed` agent in the graph)
+UNATTRIBUTED = [
+    # a passive of a speech, belief or judgment verb with no `by` agent (FrameNet Expectation, Categorization, …)
+    ("The president's veto is expected to come before the deadline on Friday.",
+     "The president's veto is expected to come before the deadline", "agentless-passive"),
+    ("It is believed that the missiles were fired from the north.", "the missiles were fired from the north",
+     "agentless-passive"),
+    ("Peacekeepers have been blamed for bringing the disease to the island.",
+     "Peacekeepers have been blamed for bringing the disease", "agentless-passive"),
+    ("Although the country is not thought to be capable of striking the mainland, it worries its neighbours.",
+     "the country is not thought to be capable of striking the mainland", "agentless-passive"),
+    ("The senator was accused of lying about his taxes.", "The senator was accused of lying about his taxes",
+     "agentless-passive"),
+    ("Her statement was labeled mostly true.", "Her statement was labeled mostly true", "agentless-passive"),
+    # a raising verb: the writer reports how things seem
+    ("The candidate seems to have vanished from the campaign trail.",
+     "The candidate seems to have vanished from the campaign trail", "agentless-raising"),
+    ("Often, it appeared that the senator was unable to answer.", "the senator was unable to answer",
+     "agentless-raising"),
+    # `it is clear that …`
+    ("It was clear that the campaign was reaching out to young voters.",
+     "the campaign was reaching out to young voters", "agentless-evaluative"),
+    # an evidential adverb
+    ("The officer was fired after he allegedly struck a protester.", "he allegedly struck a protester",
+     "agentless-adverb"),
+    ("The campaign is reportedly scrambling for votes in Florida.",
+     "The campaign is reportedly scrambling for votes in Florida", "agentless-adverb"),
+]
+
 HARD = [
     # the spokesperson of X is a speaker linked to X
     ("The Kremlin's spokesperson said that talks were over.", "Kremlin", "talks were over",
@@ -173,6 +202,46 @@ def test_hard_claim(parse, text, speaker, content, kind):
     test_claim(parse, text, speaker, content, kind)
 
 
+@pytest.mark.parametrize("text, content, rule", UNATTRIBUTED)
+def test_unattributed_claim(parse, text, content, rule):
+    doc, article = parse(text)
+    claim = _claim_for(find_claims(doc, article.body_start), content)
+    assert claim is not None, [c.text for c in find_claims(doc, article.body_start)]
+    assert claim.speaker is None and claim.rule == rule and claim.confidence <= 0.3
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    # a named source wins over the passive or adverb inside what it said
+    ("Rubio said the deal is expected to close in May.", "Rubio", "the deal is expected to close in May"),
+    ("The minister was accused by the opposition of lying about the budget.", "opposition", "The minister"),
+])
+def test_named_source_wins(parse, text, speaker, content):
+    doc, article = parse(text)
+    claims = find_claims(doc, article.body_start)
+    claim = next((c for c in claims if c.text == content), None)
+    assert claim is not None and claim.speaker is not None and speaker in claim.speaker.text, [
+        (c.text, c.speaker) for c in claims]
+
+
+def test_unattributed_claim_lands_with_the_articles_unattributed_agent(parse):
+    from rdflib import RDF, RDFS, Literal
+
+    from kg.extract import extract
+    from kg.rdf import to_dataset, union_graph
+    from kg.vocab import KG
+
+    doc, article = parse("The ceasefire is expected to hold until spring. Marco Rubio said that talks would go on.")
+    ds = union_graph(to_dataset([extract(doc, article)])[0])
+    by_text = {str(ds.value(c, KG.text)): c for c in ds.subjects(RDF.type, KG.Claim)}
+    claim = by_text["The ceasefire is expected to hold until spring"]
+    [agent] = ds.subjects(KG.said, claim)
+    assert (agent, RDF.type, KG.Agent) in ds and ds.value(agent, RDFS.label) == Literal("unattributed")
+    assert ds.value(claim, KG.speakerStart) is None and ds.value(claim, KG.rule) == Literal("agentless-passive")
+    assert float(ds.value(claim, KG.confidence)) <= 0.3
+    named = by_text["talks would go on"]
+    assert str(ds.value(next(ds.subjects(KG.said, named)), RDFS.label)) == "Marco Rubio"
+
+
 def test_negated_speech_has_negative_polarity(parse):
     doc, _ = parse("The ministry denied that troops had crossed the border.")
     claim = _claim_for(find_claims(doc), "troops had crossed")
@@ -187,6 +256,8 @@ def test_negated_speech_has_negative_polarity(parse):
     "The army will defend against Russia.",
     "Clinton found a way to win the state.",  # a person finding something is not evidence
     "Many voters saw the debate on television.",  # seeing is a claim only as categorising (`saw X as Y`)
+    "The plan was criticized on Monday.",  # a passive with no complement reports an event
+    "The senator appeared at a rally in Ohio.",  # appear as `show up`
 ])
 def test_actions_and_wishes_are_not_claims(parse, text):
     doc, _ = parse(text)
@@ -236,4 +307,5 @@ def test_offsets_slice_the_text_in_the_seed_articles(nlp):
         doc = nlp(article.text)
         for claim in find_claims(doc, article.body_start):
             assert article.text[claim.start:claim.end] == claim.text
-            assert article.text[claim.speaker.start:claim.speaker.end] == claim.speaker.text
+            if claim.speaker is not None:  # unattributed claims rest on no mention
+                assert article.text[claim.speaker.start:claim.speaker.end] == claim.speaker.text

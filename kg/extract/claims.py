@@ -26,6 +26,19 @@ Passes over a `Doc`, each a plain function, in the spirit of Krestel, Bergler
    pronouns and role nouns (`he`, `they`, `the US president`, `the news
    agency`) to the last compatible speaker or the person who holds the role.
 
+5. claims without a named source (data/agentless_cues.csv): the writer
+   reports what is expected, believed, alleged or apparent without saying
+   who holds it: the passive of a speech, belief or judgment verb with a
+   complement and no `by` agent (`X is expected to …`, `it is believed that
+   …`, `X was accused of …`), a raising verb with a complement (`X seems to
+   …`, `it appears that …`), `it is clear/obvious/apparent that …` and
+   evidential adverbs (`X reportedly …`). Such a claim has no speaker, as
+   has a claim of another rule whose speaker is not found; `kg.rdf` gives
+   both to the article's `unattributed` agent, with confidence at most 0.3.
+   Not unattributed claims: words inside a quote (the quoted speaker's),
+   a passive without a complement (`the deal was announced`: an event) and
+   `it is unclear whether …` (no one claims anything).
+
 What is not a claim: wishes, plans and refusals (`seeks to`, `wants to`,
 `declined to`), actions (`discussed`, `defended`), a person finding or showing
 something (`found a way`), and `he thinks P` inside `X said he thinks P`.
@@ -103,6 +116,14 @@ def not_reporting_verbs() -> frozenset[str]:
     """Return verbs whose that-clause is not an attribution (`the problem is that …`)."""
     with (DATA / "not_reporting_verbs.csv").open(encoding="utf-8") as fh:
         return frozenset(row["lemma"] for row in csv.DictReader(fh))
+
+
+@lru_cache(maxsize=1)
+def agentless_cues() -> dict[str, str]:
+    """Return word -> how it marks a claim whose source the article does not name: `passive` (`X is expected to
+    …`), `raising` (`X seems to …`), `evaluative` (`it is clear that …`) or `adverb` (`X reportedly …`)."""
+    with (DATA / "agentless_cues.csv").open(encoding="utf-8") as fh:
+        return {row["word"]: row["pattern"] for row in csv.DictReader(fh)}
 
 
 @dataclass
@@ -230,8 +251,9 @@ def _candidates(doc: Doc) -> list[int]:
     rows = doc.to_array([POS, LEMMA, LOWER])
     nouns = numpy.array([strings[n] for n in cue_nouns()] + [strings[n.capitalize()] for n in cue_nouns()],
                         dtype=rows.dtype)
+    adverbs = numpy.array([strings[w] for w, kind in agentless_cues().items() if kind == "adverb"], dtype=rows.dtype)
     keep = numpy.isin(rows[:, 0], [VERB, AUX]) | (rows[:, 2] == strings["according"]) | (
-        (rows[:, 0] == NOUN) & numpy.isin(rows[:, 1], nouns))
+        (rows[:, 0] == NOUN) & numpy.isin(rows[:, 1], nouns)) | numpy.isin(rows[:, 2], adverbs)
     return numpy.flatnonzero(keep).tolist()
 
 
@@ -241,18 +263,7 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
         token = doc[i]
         if token.idx < body_start or in_quote[token.idx]:
             continue
-        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-            hit = _according_to(token)
-        elif _is_cue(token):
-            hit = _verb_claim(token)
-        elif token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
-            hit = _as_clause_claim(token)  # `as X put it`
-        elif token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in not_reporting_verbs():
-            hit = _that_clause_claim(token)
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in cue_nouns():
-            hit = _noun_claim(token)
-        else:
-            continue
+        hit = _claim_at(token)
         if hit is None:
             continue
         a, b = _strip_content(doc, hit.start, hit.end)
@@ -266,6 +277,24 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
             hit.kind = "mixed"
         found.append(hit)
     return found
+
+
+def _claim_at(token: Token) -> _Found | None:
+    """Return the claim a candidate token (a verb, a cue noun, `according` or an evidential adverb) introduces."""
+    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+        return _according_to(token)
+    hit = _agentless_claim(token)
+    if hit is not None:
+        return hit
+    if _is_cue(token):
+        return _verb_claim(token)
+    if token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
+        return _as_clause_claim(token)  # `as X put it`
+    if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in not_reporting_verbs():
+        return _that_clause_claim(token)
+    if token.pos_ == "NOUN" and token.lemma_.lower() in cue_nouns():
+        return _noun_claim(token)
+    return None
 
 
 def _verb_claim(verb: Token) -> _Found | None:
@@ -482,6 +511,84 @@ def _noun_claim(noun: Token) -> _Found | None:
     return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect", noun,
                   noun.lemma_.lower(), _noun_phrase(owner) if owner is not None else None, "reported-cue-noun",
                   0.6 if owner is not None else 0.3)
+
+
+# ---------------------------------------------------------------- claims without a named source
+
+def _agentless_claim(token: Token) -> _Found | None:
+    """Return a claim the article states without naming its source (data/agentless_cues.csv): a passive with no
+    `by` agent (`X is expected to …`, `it is believed that …`, `X was accused of …`), a raising verb (`X seems to
+    …`, `it appears that …`), `it is clear that …` or an evidential adverb (`X reportedly …`)."""
+    if token.pos_ == "ADV":
+        if agentless_cues().get(token.lower_) != "adverb" or token.head.pos_ not in ("VERB", "AUX"):
+            return None
+        return _agentless(token, _clause(token.head), token.lower_, "agentless-adverb")
+    lemma = token.lemma_.lower()
+    kind = agentless_cues().get(lemma)
+    if kind == "passive":
+        return _agentless_passive(token)
+    if kind == "raising":
+        return _agentless_raising(token)
+    if lemma == "be":
+        return _agentless_evaluative(token)
+    return None
+
+
+def _agentless(cue: Token, span: tuple[int, int] | None, cue_text: str, rule: str) -> _Found | None:
+    if span is None:
+        return None
+    doc = cue.doc
+    return _Found(doc[span[0]].idx, _end(doc[span[1]]), "indirect", cue, cue_text, None, rule, 0.3, _polarity(cue))
+
+
+def _agentless_passive(verb: Token) -> _Found | None:
+    """`X is expected to win`, `X was accused of fraud`, `it is believed that …`: with a complement and no agent."""
+    deps = {c.dep_ for c in verb.children}
+    if "auxpass" not in deps or "agent" in deps:
+        return None
+    complement = _that_clause(verb) or next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if complement is not None:  # the that-clause is the claim
+        return _agentless(verb, (complement.left_edge.i, complement.right_edge.i), verb.lemma_.lower(),
+                          "agentless-passive")
+    if "nsubjpass" not in deps or not (deps & {"xcomp", "oprd", "acomp", "attr"} or any(
+            c.dep_ == "prep" and c.lower_ in ("as", "for", "of") for c in verb.children)):
+        return None  # `the deal was announced`: an event, not a claim
+    return _agentless(verb, _clause(verb), verb.lemma_.lower(), "agentless-passive")
+
+
+def _agentless_raising(verb: Token) -> _Found | None:
+    """`X seems to have vanished`, `X seems too risky`, `it appears that …`: the clause is the claim."""
+    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    if complement is not None:
+        return _agentless(verb, (complement.left_edge.i, complement.right_edge.i), verb.lemma_.lower(),
+                          "agentless-raising")
+    deps = {c.dep_ for c in verb.children}
+    if "nsubj" not in deps or not deps & {"xcomp", "acomp", "attr", "oprd"}:
+        return None
+    return _agentless(verb, _clause(verb), verb.lemma_.lower(), "agentless-raising")
+
+
+def _agentless_evaluative(be: Token) -> _Found | None:
+    """`It is clear that …`, `it was unclear whether …`: the clause after the adjective is the claim."""
+    adjective = next((c for c in be.children if c.dep_ == "acomp" and agentless_cues().get(c.lower_) == "evaluative"),
+                     None)
+    if adjective is None or not any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in be.children):
+        return None
+    complement = next((c for h in (be, adjective) for c in h.children if c.dep_ == "ccomp"), None)
+    if complement is None:
+        return None
+    return _agentless(be, (complement.left_edge.i, complement.right_edge.i), adjective.lower_, "agentless-evaluative")
+
+
+def _clause(head: Token) -> tuple[int, int]:
+    """Return the first and last token index of the clause `head` heads, from its subject on, without a
+    subordinator, adverbial clauses or a coordinated clause."""
+    skip = ("mark", "cc", "advcl", "parataxis", "punct")
+    kept = [c for c in head.children if c.dep_ not in skip and not (c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))]
+    subject = next((c for c in kept if c.dep_ in SUBJECT_DEPS), None)
+    left = subject.left_edge.i if subject is not None else min([head.i] + [c.left_edge.i for c in kept])
+    right = max([head.i] + [c.right_edge.i for c in kept if c.i > head.i])
+    return left, right
 
 
 def _end(token: Token) -> int:
@@ -788,13 +895,13 @@ def _near(doc: Doc, previous: _Found, qa: int) -> bool:
 
 def _dedupe(found: list[_Found]) -> list[_Found]:
     out: list[_Found] = []
-    for f in found:
+    for f in sorted(found, key=lambda f: f.speaker is None):  # an attributed claim wins over one on the same span
         if any(o.start == f.start and o.end == f.end for o in out):
             continue
         if _restates(f, found):
             continue
         out.append(f)
-    return out
+    return sorted(out, key=lambda f: f.start)
 
 
 def _restates(f: _Found, found: list[_Found]) -> bool:
@@ -816,7 +923,9 @@ def _resolve(doc: Doc, found: list[_Found]) -> list[Claim]:
     for f in found:
         name, label, confidence = None, None, f.confidence
         span = f.speaker
-        if span is not None:
+        if span is None:
+            confidence = min(confidence, 0.3)  # unattributed: the article names no source, or kg found none
+        else:
             name, label, how = _resolve_span(span, people, roles, last_person)
             if how == "pronoun" or how == "role":
                 confidence = min(confidence, 0.75)
