@@ -242,6 +242,24 @@ def test_unattributed_claim_lands_with_the_articles_unattributed_agent(parse):
     assert str(ds.value(next(ds.subjects(KG.said, named)), RDFS.label)) == "Marco Rubio"
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a quote its attribution interrupts in mid-sentence is one claim, attribution included
+    ("“We will not give up,” Zelensky said, “whatever it takes.”",
+     ["We will not give up,” Zelensky said, “whatever it takes."]),
+    ("“The plan,” Kellogg told reporters on Monday, “is to sell the weapons to NATO.”",
+     ["The plan,” Kellogg told reporters on Monday, “is to sell the weapons to NATO."]),
+    # a new sentence, another speaker or a new paragraph make two claims
+    ("“We will not give up,” Zelensky said. “The front line is holding.”",
+     ["We will not give up,", "The front line is holding."]),
+    ("“We will not give up,” Zelensky said. “They will,” Putin said.", ["We will not give up,", "They will,"]),
+    ("Talks in Kyiv\n\n“We will not give up,” Zelensky said.\n\n“The front line is holding.”",
+     ["We will not give up,", "The front line is holding."]),
+])
+def test_interrupted_quote_is_one_claim(parse, text, expected):
+    doc, article = parse(text)
+    assert [c.text for c in find_claims(doc, article.body_start)] == expected
+
+
 def test_negated_speech_has_negative_polarity(parse):
     doc, _ = parse("The ministry denied that troops had crossed the border.")
     claim = _claim_for(find_claims(doc), "troops had crossed")

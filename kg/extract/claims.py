@@ -80,6 +80,9 @@ NEGATING_HEADS = {"decline", "refuse", "fail"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
 GROUP_PRONOUNS = {"they", "them"}
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
+# the most words an attribution that interrupts a quote has (`,” the Republican nominee told reporters on Monday. “`)
+SPLIT_QUOTE_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?][”\"»]?\s*[“\"«„]?\s*$")  # `X said. “` ends the sentence before the next quote
 
 
 @lru_cache(maxsize=1)
@@ -230,7 +233,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
     found += turns + _direct_quotes(doc, quotes, in_quote, found)
     found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
-    return _resolve(doc, _dedupe(found))
+    return _resolve(doc, _dedupe(_join_split_quotes(doc, found)))
 
 
 def _quote_mask(n: int, quotes: list[tuple[int, int]]) -> bytearray:
@@ -745,6 +748,39 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         if hit is not None:
             found.append(hit)
     return found
+
+
+def _join_split_quotes(doc: Doc, found: list[_Found]) -> list[_Found]:
+    """Return the claims with every quote its attribution interrupts in mid-sentence (`“A,” X said, “B.”`) as one
+    claim from A to B.
+
+    The words around the attribution are one sentence of one speaker: one attribution with a split content in
+    PolNeAR (as in PARC). One span keeps them together, the short attribution between them included. A quote
+    that goes on in the next sentence (`“A,” X said. “B.”`) stays a claim of its own, as in kg's seed gold.
+    """
+    text = doc_text(doc)
+    out: list[_Found] = []
+    for f in found:
+        prev = out[-1] if out else None
+        if prev is not None and _continues_quote(text, prev, f):
+            prev.end = f.end
+            continue
+        out.append(f)
+    return out
+
+
+def _continues_quote(text: str, prev: _Found, f: _Found) -> bool:
+    """True when `f` quotes the speaker of the quote `prev` right after it, in the same sentence, with no more than
+    an attribution (`,” Trump said, “`) between them."""
+    if prev.kind != "direct" or f.kind != "direct" or not prev.rule.startswith("quote") or \
+            f.rule not in ("quote-cue", "quote-continuation"):
+        return False
+    if prev.speaker is None or f.speaker is None or prev.speaker.start_char != f.speaker.start_char:
+        return False
+    between = text[prev.end:f.start]
+    if prev.end > f.start or "\n" in between or _SENTENCE_END.search(between):
+        return False
+    return len(re.findall(r"\w+", between)) <= SPLIT_QUOTE_WORDS
 
 
 def _overlaps(f: _Found, others: list[_Found]) -> bool:
