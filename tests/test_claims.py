@@ -291,6 +291,16 @@ def test_quoted_titles_are_not_quotes(parse, text):
     assert not any("Morning Joe" in c.text or c.text.startswith("Fox News") for c in find_claims(doc))
 
 
+@pytest.mark.parametrize("text, expected", [
+    # what X reports of Y is X's claim: Y is not known to have said it
+    ("Marco Rubio said that Zelensky believes the war will end soon.", ["Zelensky believes the war will end soon"]),
+    ("The videos show that officers warned that the man was armed.", ["officers warned that the man was armed"]),
+])
+def test_claim_reported_inside_a_claim_is_not_a_claim_of_its_own(parse, text, expected):
+    doc, _ = parse(text)
+    assert [c.text for c in find_claims(doc)] == expected
+
+
 def test_speaker_restating_themself_is_one_claim(parse):
     doc, _ = parse("Donald Trump said he thinks the election is rigged.")
     assert [c.text for c in find_claims(doc)] == ["he thinks the election is rigged"]

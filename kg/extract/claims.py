@@ -934,10 +934,19 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     for f in sorted(found, key=lambda f: f.speaker is None):  # an attributed claim wins over one on the same span
         if any(o.start == f.start and o.end == f.end for o in out):
             continue
-        if _restates(f, found):
+        if _restates(f, found) or _hearsay(f, found):
             continue
         out.append(f)
     return sorted(out, key=lambda f: f.start)
+
+
+def _hearsay(f: _Found, found: list[_Found]) -> bool:
+    """True for `Y believes Z` inside `X said that Y believes Z`: an indirect claim reported, cue and all, inside a
+    claim with a speaker is part of what that speaker said, not a claim Y is known to have made."""
+    if f.kind != "indirect" or f.cue is None:
+        return False
+    return any(o is not f and o.start <= f.cue.idx < o.end and o.start <= f.start and f.end <= o.end
+               and (o.speaker is not None or f.speaker is None) for o in found)
 
 
 def _restates(f: _Found, found: list[_Found]) -> bool:
