@@ -191,9 +191,13 @@ def main() -> None:
     print(f"\n{'query':<20} {'store ms':>10} {'rdflib ms':>11} {'ratio':>8} {'rows':>8}")
     for name in bundled_queries():
         params = PARAMS.get(name, [])
-        # each side looks up entity names itself (query_text), inside the timing
-        on_store = lambda: run_query(store, query_text(name, params, store))  # noqa: E731
-        on_rdflib = lambda: run_query(memory, query_text(name, params, memory))  # noqa: E731
+        if params:  # each side looks up the entity names itself (query_text), inside the timing
+            on_store = lambda: run_query(store, query_text(name, params, store))  # noqa: E731
+            on_rdflib = lambda: run_query(memory, query_text(name, params, memory))  # noqa: E731
+        else:
+            text = query_text(name)
+            on_store = lambda: run_query(store, text)  # noqa: E731
+            on_rdflib = lambda: run_query(memory, text)  # noqa: E731
         on_store()  # warm the store's caches, as a server would have them
         t_store, n_store = latency(on_store, args.repeats)
         t_rdflib, n_rdflib = latency(on_rdflib, args.rdflib_repeats)
