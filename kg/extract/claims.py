@@ -19,13 +19,13 @@ Passes over a `Doc`, each a plain function, in the spirit of Krestel, Bergler
    attributed to the reporting verb outside the quote in or right after its
    sentence, to a name signing it with a dash, else carried on from the
    previous claim (`“A,” X said. “B.”`), else to a cue in a preceding sentence
-   that ends with a colon or to the agent of `X continued:`;
+   that ends with a colon or to the agent of `X continued:`; a quote its
+   attribution interrupts in mid-sentence (`“A,” X said, “B.”`) is one claim;
 3. name-colon lines: headlines (`Zelensky: we need air defence`) and
    transcripts (`PENCE: Well, …`, also when the whole turn is quoted);
 4. speakers: a name maps to the fullest name of that entity in the article;
    pronouns and role nouns (`he`, `they`, `the US president`, `the news
-   agency`) to the last compatible speaker or the person who holds the role.
-
+   agency`) to the last compatible speaker or the person who holds the role;
 5. claims without a named source (data/agentless_cues.csv): the writer
    reports what is expected, believed, alleged or apparent without saying
    who holds it: the passive of a speech, belief or judgment verb with a
@@ -41,7 +41,9 @@ Passes over a `Doc`, each a plain function, in the spirit of Krestel, Bergler
 
 What is not a claim: wishes, plans and refusals (`seeks to`, `wants to`,
 `declined to`), actions (`discussed`, `defended`), a person finding or showing
-something (`found a way`), and `he thinks P` inside `X said he thinks P`.
+something (`found a way`), `he thinks P` inside `X said he thinks P`, and
+`Y believes Z` inside `X said that Y believes Z` (X's claim: Y is not known to
+have said it).
 """
 from __future__ import annotations
 
