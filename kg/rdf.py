@@ -58,22 +58,66 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     for ex in extractions:
         graph = article_graph(ex, resolver)
         target = ds.graph(graph.identifier)
-        target += graph
+        target.addN((s, p, o, target) for s, p, o in graph)
         events += supply_events(graph)
     default = ds.default_graph
     default += entity_graph(resolver, events)
     return ds, resolver
 
 
-def article_graph(ex: Extraction, resolver: Resolver) -> Graph:
+def article_graph(ex: Extraction, resolver: Resolver) -> TripleIndex:
     """Return the named graph of one article: its metadata, claims and supplies, with provenance.
 
     Resolving the article's mentions also tells the resolver the roles and
     aliases its entities gain, so call `entity_graph` after every article.
     """
-    graph = Graph(identifier=article_iri(ex.article.sha256))
+    graph = TripleIndex(article_iri(ex.article.sha256))
     _add_article(graph, ex, resolver)
     return graph
+
+
+class TripleIndex:
+    """The triples of one article graph, with the few look-ups its readers make (rdflib's Graph API).
+
+    A build makes one per article and reads each once (kg.analyze.EntityNetwork,
+    kg.render.PageFacts, supply_events, the store): rdflib's Memory store, with
+    its contexts and events, made this the slowest part of a build's graph stage.
+    """
+
+    def __init__(self, identifier: URIRef | None = None):
+        self.identifier = identifier
+        self._triples: dict[tuple, None] = {}  # an ordered set
+        self._by_subject_predicate: dict[tuple, list] = {}
+        self._by_predicate_object: dict[tuple, list] = {}
+        self._by_predicate: dict[object, list] = {}
+
+    def add(self, triple: tuple) -> None:
+        if triple in self._triples:
+            return
+        self._triples[triple] = None
+        s, p, o = triple
+        self._by_subject_predicate.setdefault((s, p), []).append(o)
+        self._by_predicate_object.setdefault((p, o), []).append(s)
+        self._by_predicate.setdefault(p, []).append((s, o))
+
+    def __iter__(self):
+        return iter(self._triples)
+
+    def __len__(self) -> int:
+        return len(self._triples)
+
+    def value(self, subject, predicate):
+        values = self._by_subject_predicate.get((subject, predicate))
+        return values[0] if values else None
+
+    def objects(self, subject, predicate):
+        return iter(self._by_subject_predicate.get((subject, predicate), ()))
+
+    def subjects(self, predicate, obj):
+        return iter(self._by_predicate_object.get((predicate, obj), ()))
+
+    def subject_objects(self, predicate):
+        return iter(self._by_predicate.get(predicate, ()))
 
 
 SupplyEvent = tuple[URIRef, URIRef, URIRef, URIRef]  # (supplier, recipient, item, the kg:Supply event)

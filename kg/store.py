@@ -305,6 +305,9 @@ def replace_graph(store: ox.Store, name, triples: list[ox.Triple]) -> None:
         store.clear_graph(name)
         store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
         return
+    if not store.contains_named_graph(name):  # nothing to replace: one transaction, without SPARQL's parsing
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        return
     body = " .\n".join(str(t) for t in triples)
     store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{\nGRAPH {name} {{\n{body}\n}}\n}}")
 
