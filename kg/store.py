@@ -179,6 +179,20 @@ def load_dataset(out_dir: str | Path) -> Dataset:
 # ------------------------------------------------------------------ terms
 
 
+def _memoized(convert):
+    """Return `convert` remembering its results: graphs and results repeat the same terms over and over."""
+    memo: dict = {}
+
+    def remembered(term):
+        try:
+            return memo[term]
+        except KeyError:
+            value = memo[term] = convert(term)
+            return value
+
+    return remembered
+
+
 def to_rdflib(term):
     """Return the rdflib term for a pyoxigraph term (None stays None)."""
     if term is None:
@@ -236,15 +250,7 @@ def iter_graphs(source: Graph | ox.Store) -> Iterator[Graph]:
 
 def _graph_from_store(store: ox.Store, name, identifier) -> Graph:
     graph = Graph(identifier=identifier)
-    memo: dict = {}
-
-    def convert(term):
-        try:
-            return memo[term]
-        except KeyError:
-            value = memo[term] = to_rdflib(term)
-            return value
-
+    convert = _memoized(to_rdflib)
     graph.addN((convert(q.subject), convert(q.predicate), convert(q.object), graph)
                for q in store.quads_for_pattern(None, None, None, name))
     return graph
@@ -252,15 +258,7 @@ def _graph_from_store(store: ox.Store, name, identifier) -> Graph:
 
 def to_oxigraph_triples(graph: Graph) -> list[ox.Triple]:
     """Return the triples of an rdflib graph as pyoxigraph triples."""
-    memo: dict = {}
-
-    def convert(term):
-        try:
-            return memo[term]
-        except KeyError:
-            value = memo[term] = to_oxigraph(term)
-            return value
-
+    convert = _memoized(to_oxigraph)
     return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
 
 
@@ -484,15 +482,8 @@ def run_query(source: Dataset | ox.Store, text: str) -> tuple[list[str], list[li
 
 
 def _run_on_store(store: ox.Store, text: str) -> tuple[list[str], list[list]]:
-    memo: dict = {None: None}
-
-    def convert(term):
-        # Results repeat the same speakers, labels and articles; building rdflib terms is the slow part.
-        try:
-            return memo[term]
-        except KeyError:
-            value = memo[term] = to_rdflib(term)
-            return value
+    # Results repeat the same speakers, labels and articles; building rdflib terms is the slow part.
+    convert = _memoized(to_rdflib)
 
     try:
         result = store.query(text, use_default_graph_as_union=True)
