@@ -12,7 +12,6 @@ Then runs the other bench_*.py scripts in this folder, when present.
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import tempfile
@@ -61,7 +60,7 @@ def main() -> None:
         sys.exit(f"bench: no .txt articles in {args.corpus}")
     articles = [a for a in read_articles(paths) if isinstance(a, Article)]
     texts = [a.text for a in articles]
-    lines = [f"# kg benchmark", "", f"corpus: {args.corpus} ({len(texts)} articles), model: {default_model()}", ""]
+    lines = ["# kg benchmark", "", f"corpus: {args.corpus} ({len(texts)} articles), model: {default_model()}", ""]
 
     bare = spacy.load(default_model(), exclude=["senter"])
     nlp = load_pipeline()
