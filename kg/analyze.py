@@ -44,6 +44,7 @@ class EntityNetwork:
         self.supplies: list[tuple] = []  # (supply, supplier, recipient, item, info)
 
     def add(self, graph: Graph) -> None:
+        """Take what the entity graph needs from one RDF graph (an rdflib Graph, or a kg.rdf.TripleIndex)."""
         for cls, kind in TYPE_NAMES.items():
             for node in graph.subjects(RDF.type, cls):
                 label = graph.value(node, RDFS.label)

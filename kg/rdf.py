@@ -123,7 +123,7 @@ class TripleIndex:
 SupplyEvent = tuple[URIRef, URIRef, URIRef, URIRef]  # (supplier, recipient, item, the kg:Supply event)
 
 
-def supply_events(graph: Graph) -> list[SupplyEvent]:
+def supply_events(graph: Graph | TripleIndex) -> list[SupplyEvent]:
     """Return the supply events of a graph that name a supplier, a recipient and an item."""
     events = []
     for supply in graph.subjects(RDF.type, KG.Supply):

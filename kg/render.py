@@ -303,6 +303,7 @@ class PageFacts:
         return facts
 
     def add(self, rdf: Graph) -> None:
+        """Take what the page needs from one RDF graph (an rdflib Graph, or a kg.rdf.TripleIndex)."""
         text = lambda term: str(term) if term is not None else None  # noqa: E731
         for node, alt in rdf.subject_objects(SKOS.altLabel):
             self.alt_labels[str(node)].add(str(alt))
