@@ -56,6 +56,21 @@ def test_turtle_is_the_union_of_all_graphs(seed_build, tmp_path):
     assert to_isomorphic(Graph().parse(path, format="turtle")) == to_isomorphic(union)
 
 
+def test_union_holds_a_triple_of_several_graphs_once():
+    import pyoxigraph as ox
+
+    from kg.store import union_triples
+
+    store = ox.Store()
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    for graph in ("https://example.org/g1", "https://example.org/g2"):
+        store.add(ox.Quad(s, p, ox.Literal("shared"), ox.NamedNode(graph)))
+        store.add(ox.Quad(s, p, ox.Literal(graph), ox.NamedNode(graph)))
+    store.add(ox.Quad(s, p, ox.Literal("shared")))
+    triples = sorted(str(t) for t in union_triples(store))
+    assert len(triples) == 3 and len(set(triples)) == 3
+
+
 def test_graphml_for_gephi_has_the_entity_graph_with_labels_and_metrics(seed_build, tmp_path):
     store = open_store(seed_build[1])
     [path] = export(store, "graphml", tmp_path / "graph.graphml")

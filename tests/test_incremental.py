@@ -263,18 +263,20 @@ def test_sigkill_while_parsing_then_rerun_finishes_the_job(big_corpus, tmp_path)
     assert_same_graphs(out, reference)
 
 
-# Run in a subprocess: a real `kg build` that SIGKILLs itself after its second graph write.
+# Run in a subprocess: a real `kg build` that SIGKILLs itself after its second write to the store (new
+# graphs are written a few at a time, in transactions made small here so that there are several).
 _KILL_WHILE_WRITING = """
 import os, signal, sys
 import kg.store
-real = kg.store.replace_graph
+real = kg.store.add_quads
 calls = []
-def replace_then_die(*args, **kwargs):
+def write_then_die(*args, **kwargs):
     real(*args, **kwargs)
     calls.append(1)
     if len(calls) == 2:
         os.kill(os.getpid(), signal.SIGKILL)
-kg.store.replace_graph = replace_then_die
+kg.store.add_quads = write_then_die
+kg.store.StoreWriter.BATCH_QUADS = 500
 from kg.cli import main
 sys.argv = ["kg", "build", *sys.argv[1:]]
 main()
