@@ -184,7 +184,8 @@ def analyze(source: Graph | ox.Store | nx.MultiDiGraph) -> Analysis:
 
 
 def write_back(graph: Graph, analysis: Analysis) -> None:
-    """Add the metrics to `graph` as kg: properties so SPARQL can read them."""
+    """Add the metrics to `graph` (an rdflib Graph, or the build's kg.rdf.TripleIndex) as kg: properties so
+    SPARQL can read them."""
     for node, m in analysis.metrics.items():
         iri = URIRef(node)
         graph.add((iri, KG.degree, Literal(m["degree"])))

@@ -38,6 +38,7 @@ class Entry:
     generic: bool = False  # a generic item ("weapons", "tanks"), not a named system
 
 
+@lru_cache(maxsize=1 << 16)  # names repeat across mentions and articles
 def slug(name: str) -> str:
     """Return a lowercase ASCII slug of a name (for IRIs)."""
     import unicodedata
@@ -87,6 +88,7 @@ class Gazetteer:
         return self.by_form.get(normalize(surface))
 
 
+@lru_cache(maxsize=1 << 16)  # every look-up of every mention comes here, and names repeat
 def normalize(surface: str) -> str:
     """Return the form used to compare names: lowercase, no leading 'the', no possessive, single spaces."""
     s = surface.replace("’", "'").strip()

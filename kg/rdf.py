@@ -88,7 +88,6 @@ class TripleIndex:
         self.identifier = identifier
         self._triples: dict[tuple, None] = {}  # an ordered set
         self._by_subject_predicate: dict[tuple, list] = {}
-        self._by_predicate_object: dict[tuple, list] = {}
         self._by_predicate: dict[object, list] = {}
 
     def add(self, triple: tuple) -> None:
@@ -97,7 +96,6 @@ class TripleIndex:
         self._triples[triple] = None
         s, p, o = triple
         self._by_subject_predicate.setdefault((s, p), []).append(o)
-        self._by_predicate_object.setdefault((p, o), []).append(s)
         self._by_predicate.setdefault(p, []).append((s, o))
 
     def __iter__(self):
@@ -113,8 +111,8 @@ class TripleIndex:
     def objects(self, subject, predicate):
         return iter(self._by_subject_predicate.get((subject, predicate), ()))
 
-    def subjects(self, predicate, obj):
-        return iter(self._by_predicate_object.get((predicate, obj), ()))
+    def subjects(self, predicate, obj):  # readers ask for the few subjects of an rdf:type
+        return (s for s, o in self._by_predicate.get(predicate, ()) if o == obj)
 
     def subject_objects(self, predicate):
         return iter(self._by_predicate.get(predicate, ()))
@@ -133,10 +131,10 @@ def supply_events(graph: Graph | TripleIndex) -> list[SupplyEvent]:
     return events
 
 
-def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> Graph:
+def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> TripleIndex:
     """Return the default graph: the canonical entities, and one kg:SupplyRecord per (supplier, recipient, item)
     merging the supply events of every article."""
-    graph = Graph()
+    graph = TripleIndex()
     for entity in sorted(resolver.entities.values(), key=lambda e: e.id):
         _add_entity(graph, entity)
     records: dict[tuple, list[URIRef]] = {}
@@ -154,7 +152,7 @@ def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> Graph:
     return graph
 
 
-def _add_article(g: Graph, ex: Extraction, resolver: Resolver) -> None:
+def _add_article(g: TripleIndex, ex: Extraction, resolver: Resolver) -> None:
     art = ex.article
     iri = article_iri(art.sha256)
     g.add((iri, RDF.type, KG.Article))
@@ -200,7 +198,7 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str,
     return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
 
 
-def _add_claim(g: Graph, article: URIRef, ex: Extraction, claim: Claim, resolver: Resolver, people) -> None:
+def _add_claim(g: TripleIndex, article: URIRef, ex: Extraction, claim: Claim, resolver: Resolver, people) -> None:
     agent = _speaker(ex, claim, resolver, people)
     iri = ID[f"claim/{ex.article.sha256[:16]}-{claim.start}-{claim.end}"]
     g.add((entity_iri(agent), KG.said, iri))
@@ -225,7 +223,7 @@ def _add_claim(g: Graph, article: URIRef, ex: Extraction, claim: Claim, resolver
             g.add((iri, KG.mentions, entity_iri(entity)))
 
 
-def _add_supply(g: Graph, article: URIRef, ex: Extraction, n: int, supply: Supply, resolver: Resolver,
+def _add_supply(g: TripleIndex, article: URIRef, ex: Extraction, n: int, supply: Supply, resolver: Resolver,
                 people) -> None:
     def agent(mention: Mention | None) -> Entity | None:
         if mention is None:
@@ -275,7 +273,7 @@ def _add_supply(g: Graph, article: URIRef, ex: Extraction, n: int, supply: Suppl
         g.add((iri, KG.madeIn, entity_iri(made_in)))
 
 
-def _add_entity(g: Graph, entity: Entity) -> None:
+def _add_entity(g: TripleIndex, entity: Entity) -> None:
     iri = entity_iri(entity)
     g.add((iri, RDF.type, KIND_CLASS[entity.kind]))
     g.add((iri, RDFS.label, Literal(entity.name)))

@@ -259,9 +259,37 @@ def _graph_from_store(store: ox.Store, name, identifier) -> Graph:
 
 
 def to_oxigraph_triples(graph: Graph) -> list[ox.Triple]:
-    """Return the triples of an rdflib graph as pyoxigraph triples."""
-    convert = _memoized(to_oxigraph)
-    return [ox.Triple(convert(s), convert(p), convert(o)) for s, p, o in graph]
+    """Return the triples of an rdflib graph as pyoxigraph triples.
+
+    Terms are told apart by their exact type and IRIs remembered by their
+    text: rdflib's own hashing and comparisons are Python code, and were most
+    of the cost of writing a build's graphs.
+    """
+    iris: dict[str, ox.NamedNode] = {}
+
+    def iri(text: str) -> ox.NamedNode:
+        node = iris.get(text)
+        if node is None:
+            node = iris[text] = ox.NamedNode(text)
+        return node
+
+    triples = []
+    for s, p, o in graph:
+        subject = iri(str.__str__(s)) if type(s) is URIRef else to_oxigraph(s)
+        kind = type(o)
+        if kind is URIRef:
+            obj = iri(str.__str__(o))
+        elif kind is Literal:
+            if o.language:
+                obj = ox.Literal(str.__str__(o), language=o.language)
+            elif o.datatype is not None:
+                obj = ox.Literal(str.__str__(o), datatype=iri(str.__str__(o.datatype)))
+            else:
+                obj = ox.Literal(str.__str__(o))
+        else:
+            obj = to_oxigraph(o)
+        triples.append(ox.Triple(subject, iri(str.__str__(p)), obj))
+    return triples
 
 
 def dataset_graphs(ds: Dataset) -> dict[object, list[ox.Triple]]:
