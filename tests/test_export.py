@@ -71,6 +71,22 @@ def test_union_holds_a_triple_of_several_graphs_once():
     assert len(triples) == 3 and len(set(triples)) == 3
 
 
+def test_union_keeps_every_triple_when_their_hashes_collide(monkeypatch):
+    import pyoxigraph as ox
+
+    import kg.store
+    from kg.store import union_triples
+
+    monkeypatch.setattr(kg.store, "_triple_key", lambda triple: 0)
+    store = ox.Store()
+    s, p = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p")
+    for n, graph in enumerate(("https://example.org/g1", "https://example.org/g2", "https://example.org/g3")):
+        store.add(ox.Quad(s, p, ox.Literal("shared"), ox.NamedNode(graph)))
+        store.add(ox.Quad(s, p, ox.Literal(n), ox.NamedNode(graph)))
+    triples = [str(t) for t in union_triples(store)]
+    assert sorted(triples) == sorted({str(q.triple) for q in store})
+
+
 def test_graphml_for_gephi_has_the_entity_graph_with_labels_and_metrics(seed_build, tmp_path):
     store = open_store(seed_build[1])
     [path] = export(store, "graphml", tmp_path / "graph.graphml")
@@ -141,3 +157,4 @@ def test_cli_export_without_a_store(tmp_path):
     result = CliRunner().invoke(main, ["export", "--format", "ttl", "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert f"no store at {tmp_path / 'store'}" in result.output
+

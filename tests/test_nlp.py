@@ -44,3 +44,27 @@ def test_gazetteer_sizes_and_sources():
                                         ("NATO", "NATO"), ("Reuters", "Reuters")])
 def test_aliases(form, name):
     assert load_gazetteer().lookup(form).name == name
+
+
+def test_extraction_leaves_no_parsed_doc_for_the_garbage_collector(nlp):
+    # Spans cached on a Doc point back at it: if extraction left any behind, every parsed Doc (and its
+    # arrays) would live until the collector's next full pass, and memory would climb with the corpus.
+    import gc
+
+    from spacy.tokens import Doc
+
+    from kg.extract import extract
+    from kg.types import Article
+
+    text = ('"We will send more air defence systems," Defence Minister Boris Pistorius said on Tuesday. '
+            "Germany has delivered IRIS-T launchers to Ukraine, officials said.")
+    gc.collect()
+    gc.disable()
+    try:
+        doc = nlp(text)
+        extraction = extract(doc, Article(source="leak.txt", text=text, sha256="0" * 64))
+        del doc
+        assert extraction.claims
+        assert not [o for o in gc.get_objects() if isinstance(o, Doc) and o.text == text]
+    finally:
+        gc.enable()

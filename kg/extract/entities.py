@@ -56,9 +56,13 @@ def doc_sents(doc: Doc) -> tuple[list[Span], list[int]]:
 
 
 def forget_cached_spans(doc: Doc) -> None:
-    """Drop what doc_ents, doc_sents and doc_text cached on a Doc."""
-    for key in ("kg_ents", "kg_sents", "kg_text"):
-        doc.user_data.pop(key, None)
+    """Drop everything kg cached on a Doc (every user_data key starting with `kg_`).
+
+    The cached Spans point back at their Doc: left in place, they would keep
+    every parsed Doc alive until the garbage collector's next full pass.
+    """
+    for key in [k for k in doc.user_data if isinstance(k, str) and k.startswith("kg_")]:
+        del doc.user_data[key]
 
 
 def doc_text(doc: Doc) -> str:

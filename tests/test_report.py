@@ -1,0 +1,18 @@
+"""report.md: listings of a big corpus stop at a limit and say where the rest is."""
+from __future__ import annotations
+
+from kg.store import open_store
+
+
+def test_report_listings_stop_at_their_limit_and_say_where_the_rest_is(seed_build, monkeypatch):
+    import kg.report
+    from kg.report import _first_rows, _listing
+
+    monkeypatch.setattr(kg.report, "LISTED_ROWS", 2)
+    store = open_store(seed_build[1])
+    rows = _first_rows(store, "who-said-what")
+    assert len(rows) == 3  # one more than listed: the list goes on
+    lines = _listing(["speaker", "kind", "claim", "date", "article"], rows, "who-said-what")
+    assert sum(line.startswith("| ") for line in lines) == 1 + 2  # header and two rows
+    assert "The first 2 rows; `kg query who-said-what` lists them all." in lines
+    assert not any("lists them all" in line for line in _listing(["a"], [["x"], ["y"]], "supplies"))
