@@ -258,29 +258,29 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
     # Article by article into the store: only the entities, the analysis' entity graph and one article's
     # RDF are in memory at a time, however big the corpus.
     resolver = Resolver(extractions())
-    writer = StoreWriter(lease.store, known)
-    network, facts = EntityNetwork(), PageFacts()
-    events = []
-    for ex in extractions():
-        report.claims += len(ex.claims)
-        report.supplies += len(ex.supplies)
-        graph = article_graph(ex, resolver)
-        network.add(graph)
-        facts.add(graph)
-        events += supply_events(graph)
-        triples = to_oxigraph_triples(graph)
+    with StoreWriter(lease.store, known) as writer:  # its thread stops even if something below fails
+        network, facts = EntityNetwork(), PageFacts()
+        events = []
+        for ex in extractions():
+            report.claims += len(ex.claims)
+            report.supplies += len(ex.supplies)
+            graph = article_graph(ex, resolver)
+            network.add(graph)
+            facts.add(graph)
+            events += supply_events(graph)
+            triples = to_oxigraph_triples(graph)
+            report.triples += len(triples)
+            writer.put(to_oxigraph(graph.identifier), triples)
+        entities = entity_graph(resolver, events)
+        network.add(entities)
+        facts.add(entities)
+        analysis = analyze(network.finish())
+        write_back(entities, analysis)  # the metrics, so SPARQL can read them
+        triples = to_oxigraph_triples(entities)
         report.triples += len(triples)
-        writer.put(to_oxigraph(graph.identifier), triples)
-    entities = entity_graph(resolver, events)
-    network.add(entities)
-    facts.add(entities)
-    analysis = analyze(network.finish())
-    write_back(entities, analysis)  # the metrics, so SPARQL can read them
-    triples = to_oxigraph_triples(entities)
-    report.triples += len(triples)
-    writer.put(DEFAULT_GRAPH, triples)
-    del entities, triples
-    result = writer.finish()
+        writer.put(DEFAULT_GRAPH, triples)
+        del entities, triples
+        result = writer.finish()
     report.entities = len(resolver.entities)
     report.graphs_written = len(result.written)
     lease.store.flush()

@@ -334,8 +334,7 @@ def replace_graph(store: ox.Store, name, triples: list[ox.Triple]) -> None:
         store.extend([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])
         return
     if not store.contains_named_graph(name):  # nothing to replace: one transaction, without SPARQL's parsing
-        # A list, not a generator: oxigraph then writes it without taking the GIL back for every quad.
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])
+        add_quads(store, [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])
         return
     body = " .\n".join(str(t) for t in triples)
     store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{\nGRAPH {name} {{\n{body}\n}}\n}}")
@@ -418,13 +417,23 @@ class StoreWriter:
             self._pending.popleft().result()
         self._pending.append(self._writes.submit(write, *args))
 
+    def __enter__(self) -> StoreWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Wait for the writes under way and stop the writer thread (`finish` does it too)."""
+        self._writes.shutdown(wait=True)
+
     def finish(self) -> SyncResult:
         try:
             self._flush()
             while self._pending:
                 self._pending.popleft().result()
         finally:
-            self._writes.shutdown(wait=True, cancel_futures=True)
+            self.close()
         wanted = self.result.digests
         for name in list(self.store.named_graphs()):
             if name.value not in wanted:
