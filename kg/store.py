@@ -331,13 +331,18 @@ def replace_graph(store: ox.Store, name, triples: list[ox.Triple]) -> None:
     """
     if isinstance(name, ox.DefaultGraph):
         store.clear_graph(name)
-        store.extend([ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])
+        add_quads(store, in_graph(name, triples))
         return
     if not store.contains_named_graph(name):  # nothing to replace: one transaction, without SPARQL's parsing
-        add_quads(store, [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples])
+        add_quads(store, in_graph(name, triples))
         return
     body = " .\n".join(str(t) for t in triples)
     store.update(f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{\nGRAPH {name} {{\n{body}\n}}\n}}")
+
+
+def in_graph(name, triples: list[ox.Triple]) -> list[ox.Quad]:
+    """Return the triples as quads of the graph `name`."""
+    return [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
 
 
 def add_quads(store: ox.Store, quads: list[ox.Quad]) -> None:
@@ -394,7 +399,7 @@ class StoreWriter:
         self.result.written.append(key)
         if isinstance(name, ox.NamedNode) and not self.store.contains_named_graph(name):
             # The quads are made here: the writer thread then needs the GIL once per batch, not per quad.
-            self._batch += [ox.Quad(t.subject, t.predicate, t.object, name) for t in triples]
+            self._batch += in_graph(name, triples)
             if len(self._batch) >= self.BATCH_QUADS:
                 self._flush()
             return
