@@ -5,6 +5,7 @@ import csv
 import functools
 import io
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -111,7 +112,6 @@ class _StopOnSignal:
         click.echo("\nStopping after the current article (press Ctrl-C again to abort now) …", err=True)
 
     def __enter__(self):
-        import signal
         import threading
 
         if threading.current_thread() is threading.main_thread():
@@ -120,8 +120,6 @@ class _StopOnSignal:
         return self
 
     def __exit__(self, *exc) -> None:
-        import signal
-
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
 
@@ -185,12 +183,17 @@ def serve(out_dir: str, host: str, port: int, timeout: float, limit: int, worker
     except KgError as exc:
         _fail(exc)
     click.echo(f"SPARQL endpoint at {server.url}/sparql, query page at {server.url}/ (Ctrl-C to stop)", err=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager: clean up as after Ctrl-C
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.server_close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()

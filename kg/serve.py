@@ -6,7 +6,13 @@ results as Turtle, JSON-LD, N-Triples or RDF/XML, chosen by the Accept header.
 Updates are refused (403), and so are SERVICE clauses unless allowed, since
 they would make the server fetch arbitrary URLs.
 
-Queries run in worker processes that each hold the store open read-only. A
+The server reads a private copy of the store (a RocksDB checkpoint: hard
+links, made in milliseconds), so `kg build` can go on writing the store while
+it serves; when a build has finished, the server copies the store again and
+moves to the new copy. Reading the store itself while a build writes it would
+be undefined behaviour in RocksDB.
+
+Queries run in worker processes that each hold the copy open read-only. A
 query that outlives the timeout has its worker killed and replaced: pyoxigraph
 cannot cancel a query from another thread, and a stuck worker must not keep a
 CPU busy. Results are cut at a configurable number of rows (or triples); a cut
@@ -18,9 +24,13 @@ import html
 import json
 import logging
 import multiprocessing
+import os
 import queue
 import re
+import shutil
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,7 +41,8 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-from kg.store import bundled_queries, open_store, prefixes, store_path, QUERIES_DIR
+from kg.store import (QUERIES_DIR, STATE_FILE, STORE_DIR, bundled_queries, check_store_folder, open_store, prefixes,
+                      read_state, store_path)
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +65,7 @@ GRAPH_TYPES = {  # media type -> format for CONSTRUCT and DESCRIBE results
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+SNAPSHOT_PREFIX = ".kg-serve-"  # the server's copies of the store, inside the output folder
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
@@ -66,6 +78,7 @@ class ServeOptions:
     allow_service: bool = False  # allow SERVICE clauses (federated queries fetch remote URLs)
     workers: int = 2  # queries that may run at once
     max_body: int = 1 << 20  # largest POST body accepted, in bytes
+    refresh: float = 2.0  # seconds between looks for a finished build to serve (0: serve the first copy only)
 
     def __post_init__(self):
         if self.timeout <= 0:
@@ -74,6 +87,8 @@ class ServeOptions:
             raise InputError(f"result limit must be at least 1, not {self.limit}")
         if self.workers < 1:
             raise InputError(f"workers must be at least 1, not {self.workers}")
+        if self.refresh < 0:
+            raise InputError(f"refresh must be 0 or more seconds, not {self.refresh}")
 
 
 @dataclass(frozen=True)
@@ -302,6 +317,7 @@ class QueryPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        self._closing = False
         workers = [self._start() for _ in range(options.workers)]
         try:
             for w in workers:
@@ -331,29 +347,94 @@ class QueryPool:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
             return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query slot free within {timeout:g} s")
-        replacement = None
+        healthy = False
         try:
             worker.wait_ready(60)
             worker.conn.send(job)
             if worker.conn.poll(timeout):
-                return worker.conn.recv()
-            replacement = self._start()
+                reply = worker.conn.recv()
+                healthy = True
+                return reply
             return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"query timed out after {timeout:g} s")
         except (EOFError, OSError, StoreError) as exc:
-            replacement = self._start()
             return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query worker failed: {exc or type(exc).__name__}")
         finally:
-            if replacement is not None:
+            if not healthy:  # killed and replaced, unless the pool is closing
                 self._retire(worker)
-                worker = replacement
-            self._idle.put(worker)
+                worker = None if self._closing else self._start()
+            if worker is not None:
+                self._idle.put(worker)
 
-    def close(self) -> None:
-        """Stop every worker."""
+    def close(self, wait: float = 0.0) -> None:
+        """Stop every worker; with `wait`, first give the queries they are running up to that many seconds."""
+        self._closing = True
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            with self._lock:
+                busy = len(self._all) - self._idle.qsize()
+            if busy <= 0:
+                break
+            time.sleep(0.05)
         with self._lock:
             workers, self._all = list(self._all), []
         for w in workers:
             w.stop()
+
+
+# ------------------------------------------------------------------ the server's copy of the store
+
+
+def take_snapshot(out_dir: Path) -> Path:
+    """Copy the store of out_dir into a new private folder of out_dir; return that folder (it holds `store/`).
+
+    The store is opened read-write just while the copy is made, so a running
+    `kg build` makes this fail (StoreError) instead of racing it. A store its
+    last build left half-written (killed) is copied all the same, as
+    `kg query` would read it; `SparqlServer.refresh` only moves to a clean one.
+    """
+    path = store_path(out_dir)
+    check_store_folder(path)
+    folder = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX, dir=out_dir))
+    (folder / "pid").write_text(str(os.getpid()), encoding="utf-8")
+    try:
+        store = ox.Store(str(path))
+        try:
+            store.backup(str(folder / STORE_DIR))
+            if (path / STATE_FILE).is_file():  # copied under the lock, so it describes the copy
+                shutil.copy2(path / STATE_FILE, folder / STORE_DIR / STATE_FILE)
+        finally:
+            del store  # closes the store, releasing its lock for the next build
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "lock" in message.lower():
+            raise StoreError(f"the store at {path} is in use by another process (a running `kg build`?); "
+                             "start `kg serve` when it is done") from None
+        raise StoreError(f"cannot copy the store at {path}: {message}") from None
+    return folder
+
+
+def remove_stale_snapshots(out_dir: Path) -> None:
+    """Remove the copies that servers no longer running left in out_dir (a server killed with SIGKILL)."""
+    for folder in Path(out_dir).glob(SNAPSHOT_PREFIX + "*"):
+        try:
+            pid = int((folder / "pid").read_text(encoding="utf-8"))
+            os.kill(pid, 0)
+            continue  # its server still runs
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # unreadable, or not ours to judge: leave it
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _state_signature(out_dir: Path) -> tuple | None:
+    """What changes each time a build writes the store's state file (atomically, by rename)."""
+    try:
+        st = (store_path(out_dir) / STATE_FILE).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns, st.st_size
 
 
 # ------------------------------------------------------------------ HTTP
@@ -368,19 +449,30 @@ class SparqlServer(ThreadingHTTPServer):
                  options: ServeOptions = ServeOptions()):
         self.out_dir = Path(out_dir)
         self.options = options
-        self._guard = _hold_store(self.out_dir)
+        self.snapshot: Path | None = None  # the copy of the store being served (None: a graph.trig-only folder)
+        self._signature = _state_signature(self.out_dir)
+        if store_path(self.out_dir).is_dir():
+            remove_stale_snapshots(self.out_dir)
+            self.snapshot = take_snapshot(self.out_dir)
+        else:
+            open_store(self.out_dir)  # raises a StoreError naming the path, or falls back to graph.trig
         try:
-            self.pool = QueryPool(self.out_dir, options)
+            self.pool = QueryPool(self.snapshot or self.out_dir, options)
         except BaseException:
-            self._guard = None
+            self._remove_snapshot(self.snapshot)
             raise
         try:
             super().__init__((host, port), _Handler)
         except OSError as exc:
             self.pool.close()
-            self._guard = None
+            self._remove_snapshot(self.snapshot)
             raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         self.page = query_page().encode("utf-8")
+        self._stopping = threading.Event()
+        self._follower = None
+        if self.snapshot is not None and options.refresh > 0:
+            self._follower = threading.Thread(target=self._follow_builds, name="kg-serve-refresh", daemon=True)
+            self._follower.start()
 
     @property
     def url(self) -> str:
@@ -388,24 +480,54 @@ class SparqlServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
+    def refresh(self) -> bool:
+        """Move to a new copy of the store if a build has finished since the last one; return True if it moved.
+
+        Queries running on the old copy are given the query timeout to finish.
+        While a build holds the store, nothing changes: the next call tries again.
+        """
+        signature = _state_signature(self.out_dir)
+        if signature == self._signature:
+            return False
+        try:
+            folder = take_snapshot(self.out_dir)
+        except StoreError:
+            return False  # a build is writing
+        if not read_state(folder / STORE_DIR).get("clean"):  # a build was killed mid-way: its rerun will finish
+            self._remove_snapshot(folder)
+            return False
+        try:
+            pool = QueryPool(folder, self.options)
+        except StoreError as exc:
+            log.warning("could not open the new copy of the store: %s", exc)
+            self._remove_snapshot(folder)
+            return False
+        old_pool, old_snapshot = self.pool, self.snapshot
+        self.pool, self.snapshot, self._signature = pool, folder, signature
+        old_pool.close(wait=self.options.timeout)
+        self._remove_snapshot(old_snapshot)
+        log.info("serving the store as the last build left it")
+        return True
+
+    def _follow_builds(self) -> None:
+        while not self._stopping.wait(self.options.refresh):
+            try:
+                self.refresh()
+            except Exception:  # keep serving the copy we have
+                log.exception("could not move to the store's new build")
+
     def server_close(self) -> None:
         super().server_close()
+        self._stopping.set()
+        if self._follower is not None:
+            self._follower.join(self.options.timeout + 10)
         self.pool.close()
-        self._guard = None
+        self._remove_snapshot(self.snapshot)
 
-
-def _hold_store(out_dir: Path) -> ox.Store | None:
-    """Open the store read-write and keep it, so a `kg build` into it fails cleanly instead of racing our readers."""
-    path = store_path(out_dir)
-    if not path.is_dir():
-        open_store(out_dir)  # raises a StoreError naming the path, or falls back to graph.trig
-        return None
-    open_store(out_dir)  # checks the folder is a store
-    try:
-        return ox.Store(str(path))
-    except OSError as exc:
-        raise StoreError(f"the store at {path} is in use by another process (a running `kg build` or "
-                         f"`kg serve`?): {str(exc).splitlines()[0] if str(exc) else exc}") from None
+    @staticmethod
+    def _remove_snapshot(folder: Path | None) -> None:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def make_server(out_dir: str | Path = "kg-out", host: str = "127.0.0.1", port: int = 7878,

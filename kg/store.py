@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -35,6 +36,7 @@ QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 GRAPH_FILE = "graph.trig"
 UNION_FILE = "graph.ttl"
 STORE_DIR = "store"
+LOCK_WAIT = 2.0  # seconds a writer waits for the store's lock: `kg serve` holds it for a moment to copy the store
 STATE_FILE = "kg-state.json"  # kept inside the store folder, so it goes wherever the store goes
 
 DEFAULT_GRAPH = ox.DefaultGraph()
@@ -124,7 +126,7 @@ def open_store(out_dir: str | Path) -> ox.Store:
     """
     path = store_path(out_dir)
     if path.is_dir():
-        _check_store_folder(path)
+        check_store_folder(path)
         try:
             return ox.Store.read_only(str(path))
         except OSError as exc:
@@ -146,19 +148,23 @@ def open_store_for_writing(out_dir: str | Path) -> ox.Store:
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} is a file, not a store folder")
     if path.is_dir() and any(path.iterdir()):
-        _check_store_folder(path)
+        check_store_folder(path)
     path.mkdir(parents=True, exist_ok=True)
-    try:
-        return ox.Store(str(path))
-    except OSError as exc:
-        message = _first_line(exc)
-        if "lock" in message.lower():
-            raise StoreError(f"the store at {path} is in use by another process (a running `kg build` or "
-                             f"`kg serve`?); stop it and try again") from None
-        raise StoreError(f"cannot open the store at {path}: {message}") from None
+    deadline = time.monotonic() + LOCK_WAIT
+    while True:
+        try:
+            return ox.Store(str(path))
+        except OSError as exc:
+            message = _first_line(exc)
+            if "lock" not in message.lower():
+                raise StoreError(f"cannot open the store at {path}: {message}") from None
+            if time.monotonic() > deadline:
+                raise StoreError(f"the store at {path} is in use by another process (a running `kg build`?); "
+                                 "wait for it to end and try again") from None
+            time.sleep(0.1)
 
 
-def _check_store_folder(path: Path) -> None:
+def check_store_folder(path: Path) -> None:
     # RocksDB would happily create a fresh database in a folder that holds something else.
     if not (path / "CURRENT").is_file():
         raise StoreError(f"{path} is not a kg store (no RocksDB CURRENT file); remove it and run `kg build` again")

@@ -247,3 +247,86 @@ def test_cli_serve_without_a_store_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["serve", "--out", str(tmp_path), "--port", "0"])
     assert result.exit_code == 2
     assert f"Error: no store at {tmp_path / 'store'}" in result.output
+
+
+# ------------------------------------------------------------------ serving while a build writes the store
+
+GRAPHS = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _graphs(url: str) -> int:
+    return int(client(url, GRAPHS).queryAndConvert()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_a_build_runs_while_serving_and_is_served_once_it_ends(seed_build, tmp_path):
+    from kg.ingest import sample_paths
+    from kg.pipeline import build
+
+    out = tmp_path / "out"
+    shutil.copytree(seed_build[1], out)  # the store and the cached extractions: only the new article is parsed
+    server = make_server(out, "127.0.0.1", 0, ServeOptions(timeout=10, workers=1, refresh=0.2))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        before = _graphs(server.url)
+        first_copy = list(out.glob(".kg-serve-*"))
+        assert len(first_copy) == 1
+        article = tmp_path / "new.txt"
+        article.write_text("The foreign minister, Jane Okafor, said on Monday that the talks would resume in May.\n",
+                           encoding="utf-8")
+        report = build([*sample_paths(), article], out)  # raises StoreError if the server held the store
+        assert (report.new, report.unchanged) == (1, len(sample_paths()))
+        deadline = time.monotonic() + 30
+        while _graphs(server.url) == before:
+            assert time.monotonic() < deadline, "the server still serves the store as it was before the build"
+            time.sleep(0.2)
+        assert _graphs(server.url) == before + 1
+        copies = list(out.glob(".kg-serve-*"))
+        assert len(copies) == 1 and copies != first_copy  # the old copy is gone
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    assert not list(out.glob(".kg-serve-*"))
+
+
+def test_the_server_moves_only_to_a_build_that_finished(seed_build, tmp_path):
+    from kg.store import read_state, store_path, write_state
+
+    shutil.copytree(seed_build[1] / "store", tmp_path / "store")
+    server = make_server(tmp_path, "127.0.0.1", 0, ServeOptions(workers=1, refresh=0))
+    try:
+        assert server.refresh() is False  # nothing changed
+        state = read_state(store_path(tmp_path))
+        write_state(store_path(tmp_path), {**state, "clean": False})  # as a build killed mid-way leaves it
+        assert server.refresh() is False
+        write_state(store_path(tmp_path), state)  # its rerun finished
+        copy = server.snapshot
+        assert server.refresh() is True
+        assert server.snapshot != copy and not copy.exists()
+    finally:
+        server.server_close()
+
+
+def test_serve_cleans_up_after_a_killed_server_and_waits_for_no_build(seed_build, tmp_path):
+    from kg.errors import StoreError
+    from kg.store import open_store_for_writing
+
+    shutil.copytree(seed_build[1] / "store", tmp_path / "store")
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / ".kg-serve-left"
+    (stale / "store").mkdir(parents=True)
+    (stale / "pid").write_text(gone.stdout.strip(), encoding="utf-8")
+    server = make_server(tmp_path, "127.0.0.1", 0, ServeOptions(workers=1, refresh=0))
+    try:
+        assert not stale.exists()
+        assert len(list(tmp_path.glob(".kg-serve-*"))) == 1
+    finally:
+        server.server_close()
+    writer = open_store_for_writing(tmp_path)  # as a running build holds it
+    try:
+        with pytest.raises(StoreError, match="in use by another process"):
+            make_server(tmp_path, "127.0.0.1", 0, ServeOptions(workers=1))
+    finally:
+        del writer
+    assert not list(tmp_path.glob(".kg-serve-*"))
