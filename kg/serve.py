@@ -41,8 +41,8 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import InputError, StoreError
-from kg.store import (QUERIES_DIR, STATE_FILE, STORE_DIR, bundled_queries, check_store_folder, open_store, prefixes,
-                      read_state, store_path)
+from kg.store import (QUERIES_DIR, STATE_FILE, STORE_DIR, bundled_queries, check_store_folder, open_store,
+                      open_store_for_writing, prefixes, read_state, store_path)
 
 log = logging.getLogger(__name__)
 
@@ -388,29 +388,25 @@ def take_snapshot(out_dir: Path) -> Path:
     """Copy the store of out_dir into a new private folder of out_dir; return that folder (it holds `store/`).
 
     The store is opened read-write just while the copy is made, so a running
-    `kg build` makes this fail (StoreError) instead of racing it. A store its
-    last build left half-written (killed) is copied all the same, as
-    `kg query` would read it; `SparqlServer.refresh` only moves to a clean one.
+    `kg build` makes this fail (StoreError, after `LOCK_WAIT`) instead of
+    racing it. A store its last build left half-written (killed) is copied
+    all the same, as `kg query` would read it; `SparqlServer.refresh` only
+    moves to a clean one.
     """
     path = store_path(out_dir)
     check_store_folder(path)
+    store = open_store_for_writing(out_dir)  # waits a moment for the lock, then says a build holds it
     folder = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX, dir=out_dir))
-    (folder / "pid").write_text(str(os.getpid()), encoding="utf-8")
     try:
-        store = ox.Store(str(path))
-        try:
-            store.backup(str(folder / STORE_DIR))
-            if (path / STATE_FILE).is_file():  # copied under the lock, so it describes the copy
-                shutil.copy2(path / STATE_FILE, folder / STORE_DIR / STATE_FILE)
-        finally:
-            del store  # closes the store, releasing its lock for the next build
+        (folder / "pid").write_text(str(os.getpid()), encoding="utf-8")
+        store.backup(str(folder / STORE_DIR))
+        if (path / STATE_FILE).is_file():  # copied under the lock, so it describes the copy
+            shutil.copy2(path / STATE_FILE, folder / STORE_DIR / STATE_FILE)
     except OSError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "lock" in message.lower():
-            raise StoreError(f"the store at {path} is in use by another process (a running `kg build`?); "
-                             "start `kg serve` when it is done") from None
-        raise StoreError(f"cannot copy the store at {path}: {message}") from None
+        raise StoreError(f"cannot copy the store at {path} into {folder}: {exc}") from None
+    finally:
+        del store  # closes the store, releasing its lock for the next build
     return folder
 
 
@@ -493,8 +489,9 @@ class SparqlServer(ThreadingHTTPServer):
             folder = take_snapshot(self.out_dir)
         except StoreError:
             return False  # a build is writing
-        if not read_state(folder / STORE_DIR).get("clean"):  # a build was killed mid-way: its rerun will finish
+        if not read_state(folder / STORE_DIR).get("clean"):  # a build was killed mid-way: wait for its rerun
             self._remove_snapshot(folder)
+            self._signature = signature
             return False
         try:
             pool = QueryPool(folder, self.options)
