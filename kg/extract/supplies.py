@@ -162,8 +162,10 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if item is None:
         return None
     preps = _prep_objects(verb)
-    if item_token is not None:
-        preps.update({k: v for k, v in _prep_objects(item_token).items() if k not in preps})
+    objects = [item_token] if item_token is not None else []
+    objects += [c for c in verb.children if c.dep_ in ("dobj", "obj") and c is not item_token]  # `hundreds of` mis-parsed
+    for obj in objects + [m for m in map(_measured, objects) if m is not None]:
+        preps.update({k: v for k, v in _prep_objects(obj).items() if k not in preps})
     dative = next((c for c in verb.children if c.dep_ in ("dative", "iobj")), None)
     supplier = recipient = None
     if role in ("give", "flow"):
@@ -255,8 +257,8 @@ def _subject(verb: Token) -> Token | None:
 
 def _prep_objects(token: Token) -> dict[str, Token]:
     out = {}
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ in ("to", "from", "for", "with", "via", "through"):
+    for child in token.children:  # spaCy sometimes labels `to Kyiv` a dative
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "for", "with", "via", "through"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 out.setdefault(child.lower_, pobj)
@@ -320,11 +322,44 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
             same_sentence = [s for s in previous if s.recipient is not None and s.start == verb.sent.start_char]
             if same_sentence:
                 return same_sentence[-1].recipient
+        if lower in ("it", "they") and token.dep_ in ("nsubj", "nsubjpass"):
+            antecedent = _antecedent(token)
+            if antecedent is not None:
+                return Mention(antecedent.text, antecedent.label_, antecedent.start_char, antecedent.end_char,
+                               antecedent.ent_id_ or None)
         return None
     span = _entity_for(token)
     if span is None:
         return None
     return Mention(span.text, span.label_, span.start_char, span.end_char, span.ent_id_ or None)
+
+
+def _antecedent(pronoun: Token) -> Span | None:
+    """Return the country or organisation a subject `it`/`they` stands for.
+
+    First the subject of the verb that reports the pronoun's clause (`Dutch
+    officials said they would send …`), else the last such subject before it
+    in its own or the previous sentence (`Poland has received F-16 jets. It
+    says it will not give them to Ukraine.`). People are left out: `it` never
+    means one, and `they` after a person's name rarely does.
+    """
+    clause = pronoun.head
+    while clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head is not clause:
+        clause = clause.head
+        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None and subject.lower_ not in AGENT_PRONOUNS:
+            entity = _entity_for(subject)
+            return entity if entity is not None and entity.label_ != "PERSON" else None
+    sentence = pronoun.sent
+    start = sentence.start
+    if start > 0:
+        start = pronoun.doc[start - 1].sent.start
+    for token in reversed(pronoun.doc[start:pronoun.i]):
+        if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in AGENT_PRONOUNS:
+            entity = _entity_for(token)
+            if entity is not None and entity.label_ != "PERSON":
+                return entity
+    return None
 
 
 def _entity_for(token: Token) -> Span | None:
@@ -389,4 +424,6 @@ def _status(verb: Token, role: str) -> str:
         return "purchased" if bought else "delivered"
     if verb.tag_ == "VBN" and any(c.dep_ == "auxpass" and c.lower_ in ("were", "was") for c in verb.children):
         return "delivered"  # `were delivered to Ukraine by Germany`
+    if verb.tag_ == "VBN" and verb.dep_ == "acl" and not any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return "delivered"  # `Storm Shadow missiles supplied by Britain`: a done deed, unlike `being supplied`
     return "ongoing"
