@@ -4,7 +4,8 @@ A transfer verb (data/transfer_verbs.csv) gives the roles: for `give` verbs
 (sell, send, provide …) the subject supplies and `to`/`for`/the indirect object
 receives; for `receive` verbs (buy, purchase …) the subject receives and `from`
 names the supplier (`buy X from Y`), while `buy X for Z` makes Z the recipient
-and the subject the payer; `request` verbs (seek) mark a request. Subjects of
+and the subject the payer; `request` verbs (seek, ask) mark a request, from
+whoever is asked (`ask Berlin for Taurus missiles`). Subjects of
 infinitives come from the controlling verb (`urge allies to purchase` → allies).
 The status comes from modals, governing verbs, tense and negation
 (data/status_words.csv). Items are weapon systems from the gazetteer or generic
@@ -159,6 +160,11 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         item_token = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         subject = _subject(verb)
     item = _item(item_token, last_item)
+    asked = None
+    if item is None and role == "request":  # `Kyiv asked Berlin for Taurus missiles`: the one asked would supply
+        wanted = _prep_objects(verb).get("for")
+        item = _item(wanted, last_item)
+        asked, item_token = (item_token, wanted) if item is not None else (None, item_token)
     if item is None:
         return None
     preps = _prep_objects(verb)
@@ -180,7 +186,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         else:
             recipient = subject
     elif role == "request":
-        recipient, supplier = subject, preps.get("from")
+        recipient, supplier = subject, preps.get("from") or asked
     made_in = _made_in(item_token) if item_token is not None else None
     if supplier is None and (role in ("receive", "request", "flow") or verb.dep_ == "acl"):
         supplier = made_in
