@@ -249,10 +249,11 @@ def _subject(verb: Token) -> Token | None:
             between = [t for t in token.doc[token.head.i + 1:token.i] if t.ent_type_ in AGENT_LABELS]
             if between:
                 return between[0]
-        if token.dep_ == "xcomp":
-            obj = next((c for c in token.head.children if c.dep_ in ("dobj", "obj")), None)
+        if token.dep_ == "xcomp" or (token.dep_ == "pcomp" and token.head.lower_ == "from"):
+            governor = token.head if token.dep_ == "xcomp" else token.head.head
+            obj = next((c for c in governor.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None and obj.i < token.i:
-                return obj  # object control: urge allies to purchase
+                return obj  # object control: `urge allies to purchase`, `barred Israel from sending`
             token = token.head
         elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head is not token:
             token = token.head
