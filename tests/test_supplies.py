@@ -70,6 +70,15 @@ def test_pronoun_chain(parse):
     assert ("NATO", "Ukraine") in pairs
 
 
+def test_an_item_pronoun_points_back_one_sentence_at_most(parse):
+    near = "Germany sent Leopard 2 tanks to Poland. Warsaw says it will give them to Ukraine."
+    far = ("Germany sent Leopard 2 tanks to Poland. The vote was close. Turnout was low. "
+           "Republicans are so used to losing that they give it up before it starts.")
+    near_pairs = [(s.supplier and s.supplier.text, s.recipient and s.recipient.text) for s in find_supplies(parse(near)[0])]
+    assert ("Warsaw", "Ukraine") in near_pairs
+    assert [(s.supplier and s.supplier.text) for s in find_supplies(parse(far)[0])] == ["Germany"]
+
+
 def test_made_in(parse):
     doc, _ = parse("Ukraine is seeking US-made Patriot air defence systems.")
     [supply] = find_supplies(doc)

@@ -277,7 +277,7 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
         return None
     doc = token.doc
     if token.lower_ in ITEM_PRONOUNS or (token.lower_ == "own" and any(c.dep_ == "poss" for c in token.children)):
-        return last_item  # `them`, `its own`
+        return last_item if last_item is not None and _in_reach(last_item, token) else None  # `them`, `its own`
     measured = _measured(token)
     if measured is not None:
         return _item(measured, last_item)
@@ -297,6 +297,15 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
         if entry is not None and entry.kind == "Weapon":
             return Mention(candidate.text, "WEAPON", candidate.start_char, candidate.end_char, entry.key)
     return None
+
+
+def _in_reach(item: Mention, pronoun: Token) -> bool:
+    """True when the item was named in the pronoun's sentence or the one before (`give it up`, paragraphs after
+    a supply, is not about its weapons)."""
+    start = pronoun.sent.start
+    if start > 0:
+        start = pronoun.doc[start - 1].sent.start
+    return item.start >= pronoun.doc[start].idx
 
 
 def _made_in(item: Token) -> Token | None:
