@@ -28,6 +28,7 @@ DATA = Path(__file__).resolve().parent / "data"
 AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
 AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
+RELATIVE_PRONOUNS = {"that", "which"}
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
@@ -158,7 +159,11 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
             subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
     else:
         item_token = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if verb.dep_ == "relcl" and (item_token is None or item_token.lower_ in RELATIVE_PRONOUNS):
+            item_token = verb.head  # `the Patriot systems (that) the United States is sending`
+            payer = _payer_of(item_token)
         subject = _subject(verb)
+    paid_for = payer is not None  # `NATO allies will pay for …`: the status is the paying verb's
     item = _item(item_token, last_item)
     asked = None
     if item is None and role == "request":  # `Kyiv asked Berlin for Taurus missiles`: the one asked would supply
@@ -202,7 +207,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         return None
     sent = verb.sent
     quantity = _quantity(item_token) if item_token is not None else None
-    status = _status(verb.head.head, role) if payer is not None else _status(verb, role)
+    status = _status(verb.head.head, role) if paid_for else _status(verb, role)
     return Supply(
         supplier=supplier_m, recipient=recipient_m, item=item, status=status,
         evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
