@@ -75,6 +75,14 @@ def test_an_item_pronoun_points_back_one_sentence_at_most(parse):
     assert [(s.supplier and s.supplier.text) for s in find_supplies(parse(far)[0])] == ["Germany"]
 
 
+def test_a_subject_it_stands_for_an_agent_only_as_the_agent_of_the_transfer(parse):
+    acting = "Poland received Leopard 2 tanks. It plans to send them to Ukraine."
+    assert ("Poland", "Ukraine") in [(s.supplier and s.supplier.text, s.recipient and s.recipient.text)
+                                     for s in find_supplies(parse(acting)[0])]
+    expletive = "Germany has many tanks. It is a lot faster to order weapons from a US factory and get them there."
+    assert all(s.recipient is None for s in find_supplies(parse(expletive)[0]))
+
+
 def test_made_in(parse):
     doc, _ = parse("Ukraine is seeking US-made Patriot air defence systems.")
     [supply] = find_supplies(doc)

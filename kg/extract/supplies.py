@@ -343,7 +343,9 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
             same_sentence = [s for s in previous if s.recipient is not None and s.start == verb.sent.start_char]
             if same_sentence:
                 return same_sentence[-1].recipient
-        if lower in ("it", "they") and token.dep_ in ("nsubj", "nsubjpass"):
+        if lower in ("it", "they") and token.dep_ in ("nsubj", "nsubjpass") and (
+                token.head == verb or token.head.lemma_.lower() in status_words()):
+            # the agent of the transfer or of `plans to`, `refused to` …; not `it is faster to order it`
             antecedent = _antecedent(token)
             if antecedent is not None:
                 return Mention(antecedent.text, antecedent.label_, antecedent.start_char, antecedent.end_char,
