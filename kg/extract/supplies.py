@@ -135,8 +135,7 @@ def _split_suppliers(supply: Supply | None, verb: Token) -> list[Supply | None]:
         for conj in span.root.conjuncts:
             other = _entity_for(conj)
             if other is not None and other.start_char != mention.start:
-                extra = Mention(other.text, other.label_, other.start_char, other.end_char, other.ent_id_ or None)
-                out += [replace(s, **{role: extra}) for s in list(out)]
+                out += [replace(s, **{role: _mention(other)}) for s in list(out)]
     return out
 
 
@@ -168,8 +167,9 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     asked = None
     if item is None and role == "request":  # `Kyiv asked Berlin for Taurus missiles`: the one asked would supply
         wanted = _prep_objects(verb).get("for")
-        item = _item(wanted, last_item)
-        asked, item_token = (item_token, wanted) if item is not None else (None, item_token)
+        wanted_item = _item(wanted, last_item)
+        if wanted_item is not None:
+            item, asked, item_token = wanted_item, item_token, wanted
     if item is None:
         return None
     preps = _prep_objects(verb)
@@ -307,10 +307,13 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
 def _in_reach(item: Mention, pronoun: Token) -> bool:
     """True when the item was named in the pronoun's sentence or the one before (`give it up`, paragraphs after
     a supply, is not about its weapons)."""
-    start = pronoun.sent.start
-    if start > 0:
-        start = pronoun.doc[start - 1].sent.start
-    return item.start >= pronoun.doc[start].idx
+    return item.start >= pronoun.doc[_previous_sentence_start(pronoun)].idx
+
+
+def _previous_sentence_start(token: Token) -> int:
+    """Return the index of the first token of the sentence before the token's (or of its own, the first)."""
+    start = token.sent.start
+    return token.doc[start - 1].sent.start if start > 0 else start
 
 
 def _made_in(item: Token) -> Token | None:
@@ -347,13 +350,13 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
                 token.head == verb or token.head.lemma_.lower() in status_words()):
             # the agent of the transfer or of `plans to`, `refused to` …; not `it is faster to order it`
             antecedent = _antecedent(token)
-            if antecedent is not None:
-                return Mention(antecedent.text, antecedent.label_, antecedent.start_char, antecedent.end_char,
-                               antecedent.ent_id_ or None)
+            return _mention(antecedent) if antecedent is not None else None
         return None
     span = _entity_for(token)
-    if span is None:
-        return None
+    return _mention(span) if span is not None else None
+
+
+def _mention(span: Span) -> Mention:
     return Mention(span.text, span.label_, span.start_char, span.end_char, span.ent_id_ or None)
 
 
@@ -373,11 +376,7 @@ def _antecedent(pronoun: Token) -> Span | None:
         if subject is not None and subject.lower_ not in AGENT_PRONOUNS:
             entity = _entity_for(subject)
             return entity if entity is not None and entity.label_ != "PERSON" else None
-    sentence = pronoun.sent
-    start = sentence.start
-    if start > 0:
-        start = pronoun.doc[start - 1].sent.start
-    for token in reversed(pronoun.doc[start:pronoun.i]):
+    for token in reversed(pronoun.doc[_previous_sentence_start(pronoun):pronoun.i]):
         if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in AGENT_PRONOUNS:
             entity = _entity_for(token)
             if entity is not None and entity.label_ != "PERSON":
