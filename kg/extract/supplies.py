@@ -164,12 +164,18 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         subject = _subject(verb)
     paid_for = payer is not None  # `NATO allies will pay for …`: the status is the paying verb's
     item = _item(item_token, last_item)
-    asked = None
-    if item is None and role == "request":  # `Kyiv asked Berlin for Taurus missiles`: the one asked would supply
-        wanted = _prep_objects(verb).get("for")
+    asked = furnished = None
+    if item is None and role in ("request", "give"):
+        # `Kyiv asked Berlin for Taurus missiles`: the one asked would supply;
+        # `Germany will provide Ukraine with IRIS-T systems`: the object receives
+        wanted = _prep_objects(verb).get("for" if role == "request" else "with")
         wanted_item = _item(wanted, last_item)
         if wanted_item is not None:
-            item, asked, item_token = wanted_item, item_token, wanted
+            if role == "request":
+                asked = item_token
+            else:
+                furnished = item_token
+            item, item_token = wanted_item, wanted
     if item is None:
         return None
     preps = _prep_objects(verb)
@@ -181,9 +187,10 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     supplier = recipient = None
     if role in ("give", "flow"):
         supplier = subject
-        recipient = preps.get("to") or dative or preps.get("for")
-        if role == "flow":
+        recipient = furnished or preps.get("to") or dative or preps.get("for")
+        if role == "flow":  # `weapons flowing to Ukraine`, `F-16 jets arrived in Ukraine from Denmark`
             supplier = preps.get("from")
+            recipient = recipient or preps.get("in")
     elif role == "receive":
         supplier = preps.get("from")
         if "for" in preps:
@@ -270,7 +277,7 @@ def _subject(verb: Token) -> Token | None:
 def _prep_objects(token: Token) -> dict[str, Token]:
     out = {}
     for child in token.children:  # spaCy sometimes labels `to Kyiv` a dative
-        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "for", "with", "via", "through"):
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "for", "with", "via", "through", "in"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 out.setdefault(child.lower_, pobj)
