@@ -9,7 +9,10 @@ whoever is asked (`ask Berlin for Taurus missiles`). Subjects of
 infinitives come from the controlling verb (`urge allies to purchase` → allies).
 The status comes from modals, governing verbs, tense and negation
 (data/status_words.csv). Items are weapon systems from the gazetteer or generic
-items (`weapons`, `arms`); `them`/`those` point back to the last item.
+items (`weapons`, `arms`); `them`/`those` point back to the last item named in
+the sentence or the one before. Transfer nouns (data/transfer_nouns.csv:
+shipments, aid, packages …) carry their items after `of`, `including` or the
+verb `include`; `…, including X and Y` adds one supply per named item.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
 AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
 RELATIVE_PRONOUNS = {"that", "which"}
+INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
@@ -79,51 +83,123 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
             continue
         role = transfer_verbs().get(token.lemma_.lower())
         if role is not None and token.pos_ in ("VERB", "AUX"):
-            supplies = _split_suppliers(_supply_at(token, role, last_item, found, speakers or []), token)
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns():
-            supplies = [_noun_supply(token, last_item, found, speakers or [])]
+            supply = _supply_at(token, role, last_item, found, speakers or [])
+            supplies = [] if supply is None else [
+                split for one in _with_included(supply, token) for split in _split_suppliers(one, token)]
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns() and not _covered(token):
+            supplies = _noun_supplies(token, last_item, found, speakers or [])
         else:
             continue
         for supply in supplies:
-            if supply is not None:
-                found.append(supply)
-                last_item = supply.item
+            found.append(supply)
+            last_item = supply.item
     return found
 
 
-def _noun_supply(noun: Token, last_item: Mention | None, previous: list[Supply],
-                 speakers: Speakers) -> Supply | None:
-    """`The US paused shipments of Patriot interceptors to Ukraine`: a transfer written as a noun."""
+def _with_included(supply: Supply, verb: Token) -> list[Supply]:
+    """Return the supply and one more per item named after `including` (`sent a package of weapons to Ukraine,
+    including Storm Shadow missiles`)."""
+    doc = verb.doc
+    tokens = _included(verb)
+    if supply.item.start >= verb.sent.start_char:  # named here, not a pronoun's antecedent
+        span = doc.char_span(supply.item.start, supply.item.end, alignment_mode="expand")
+        tokens += _included(span.root) if span is not None else []
+    out, seen = [supply], {(supply.item.start, supply.item.end)}
+    for token in tokens:
+        item = _item(token, None)
+        if item is not None and (item.start, item.end) not in seen:
+            seen.add((item.start, item.end))
+            out.append(replace(supply, item=item, quantity=_quantity(token)))
+    return out
+
+
+def _covered(noun: Token) -> bool:
+    """True for a transfer noun another rule reads: the object of a transfer verb (`sent a package of weapons`)
+    or a modifier of another transfer noun (`aid` in `aid package`)."""
+    head = noun.head
+    if noun.dep_ == "compound":
+        return head.lemma_.lower() in transfer_nouns()
+    return noun.dep_ in ("dobj", "obj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and \
+        head.lemma_.lower() in transfer_verbs()
+
+
+def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply],
+                   speakers: Speakers) -> list[Supply]:
+    """A transfer written as a noun: `The US paused shipments of Patriot interceptors to Ukraine`, `a new aid
+    package for Ukraine that includes Stinger missiles and Javelins` (one supply per item)."""
+    items = [(token, item) for token in _noun_items(noun) if (item := _item(token, last_item)) is not None]
+    if not items:
+        return []
     preps = _prep_objects(noun)
-    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    item_token = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
-    item = _item(item_token, last_item)
-    if item is None:
-        return None
-    governor = noun.head if noun.dep_ in ("dobj", "obj", "nsubjpass") else None
+    governor = _governing_verb(noun)
     supplier = next((c for c in noun.children if c.dep_ == "poss"), None) or preps.get("from")
     if supplier is None and governor is not None:
         supplier = _subject(governor)
     supplier_m = _agent(supplier, previous, speakers, noun)
     if governor is not None:
         preps.update({k: v for k, v in _prep_objects(governor).items() if k not in preps})
-    recipient_m = _agent(preps.get("to"), previous, speakers, noun)
+    recipient_m = _agent(preps.get("to") or preps.get("for"), previous, speakers, noun)
     if supplier_m is None and recipient_m is None:
-        return None
+        return []
     status = status_words().get(governor.lemma_.lower()) if governor is not None else None
     if status is None:
         status = _status(governor, "give") if governor is not None and governor.pos_ == "VERB" else "ongoing"
     sent = noun.sent
-    return Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
-                  evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
-                  confidence=0.6, quantity=_quantity(item_token), made_in=_agent(_made_in(item_token), previous,
-                                                                               speakers, noun))
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for token, item in items:
+        if (item.start, item.end) in seen:
+            continue
+        seen.add((item.start, item.end))
+        out.append(Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
+                          evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
+                          confidence=0.6, quantity=_quantity(token),
+                          made_in=_agent(_made_in(token), previous, speakers, noun)))
+    return out
 
 
-def _split_suppliers(supply: Supply | None, verb: Token) -> list[Supply | None]:
+def _noun_items(noun: Token) -> list[Token]:
+    """Return what a transfer noun carries: `shipments of X`, `aid …, including X`, `a package that includes X`,
+    `the package includes X and Y`."""
+    found = []
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is not None:
+        found += [c for c in of.children if c.dep_ == "pobj"]
+    verbs = [c for c in noun.children if c.dep_ == "relcl"] + ([noun.head] if noun.dep_ == "nsubj" else [])
+    for verb in verbs:
+        if verb.lemma_.lower() in INCLUDE_VERBS:
+            found += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
+    return [t for token in found for t in (token, *token.conjuncts)] + _included(noun)
+
+
+def _included(token: Token) -> list[Token]:
+    """Return the items named after `including` on a phrase: `a package of weapons to Ukraine, including X and Y`,
+    also where the parser hangs it on an ancestor (`400 million dollars in aid to Ukraine, including X`)."""
+    found = []
+    node = token
+    for _ in range(3):
+        for child in node.children:
+            if child.lower_ == "including" and child.dep_ in ("prep", "acl", "advcl"):
+                found += [c for c in child.children if c.dep_ in ("pobj", "dobj")]
+        if node.dep_ not in ("pobj", "prep") or node.head is node:
+            break
+        node = node.head
+    return [t for token in found for t in (token, *token.conjuncts)]
+
+
+def _governing_verb(noun: Token) -> Token | None:
+    """Return the verb whose object (or passive subject) the noun is, through prepositions: `paused shipments of
+    X`, `announced 400 million dollars in aid`."""
+    node = noun
+    while node.dep_ in ("pobj", "prep") and node.head is not node:
+        node = node.head
+    if node.dep_ in ("dobj", "obj", "nsubjpass") and node.head.pos_ in ("VERB", "AUX"):
+        return node.head
+    return None
+
+
+def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
     """`from Norway and the United States`: one supply per conjoined supplier (and recipient)."""
-    if supply is None:
-        return [None]
     out = [supply]
     for role in ("supplier", "recipient"):
         mention = getattr(supply, role)
@@ -297,6 +373,8 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
         if ent.label_ == "WEAPON" and ent.start <= token.i < ent.end:
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
     for child in token.subtree:  # `14 Leopard 2 tanks`, `US-made Patriot air defence systems`
+        if child.i > token.i:
+            break  # not in `weapons, including IRIS-T systems` or a relative clause after the noun
         if child.ent_type_ == "WEAPON":
             ent = next(e for e in doc_ents(doc) if e.start <= child.i < e.end)
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
