@@ -4,6 +4,11 @@ import pytest
 from kg.extract.claims import find_claims, find_quote_spans
 
 CASES = [
+    # a sentence before a semicolon or colon is not what the verb after it reports, though the parser hangs it there
+    ("The vote was a setback for the party; Senator Warren says the campaign will go on.", "Warren",
+     "the campaign will go on", "indirect"),
+    ("Turnout was low in the city: Democrats said they were worried about the next election.", "Democrats",
+     "they were worried about the next election", "indirect"),
     # reported speech
     ("Marco Rubio said that the talks would continue.", "Marco Rubio", "the talks would continue", "indirect"),
     ("Marco Rubio said the talks would continue.", "Marco Rubio", "the talks would continue", "indirect"),

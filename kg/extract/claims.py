@@ -303,7 +303,10 @@ def _claim_at(token: Token) -> _Found | None:
 
 
 def _verb_claim(verb: Token) -> _Found | None:
-    complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+    # With two clauses, the one after the verb is what it reports: in `It's unlikely; her team says she'll go on`
+    # the parser hangs the first sentence on `says` too.
+    complements = [c for c in verb.children if c.dep_ == "ccomp"]
+    complement = next((c for c in complements if c.i > verb.i), complements[0] if complements else None)
     lemma = verb.lemma_.lower()
     rule = "reported-ccomp"
     start_token = complement
