@@ -153,6 +153,7 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
         store = functools.cache(lambda: open_store(out_dir))  # opened after the query parses
         text = query_text(query, list(params), store)
         names, rows = run_query(store(), text)
+        _warn_if_unfinished(out_dir)
     except KgError as exc:
         _fail(exc)
     click.echo(format_rows(names, rows, fmt), nl=False)
@@ -220,6 +221,7 @@ def push(endpoint: str, out_dir: str, user: str | None, password: str | None, de
     from kg.store import open_store
 
     try:
+        _warn_if_unfinished(out_dir)
         report = run_push(open_store(out_dir), endpoint, user=user, password=password, timeout=timeout,
                           default_graph=default_graph)
     except KgError as exc:
@@ -245,6 +247,7 @@ def export(fmt: str, out_dir: str, output: str | None) -> None:
         if fmt not in EXPORT_FORMATS:
             raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(EXPORT_FORMATS)}")
         store = open_store(out_dir)
+        _warn_if_unfinished(out_dir)
         if output == "-":
             sys.stdout.buffer.write(export_bytes(store, fmt))
             sys.stdout.flush()
@@ -254,6 +257,16 @@ def export(fmt: str, out_dir: str, output: str | None) -> None:
         _fail(exc)
     for path in written:
         click.echo(str(path))
+
+
+def _warn_if_unfinished(out_dir: str) -> None:
+    """Say so on stderr when the store's last build has not finished: it is running, or it was killed."""
+    from kg.store import read_state, store_path
+
+    if read_state(store_path(out_dir)).get("clean", True) is False:
+        click.echo(f"Warning: the last `kg build` into {out_dir} has not finished (it is still running, or it was "
+                   "stopped); what is read here may lack its articles. A finished build (run it again if it was "
+                   "stopped) completes the store.", err=True)
 
 
 def _plain(value) -> object:

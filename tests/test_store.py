@@ -168,6 +168,21 @@ def test_cli_query_reads_the_store(seed_build):
     assert len(result.output.splitlines()) > 1
 
 
+def test_cli_query_warns_when_the_last_build_has_not_finished(seed_build, tmp_path):
+    import shutil
+
+    from kg.store import read_state, write_state
+
+    shutil.copytree(seed_build[1] / "store", tmp_path / "store")
+    clean = CliRunner().invoke(main, ["query", "supplies", "--out", str(tmp_path), "--format", "csv"])
+    assert clean.exit_code == 0 and "Warning" not in clean.stderr
+    write_state(tmp_path / "store", {**read_state(tmp_path / "store"), "clean": False})  # as a running build leaves it
+    result = CliRunner().invoke(main, ["query", "supplies", "--out", str(tmp_path), "--format", "csv"])
+    assert result.exit_code == 0
+    assert "Warning: the last `kg build`" in result.stderr and "has not finished" in result.stderr
+    assert result.stdout == clean.stdout  # the rows are still given
+
+
 def test_cli_query_without_a_store_is_an_error_naming_the_path(tmp_path):
     result = CliRunner().invoke(main, ["query", "who-said-what", "--out", str(tmp_path)])
     assert result.exit_code == 2
