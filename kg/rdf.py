@@ -223,6 +223,9 @@ def _add_claim(g: TripleIndex, article: URIRef, ex: Extraction, claim: Claim, re
             g.add((iri, KG.mentions, entity_iri(entity)))
 
 
+FIGURATIVE_PARTIES = {"party", "news-outlet"}  # organisation types that never send or receive arms in news
+
+
 def _add_supply(g: TripleIndex, article: URIRef, ex: Extraction, n: int, supply: Supply, resolver: Resolver,
                 people) -> None:
     def agent(mention: Mention | None) -> Entity | None:
@@ -239,6 +242,8 @@ def _add_supply(g: TripleIndex, article: URIRef, ex: Extraction, n: int, supply:
     supplier, recipient = agent(supply.supplier), agent(supply.recipient)
     if supplier is not None and recipient is not None and supplier.id == recipient.id:
         return
+    if any(e is not None and e.org_type in FIGURATIVE_PARTIES for e in (supplier, recipient)):
+        return  # `the party offered fresh ammunition to Republicans`: a figure of speech, not an arms transfer
     iri = ID[f"supply/{ex.article.sha256[:16]}-{supply.start}-{n}"]
     g.add((iri, RDF.type, KG.Supply))
     g.add((iri, KG.item, entity_iri(item)))

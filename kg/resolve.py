@@ -31,6 +31,7 @@ class Entity:
     category: str | None = None
     roles: set[str] = field(default_factory=set)
     country: str | None = None  # key of the country a person acts for
+    org_type: str | None = None  # organisations in the gazetteer: party, armed-group, news-outlet …
 
     @property
     def id(self) -> tuple[str, str]:
@@ -81,6 +82,7 @@ class Resolver:
             if entry is not None:
                 entity.wikidata = entry.wikidata
                 entity.category = entry.category
+                entity.org_type = entry.org_type
                 if entry.kind == "Person" and entry.country:
                     country = self.gazetteer.by_iso2.get(entry.country)
                     entity.country = country.key if country else None

@@ -126,3 +126,18 @@ def test_pronouns_inside_claims_point_to_the_speaker(parse, text, supplier):
         assert supply.supplier is not None and supply.supplier.text in ("Rutte", "Mark Rutte")
     else:
         assert supply.supplier.key == supplier
+
+
+def test_a_party_or_news_outlet_as_supplier_or_recipient_is_no_arms_supply(parse):
+    from rdflib import RDF
+
+    from kg.extract import extract
+    from kg.rdf import to_dataset, union_graph
+    from kg.vocab import KG
+
+    doc, article = parse("The ruling party offered fresh ammunition to Republicans who call the law a money pit. "
+                         "Iran sent weapons to the Houthis.")
+    assert len(extract(doc, article).supplies) == 2  # both read as transfers; the graph keeps only the real one
+    graph = union_graph(to_dataset([extract(doc, article)])[0])
+    recipients = {str(graph.value(s, KG.recipient)) for s in graph.subjects(RDF.type, KG.Supply)}
+    assert len(recipients) == 1 and next(iter(recipients)).endswith("houthis")
