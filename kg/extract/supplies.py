@@ -32,7 +32,8 @@ AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
 AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
 RELATIVE_PRONOUNS = {"that", "which"}
-INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
+INCLUDE_VERBS = {"include", "contain", "comprise"}
+RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives  # `the package includes X`: X is transferred
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
@@ -97,13 +98,15 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
 
 
 def _with_included(supply: Supply, verb: Token) -> list[Supply]:
-    """Return the supply and one more per item named after `including` (`sent a package of weapons to Ukraine,
-    including Storm Shadow missiles`)."""
+    """Return the supply and one more per item conjoined with its item (`sent Shahed drones and ballistic
+    missiles`) or named after `including` (`sent a package of weapons to Ukraine, including Storm Shadow
+    missiles`)."""
     doc = verb.doc
     tokens = _included(verb)
     if supply.item.start >= verb.sent.start_char:  # named here, not a pronoun's antecedent
         span = doc.char_span(supply.item.start, supply.item.end, alignment_mode="expand")
-        tokens += _included(span.root) if span is not None else []
+        if span is not None:
+            tokens = list(span.root.conjuncts) + _included(span.root) + tokens
     out, seen = [supply], {(supply.item.start, supply.item.end)}
     for token in tokens:
         item = _item(token, None)
@@ -132,16 +135,24 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
         return []
     preps = _prep_objects(noun)
     governor = _governing_verb(noun)
-    supplier = next((c for c in noun.children if c.dep_ == "poss"), None) or preps.get("from")
-    if supplier is None and governor is not None:
-        supplier = _subject(governor)
+    # `Berlin's approval of the sale of X to Y`: the noun framing the transfer gives its owner and status
+    framing = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" and \
+        noun.head.head.pos_ == "NOUN" else None
+    owner = next((c for t in (noun, framing) if t is not None for c in t.children if c.dep_ == "poss"), None)
+    carried = [t for token, _ in items for t in (token, *(c for c in token.children if c.dep_ == "acl"))]
+    for other in ([governor] if governor is not None else []) + carried:  # `tanks from the US`, `drones bought from`
+        preps.update({k: v for k, v in _prep_objects(other).items() if k not in preps})
+    if governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
+        supplier, recipient = preps.get("from") or owner, _subject(governor)
+    else:
+        supplier = owner or preps.get("from") or (_subject(governor) if governor is not None else None)
+        recipient = preps.get("to") or preps.get("for")
     supplier_m = _agent(supplier, previous, speakers, noun)
-    if governor is not None:
-        preps.update({k: v for k, v in _prep_objects(governor).items() if k not in preps})
-    recipient_m = _agent(preps.get("to") or preps.get("for"), previous, speakers, noun)
+    recipient_m = _agent(recipient, previous, speakers, noun)
     if supplier_m is None and recipient_m is None:
         return []
-    status = status_words().get(governor.lemma_.lower()) if governor is not None else None
+    status = next((status_words()[t.lemma_.lower()] for t in (framing, governor)
+                   if t is not None and t.lemma_.lower() in status_words()), None)
     if status is None:
         status = _status(governor, "give") if governor is not None and governor.pos_ == "VERB" else "ongoing"
     sent = noun.sent
@@ -169,7 +180,9 @@ def _noun_items(noun: Token) -> list[Token]:
     for verb in verbs:
         if verb.lemma_.lower() in INCLUDE_VERBS:
             found += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-    return [t for token in found for t in (token, *token.conjuncts)] + _included(noun)
+    governor = _governing_verb(noun)  # `announced a package for Ukraine on Thursday, including X`
+    return [t for token in found for t in (token, *token.conjuncts)] + _included(noun) + (
+        _included(governor) if governor is not None and governor.lemma_.lower() not in transfer_verbs() else [])
 
 
 def _included(token: Token) -> list[Token]:
@@ -269,7 +282,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
             recipient = recipient or preps.get("in")
     elif role == "receive":
         supplier = preps.get("from")
-        if "for" in preps:
+        if "for" in preps and (_entity_for(preps["for"]) is not None or preps["for"].lower_ in AGENT_PRONOUNS):
             recipient, payer = preps["for"], subject
         else:
             recipient = subject
@@ -455,18 +468,25 @@ def _antecedent(pronoun: Token) -> Span | None:
     means one, and `they` after a person's name rarely does.
     """
     clause = pronoun.head
+    candidates = []
     while clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head is not clause:
         clause = clause.head
-        subject = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None and subject.lower_ not in AGENT_PRONOUNS:
-            entity = _entity_for(subject)
-            return entity if entity is not None and entity.label_ != "PERSON" else None
-    for token in reversed(pronoun.doc[_previous_sentence_start(pronoun):pronoun.i]):
-        if token.dep_ in ("nsubj", "nsubjpass") and token.lower_ not in AGENT_PRONOUNS:
-            entity = _entity_for(token)
-            if entity is not None and entity.label_ != "PERSON":
-                return entity
+        candidates += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+    candidates += [t for t in reversed(pronoun.doc[_previous_sentence_start(pronoun):pronoun.i])
+                   if t.dep_ in ("nsubj", "nsubjpass")]
+    for subject in candidates:
+        if subject.lower_ in AGENT_PRONOUNS or not _agrees(pronoun, subject):
+            continue  # `officials say it has sent`: `it` is not the officials
+        entity = _entity_for(subject)
+        if entity is not None and entity.label_ != "PERSON":
+            return entity
     return None
+
+
+def _agrees(pronoun: Token, subject: Token) -> bool:
+    """True when the subject can be what the pronoun stands for: `it` one thing, `they` several or a people."""
+    plural = subject.tag_ in ("NNS", "NNPS") or bool(subject.conjuncts) or subject.ent_type_ == "NORP"
+    return plural if pronoun.lower_ == "they" else not plural
 
 
 def _entity_for(token: Token) -> Span | None:
@@ -514,16 +534,20 @@ def _status(verb: Token, role: str) -> str:
         if status:
             return status
     head = verb
+    going_on = False  # `continues to send`: ongoing, unless a modal or a governing verb above says otherwise
     while (head.dep_ in ("xcomp", "advcl", "pcomp", "conj", "prep") or head.dep_ == "ccomp"
            and head.head.lemma_.lower() in CAUSATIVES) and head.head is not head:
         head = head.head
         status = words.get(head.lemma_.lower())
-        if status:
+        modal = next((words[a.lower_] for a in head.children if a.dep_ == "aux" and a.lower_ in words), None)
+        if modal:
+            return status if status and status != "ongoing" else modal  # `will continue to send`: planned
+        if status == "ongoing":
+            going_on = True  # `urged the US to continue supplying`: the urging decides
+        elif status:
             return status
-        for aux in (c for c in head.children if c.dep_ == "aux"):
-            status = words.get(aux.lower_)
-            if status:
-                return status
+    if going_on:
+        return "ongoing"
     if verb.lemma_.lower() in ("pledge", "promise", "offer"):
         return "pledged"
     if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had") for c in verb.children)):
