@@ -32,8 +32,8 @@ AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
 AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
 RELATIVE_PRONOUNS = {"that", "which"}
-INCLUDE_VERBS = {"include", "contain", "comprise"}
-RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives  # `the package includes X`: X is transferred
+INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
+RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
@@ -130,11 +130,11 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
                    speakers: Speakers) -> list[Supply]:
     """A transfer written as a noun: `The US paused shipments of Patriot interceptors to Ukraine`, `a new aid
     package for Ukraine that includes Stinger missiles and Javelins` (one supply per item)."""
-    items = [(token, item) for token in _noun_items(noun) if (item := _item(token, last_item)) is not None]
+    governor = _governing_verb(noun)
+    items = [(token, item) for token in _noun_items(noun, governor) if (item := _item(token, last_item)) is not None]
     if not items:
         return []
     preps = _prep_objects(noun)
-    governor = _governing_verb(noun)
     # `Berlin's approval of the sale of X to Y`: the noun framing the transfer gives its owner and status
     framing = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" and \
         noun.head.head.pos_ == "NOUN" else None
@@ -169,9 +169,9 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     return out
 
 
-def _noun_items(noun: Token) -> list[Token]:
+def _noun_items(noun: Token, governor: Token | None) -> list[Token]:
     """Return what a transfer noun carries: `shipments of X`, `aid …, including X`, `a package that includes X`,
-    `the package includes X and Y`."""
+    `the package includes X and Y`, `announced a package for Ukraine on Thursday, including X` (on the governor)."""
     found = []
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of is not None:
@@ -180,7 +180,6 @@ def _noun_items(noun: Token) -> list[Token]:
     for verb in verbs:
         if verb.lemma_.lower() in INCLUDE_VERBS:
             found += [c for c in verb.children if c.dep_ in ("dobj", "obj")]
-    governor = _governing_verb(noun)  # `announced a package for Ukraine on Thursday, including X`
     return [t for token in found for t in (token, *token.conjuncts)] + _included(noun) + (
         _included(governor) if governor is not None and governor.lemma_.lower() not in transfer_verbs() else [])
 
