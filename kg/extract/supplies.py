@@ -107,12 +107,18 @@ def _with_included(supply: Supply, verb: Token) -> list[Supply]:
         span = doc.char_span(supply.item.start, supply.item.end, alignment_mode="expand")
         if span is not None:
             tokens = list(span.root.conjuncts) + _included(span.root) + tokens
-    out, seen = [supply], {(supply.item.start, supply.item.end)}
-    for token in tokens:
-        item = _item(token, None)
-        if item is not None and (item.start, item.end) not in seen:
+    more = _each_item_once([(t, m) for t in tokens if (m := _item(t, None)) is not None], supply.item)
+    return [supply] + [replace(supply, item=item, quantity=_quantity(token)) for token, item in more]
+
+
+def _each_item_once(items: list[tuple[Token, Mention]], *named: Mention) -> list[tuple[Token, Mention]]:
+    """Return the (token, item) pairs without a second mention of the same item span, nor one of `named`."""
+    seen = {(m.start, m.end) for m in named}
+    out = []
+    for token, item in items:
+        if (item.start, item.end) not in seen:
             seen.add((item.start, item.end))
-            out.append(replace(supply, item=item, quantity=_quantity(token)))
+            out.append((token, item))
     return out
 
 
@@ -156,17 +162,10 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     if status is None:
         status = _status(governor, "give") if governor is not None and governor.pos_ == "VERB" else "ongoing"
     sent = noun.sent
-    seen: set[tuple[int, int]] = set()
-    out = []
-    for token, item in items:
-        if (item.start, item.end) in seen:
-            continue
-        seen.add((item.start, item.end))
-        out.append(Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
-                          evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
-                          confidence=0.6, quantity=_quantity(token),
-                          made_in=_agent(_made_in(token), previous, speakers, noun)))
-    return out
+    return [Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
+                   evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
+                   confidence=0.6, quantity=_quantity(token), made_in=_agent(_made_in(token), previous, speakers, noun))
+            for token, item in _each_item_once(items)]
 
 
 def _noun_items(noun: Token, governor: Token | None) -> list[Token]:
@@ -268,7 +267,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         return None
     preps = _prep_objects(verb)
     objects = [item_token] if item_token is not None else []
-    objects += [c for c in verb.children if c.dep_ in ("dobj", "obj") and c is not item_token]  # `hundreds of` mis-parsed
+    # every object: the parser splits `hundreds of Shahed-136 drones to Russia` into two
+    objects += [c for c in verb.children if c.dep_ in ("dobj", "obj") and c is not item_token]
     for obj in objects + [m for m in map(_measured, objects) if m is not None]:
         preps.update({k: v for k, v in _prep_objects(obj).items() if k not in preps})
     dative = next((c for c in verb.children if c.dep_ in ("dative", "iobj")), None)
