@@ -56,6 +56,11 @@ def transfer_nouns() -> frozenset[str]:
     return _lemmas("transfer_nouns.csv")
 
 
+def receiving_nouns() -> frozenset[str]:
+    """Return nouns that name a transfer from the receiver's side (`Poland's purchase of X from the US`)."""
+    return _lemmas("receiving_nouns.csv")
+
+
 def quantity_nouns() -> frozenset[str]:
     """Return nouns that measure an item (`hundreds of X`, `large amounts of X`)."""
     return _lemmas("quantity_nouns.csv")
@@ -87,7 +92,8 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
             supply = _supply_at(token, role, last_item, found, speakers or [])
             supplies = [] if supply is None else [
                 split for one in _with_included(supply, token) for split in _split_suppliers(one, token)]
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns() and not _covered(token):
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns() | receiving_nouns() and \
+                not _covered(token):
             supplies = _noun_supplies(token, last_item, found, speakers or [])
         else:
             continue
@@ -148,10 +154,13 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     carried = [t for token, _ in items for t in (token, *(c for c in token.children if c.dep_ == "acl"))]
     for other in ([governor] if governor is not None else []) + carried:  # `tanks from the US`, `drones bought from`
         preps.update({k: v for k, v in _prep_objects(other).items() if k not in preps})
-    if governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
-        supplier, recipient = preps.get("from") or owner, _subject(governor)
-    else:
-        supplier = owner or preps.get("from") or (_subject(governor) if governor is not None else None)
+    governed_by = _subject(governor) if governor is not None else None
+    if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
+        supplier, recipient = preps.get("from"), owner or governed_by
+    elif governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
+        supplier, recipient = preps.get("from") or owner, governed_by
+    else:  # `deliveries of X to Poland by Hanwha Aerospace`
+        supplier = owner or preps.get("from") or preps.get("by") or governed_by
         recipient = preps.get("to") or preps.get("for")
     supplier_m = _agent(supplier, previous, speakers, noun)
     recipient_m = _agent(recipient, previous, speakers, noun)
@@ -160,7 +169,8 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     status = next((status_words()[t.lemma_.lower()] for t in (framing, governor)
                    if t is not None and t.lemma_.lower() in status_words()), None)
     if status is None:
-        status = _status(governor, "give") if governor is not None and governor.pos_ == "VERB" else "ongoing"
+        role = "receive" if noun.lemma_.lower() in receiving_nouns() else "give"  # a finalised purchase: purchased
+        status = _status(governor, role) if governor is not None and governor.pos_ == "VERB" else "ongoing"
     sent = noun.sent
     return [Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
                    evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
@@ -171,7 +181,7 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
 def _noun_items(noun: Token, governor: Token | None) -> list[Token]:
     """Return what a transfer noun carries: `shipments of X`, `aid …, including X`, `a package that includes X`,
     `the package includes X and Y`, `announced a package for Ukraine on Thursday, including X` (on the governor)."""
-    found = []
+    found = [c for c in noun.children if c.dep_ == "compound"]  # `arms exports`, `F-16 deliveries`
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of is not None:
         found += [c for c in of.children if c.dep_ == "pobj"]
@@ -365,7 +375,8 @@ def _subject(verb: Token) -> Token | None:
 def _prep_objects(token: Token) -> dict[str, Token]:
     out = {}
     for child in token.children:  # spaCy sometimes labels `to Kyiv` a dative
-        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "for", "with", "via", "through", "in"):
+        if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "for", "with", "via", "through", "in",
+                                                                 "by"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 out.setdefault(child.lower_, pobj)
@@ -391,10 +402,11 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
             ent = next(e for e in doc_ents(doc) if e.start <= child.i < e.end)
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
     gazetteer = load_gazetteer()
-    compounds = [t for t in token.lefts if t.dep_ == "compound"]
-    first = min((t.left_edge.i for t in compounds), default=token.i)  # `air defence systems`
-    phrase = doc[first:token.i + 1]
-    for candidate in (phrase, doc[token.i:token.i + 1]):
+    modifiers = [t for t in token.lefts if t.dep_ in ("compound", "amod")]
+    first = min((t.left_edge.i for t in modifiers), default=token.i)
+    # the longest name ending in the noun: `more air defence systems` → `air defence systems`, `armoured vehicles`
+    for start in range(first, token.i + 1):
+        candidate = doc[start:token.i + 1]
         entry = gazetteer.lookup(candidate.text) or gazetteer.lookup(candidate.lemma_)
         if entry is not None and entry.kind == "Weapon":
             return Mention(candidate.text, "WEAPON", candidate.start_char, candidate.end_char, entry.key)
@@ -449,6 +461,9 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
             antecedent = _antecedent(token)
             return _mention(antecedent) if antecedent is not None else None
         return None
+    if lower == "country" and token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ == "the" for c in token.children):
+        antecedent = _antecedent(token)  # `Serbia … Last year the country ordered 12 Rafale jets`
+        return _mention(antecedent) if antecedent is not None else None
     span = _entity_for(token)
     return _mention(span) if span is not None else None
 
@@ -483,7 +498,10 @@ def _antecedent(pronoun: Token) -> Span | None:
 
 
 def _agrees(pronoun: Token, subject: Token) -> bool:
-    """True when the subject can be what the pronoun stands for: `it` one thing, `they` several or a people."""
+    """True when the subject can be what the pronoun stands for: `it` one thing, `they` several or a people;
+    an organisation can be either (`the Houthis … They`, `Hanwha … It`)."""
+    if subject.ent_type_ == "ORG":
+        return True
     plural = subject.tag_ in ("NNS", "NNPS") or bool(subject.conjuncts) or subject.ent_type_ == "NORP"
     return plural if pronoun.lower_ == "they" else not plural
 
