@@ -84,6 +84,7 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
     """
     found: list[Supply] = []
     last_item: Mention | None = None
+    nouns = transfer_nouns() | receiving_nouns()
     for token in doc:
         if token.idx < body_start:
             continue
@@ -92,8 +93,7 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
             supply = _supply_at(token, role, last_item, found, speakers or [])
             supplies = [] if supply is None else [
                 split for one in _with_included(supply, token) for split in _split_suppliers(one, token)]
-        elif token.pos_ == "NOUN" and token.lemma_.lower() in transfer_nouns() | receiving_nouns() and \
-                not _covered(token):
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in nouns and not _covered(token):
             supplies = _noun_supplies(token, last_item, found, speakers or [])
         else:
             continue
