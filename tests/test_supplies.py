@@ -141,3 +141,10 @@ def test_a_party_or_news_outlet_as_supplier_or_recipient_is_no_arms_supply(parse
     graph = union_graph(to_dataset([extract(doc, article)])[0])
     recipients = {str(graph.value(s, KG.recipient)) for s in graph.subjects(RDF.type, KG.Supply)}
     assert len(recipients) == 1 and next(iter(recipients)).endswith("houthis")
+
+
+def test_a_transfer_noun_in_a_topic_or_a_talk_is_not_the_verbs_object(parse):
+    topic = "Kyiv had received positive signals from Washington about new weapons supplies."
+    assert all(s.supplier is None or s.supplier.text != "Kyiv" for s in find_supplies(parse(topic)[0]))
+    talk = "US officials plan to discuss potential arms purchases with European allies."
+    assert all(s.recipient is None for s in find_supplies(parse(talk)[0]))

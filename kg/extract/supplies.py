@@ -156,7 +156,10 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
         preps.update({k: v for k, v in _prep_objects(other).items() if k not in preps})
     governed_by = _subject(governor) if governor is not None else None
     if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
-        supplier, recipient = preps.get("from"), owner or governed_by
+        # the governing verb's subject buys only when it acts on the purchase (`approved the procurement of`),
+        # not in `officials plan to discuss arms purchases with Europe`
+        acting = governor is not None and governor.lemma_.lower() in status_words()
+        supplier, recipient = preps.get("from"), owner or (governed_by if acting else None)
     elif governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
         supplier, recipient = preps.get("from") or owner, governed_by
     else:  # `deliveries of X to Poland by Hanwha Aerospace`
@@ -212,8 +215,8 @@ def _governing_verb(noun: Token) -> Token | None:
     """Return the verb whose object (or passive subject) the noun is, through prepositions: `paused shipments of
     X`, `announced 400 million dollars in aid`."""
     node = noun
-    while node.dep_ in ("pobj", "prep") and node.head is not node:
-        node = node.head
+    while (node.dep_ == "pobj" or node.dep_ == "prep" and node.lower_ in ("of", "in")) and node.head is not node:
+        node = node.head  # not through `signals about new weapons supplies`: a topic, not the object
     if node.dep_ in ("dobj", "obj", "nsubjpass") and node.head.pos_ in ("VERB", "AUX"):
         return node.head
     return None
