@@ -549,6 +549,8 @@ def _status(verb: Token, role: str) -> str:
         return "denied"
     if role == "request":
         return "requested"
+    if verb.dep_ == "ccomp" and words.get(verb.head.lemma_.lower()) == "pledged":
+        return "pledged"  # `Norway announced that it would donate …`: the announcement is the pledge
     for aux in (c for c in verb.children if c.dep_ in ("aux", "auxpass")):
         status = words.get(aux.lower_)
         if status:
