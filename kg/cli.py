@@ -24,9 +24,51 @@ def _fail(exc: KgError) -> None:
     sys.exit(2 if isinstance(exc, USAGE_ERRORS) else 1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group; every error a command meets ends as one `Error: …` line (`kg --debug …`: a traceback).
+
+    Exit codes: 2 for bad arguments and inputs, 1 for the environment (disk,
+    permissions, network) and for errors inside kg itself.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else ctx.command_path
+            click.echo(f"Error: {exc.format_message()} (see `{where} --help`)", err=True)
+            sys.exit(2)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            if isinstance(exc, KgError):
+                _fail(exc)
+            from kg.pipeline import describe
+
+            if isinstance(exc, OSError):
+                where = f" ({exc.filename})" if exc.filename else ""
+                click.echo(f"Error: {exc.strerror or describe(exc)}{where}", err=True)
+            else:
+                click.echo(f"Error: kg failed inside ({describe(exc)}); run `kg --debug {ctx.invoked_subcommand} …` "
+                           "for the traceback, and please report it", err=True)
+            sys.exit(1)
+
+
+class _Formats(click.Choice):
+    """A --format choice whose refusal is kg's own one-line error."""
+
+    def convert(self, value, param, ctx):
+        if value not in self.choices:
+            raise InputError(f"unknown format '{value}'; expected one of {', '.join(self.choices)}")
+        return value
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="On an error, show the traceback instead of one line.")
 @click.version_option(package_name="kg")
-def main() -> None:
+def main(debug: bool) -> None:
     """Build and query a knowledge graph of who said what and who supplies which weapons to whom."""
 
 
@@ -72,18 +114,18 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool,
         with stop:
             report = run_build(inputs, out_dir, model=model, on_progress=progress, prune=prune,
                                should_stop=stop.requested, jobs=jobs, scheduler=scheduler)
-    except KgError as exc:
-        _fail(exc)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
     for skipped in report.skipped:
         click.echo(f"skipped {skipped.source}: {skipped.reason}", err=True)
-    if getattr(report, "interrupted", False):
+    if report.interrupted:
         click.echo(f"Interrupted: {report.extracted} articles parsed and cached, the store is unchanged; "
                    f"run the same command again to finish.", err=True)
         sys.exit(130)
-    if not quiet and hasattr(report, "new"):
+    if not quiet:
         click.echo(f"{report.new} new, {report.unchanged} unchanged, {report.changed} changed, "
                    f"{report.kept} kept, {report.removed} removed; {report.extracted} parsed"
                    + (" (store already up to date)" if report.up_to_date else ""))
@@ -128,7 +170,8 @@ class _StopOnSignal:
 @click.argument("query", required=False)
 @click.argument("params", nargs=-1)
 @click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
-@click.option("--format", "fmt", default="table", show_default=True, help="table, csv or json.")
+@click.option("--format", "fmt", default="table", show_default=True, type=_Formats(FORMATS),
+              help="How to print the rows.")
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
 def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, list_queries: bool) -> None:
     """Run QUERY: SPARQL text, a .rq file, or a bundled query name with its PARAMS.
@@ -145,17 +188,12 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
         for name, doc in bundled_queries().items():
             click.echo(f"{name:<20} {doc}")
         return
-    try:
-        if fmt not in FORMATS:
-            raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(FORMATS)}")
-        if not query:
-            raise InputError("missing QUERY; try `kg query --list`")
-        store = functools.cache(lambda: open_store(out_dir))  # opened after the query parses
-        text = query_text(query, list(params), store)
-        names, rows = run_query(store(), text)
-        _warn_if_unfinished(out_dir)
-    except KgError as exc:
-        _fail(exc)
+    if not query:
+        raise InputError("missing QUERY; try `kg query --list`")
+    store = functools.cache(lambda: open_store(out_dir))  # opened after the query parses
+    text = query_text(query, list(params), store)
+    names, rows = run_query(store(), text)
+    _warn_if_unfinished(out_dir)
     click.echo(format_rows(names, rows, fmt), nl=False)
 
 
@@ -233,7 +271,7 @@ EXPORT_FORMATS = ("trig", "nq", "ttl", "jsonld", "graphml", "csv")
 
 
 @main.command()
-@click.option("--format", "fmt", required=True, help=f"One of {', '.join(EXPORT_FORMATS)}.")
+@click.option("--format", "fmt", required=True, type=_Formats(EXPORT_FORMATS), help="What to write.")
 @click.option("--out", "out_dir", default="kg-out", show_default=True, help="Folder that `kg build` wrote.")
 @click.option("--output", "-o", default=None,
               help="File to write ('-' for standard output); a folder for csv. Default: OUT/export/graph.EXT "
@@ -243,18 +281,13 @@ def export(fmt: str, out_dir: str, output: str | None) -> None:
     from kg.export import default_destination, export as run_export, export_bytes
     from kg.store import open_store
 
-    try:
-        if fmt not in EXPORT_FORMATS:
-            raise InputError(f"unknown format '{fmt}'; expected one of {', '.join(EXPORT_FORMATS)}")
-        store = open_store(out_dir)
-        _warn_if_unfinished(out_dir)
-        if output == "-":
-            sys.stdout.buffer.write(export_bytes(store, fmt))
-            sys.stdout.flush()
-            return
-        written = run_export(store, fmt, output or default_destination(out_dir, fmt))
-    except KgError as exc:
-        _fail(exc)
+    store = open_store(out_dir)
+    _warn_if_unfinished(out_dir)
+    if output == "-":
+        sys.stdout.buffer.write(export_bytes(store, fmt))
+        sys.stdout.flush()
+        return
+    written = run_export(store, fmt, output or default_destination(out_dir, fmt))
     for path in written:
         click.echo(str(path))
 
@@ -318,10 +351,7 @@ def html(out_dir: str, focus: str | None, depth: int, max_nodes: int) -> None:
     """
     from kg.render import render_dir
 
-    try:
-        path = render_dir(out_dir, focus=focus, depth=depth, max_nodes=max_nodes)
-    except KgError as exc:
-        _fail(exc)
+    path = render_dir(out_dir, focus=focus, depth=depth, max_nodes=max_nodes)
     click.echo(f"Open {path.resolve()} in a browser.")
 
 

@@ -19,3 +19,12 @@ class QueryError(KgError):
 
 class StoreError(KgError):
     """The graph on disk is missing or unreadable."""
+
+
+class OutputError(KgError):
+    """kg cannot write a file (disk full, no permission); what is already on disk stays usable."""
+
+
+def cannot_write(path, exc: OSError) -> OutputError:
+    """Return the OutputError for an OSError met while writing `path`."""
+    return OutputError(f"cannot write {path}: {exc.strerror or exc}")

@@ -1,17 +1,25 @@
 """Read news articles from files, folders and globs into `Article`s.
 
-Offsets later in the pipeline index `Article.text`, which is the input exactly
-as decoded (for JSON, the `text` field; for HTML, the main text trafilatura
-extracts). Metadata found at the top of a plain-text article (YAML front
-matter, a headline line, an inline date) stays in `text` but is excluded from
-extraction through `body_start`.
+Offsets later in the pipeline index `Article.text`, which is the input as
+decoded (for JSON, the `text` field; for HTML, the main text trafilatura
+extracts) with two changes that keep every later writer safe (`stored_text`):
+a leading byte-order mark is dropped, and each character XML cannot hold (C0
+controls other than tab, newline and carriage return; U+FFFE, U+FFFF) becomes
+a space, so offsets past the first character stay those of the decoded input.
+Metadata found at the top of a plain-text article (YAML front matter, a
+headline line, an inline date) stays in `text` but is excluded from extraction
+through `body_start`. Metadata values are checked once, here: a date that
+names no real day, or a title that is not text, is dropped with a warning on
+the article and the article is kept.
 """
 from __future__ import annotations
 
 import glob
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import date, datetime
@@ -28,6 +36,23 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 _INLINE_DATE = re.compile(r"\A\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*")
 _HEADLINE_MAX_WORDS = 40
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """YAML's safe loader without timestamps: a front-matter date stays text until `_checked_date` reads it
+    (YAML would raise on `date: 2025-02-31` and lose the whole article)."""
+
+
+_MetadataLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def stored_text(text: str) -> str:
+    """Return a decoded input as kg stores it: no leading byte-order mark, XML-illegal characters as spaces."""
+    return _NOT_XML.sub(" ", text.removeprefix("\ufeff"))
 
 
 def sample_paths() -> list[Path]:
@@ -35,21 +60,32 @@ def sample_paths() -> list[Path]:
     return sorted(SAMPLES_DIR.glob("*.txt"))
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Return the article files named by files, folders (recursively) and globs.
+def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
+    """Return the article files named by files, folders (recursively) and globs, and what they hold that is not one.
 
-    Raises InputError for a path that does not exist or a file of unknown format.
+    A folder's other entries (files of another format, pipes, broken links) come
+    back as Skipped with the reason. Raises InputError for a path that does not
+    exist, a named file that is not a regular file or is of unknown format, and
+    a folder or glob that holds no article file.
     """
     files: list[Path] = []
+    skipped: list[Skipped] = []
     for raw in inputs:
         raw = str(raw)
         path = Path(raw)
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in FORMATS)
+            found = _folder_articles(path, skipped)
+            if not found:
+                raise InputError(f"no article files in the folder {raw} (formats: {', '.join(FORMATS)})")
+            files.extend(found)
         elif path.is_file():
             if path.suffix.lower() not in FORMATS:
                 raise InputError(f"unknown format '{path.suffix or path.name}' of {raw}; expected one of {', '.join(FORMATS)}")
             files.append(path)
+        elif path.exists():
+            raise InputError(f"{raw} is not a regular file or folder ({_kind(path)}); kg reads article files")
+        elif path.is_symlink():
+            raise InputError(f"{raw} is a broken symbolic link (its target {os.readlink(path)} does not exist)")
         elif glob.has_magic(raw):
             matched = [Path(p) for p in sorted(glob.glob(raw, recursive=True))]
             matched = [p for p in matched if p.is_file() and p.suffix.lower() in FORMATS]
@@ -58,7 +94,34 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
             files.extend(matched)
         else:
             raise InputError(f"no such file or folder: {raw}")
-    return list(dict.fromkeys(files))
+    return list(dict.fromkeys(files)), skipped
+
+
+def _folder_articles(folder: Path, skipped: list[Skipped]) -> list[Path]:
+    """Return a folder's article files, recursively; add each other entry to `skipped` with its reason."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir():
+            continue
+        if not path.exists():
+            skipped.append(Skipped(str(path), f"broken symbolic link (its target {os.readlink(path)} does not exist)"))
+        elif not path.is_file():
+            skipped.append(Skipped(str(path), f"not a regular file ({_kind(path)})"))
+        elif path.suffix.lower() not in FORMATS:
+            skipped.append(Skipped(str(path), f"not an article format ({path.suffix or 'no extension'}); "
+                                              f"kg reads {', '.join(FORMATS)}"))
+        else:
+            found.append(path)
+    return found
+
+
+def _kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    for test, name in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def read_articles(paths: Iterable[Path], known_publishers: frozenset[str] = frozenset()) -> Iterator[Article | Skipped]:
@@ -73,7 +136,7 @@ def read_articles(paths: Iterable[Path], known_publishers: frozenset[str] = froz
         if problem:
             yield Skipped(str(path), problem)
             continue
-        text = data.decode("utf-8")
+        text = stored_text(data.decode("utf-8"))
         suffix = path.suffix.lower()
         if suffix in (".json", ".jsonl"):
             yield from _read_json(path, text, suffix == ".jsonl")
@@ -127,7 +190,7 @@ def read_plain_text(source: str, text: str, known_publishers: frozenset[str] = f
     front = _FRONT_MATTER.match(text)
     if front:
         try:
-            loaded = yaml.safe_load(front.group(1)) or {}
+            loaded = yaml.load(front.group(1), Loader=_MetadataLoader) or {}
         except yaml.YAMLError as exc:
             raise ValueError(f"bad YAML front matter: {exc}".splitlines()[0]) from None
         if isinstance(loaded, dict):
@@ -153,7 +216,8 @@ def read_plain_text(source: str, text: str, known_publishers: frozenset[str] = f
         meta.setdefault("date", inline.group(1))
         body_start += inline.end()
 
-    return replace(_article(source, text, meta, body_start), title_start=title_start)
+    article = _article(source, text, meta, body_start)
+    return replace(article, title_start=title_start if article.title else None)
 
 
 def _headline(text: str, start: int) -> tuple[str, int] | None:
@@ -173,27 +237,64 @@ def _headline(text: str, start: int) -> tuple[str, int] | None:
 
 
 def _article(source: str, text: str, meta: dict, body_start: int = 0) -> Article:
-    when = meta.get("date")
-    if isinstance(when, datetime):
-        when = when.date()
-    if isinstance(when, date):
-        when = when.isoformat()
-    elif when is not None:
-        when = str(when)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when[:10]):
-            when = None
-        else:
-            when = when[:10]
+    warnings: list[str] = []
     link = meta.get("url") or meta.get("source")
     return Article(
         source=source,
         text=text,
-        title=_str(meta.get("title")),
-        date=when,
+        title=_metadata_text(meta, "title", warnings),
+        date=_checked_date(meta.get("date"), warnings),
         url=link.strip() if _looks_like_url(link) else None,
-        publisher=_str(meta.get("publisher")),
+        publisher=_metadata_text(meta, "publisher", warnings),
         body_start=body_start,
+        warnings=tuple(warnings),
     )
+
+
+def _checked_date(value, warnings: list[str]) -> str | None:
+    """Return a metadata date as ISO yyyy-mm-dd, or None (with a warning) when it names no real day.
+
+    ISO dates and timestamps are read by the standard library; other spellings
+    (`March 3, 2025`, `Mon, 03 Mar 2025 10:00:00 GMT`) by dateparser, which is
+    only imported when one turns up.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        warnings.append(f"date {value!r} is not a date; dropped")
+        return None
+    text = stored_text(value).strip()
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            warnings.append(f"date '{text}' is not a real day; dropped")
+            return None
+    import dateparser
+
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings={
+            "STRICT_PARSING": True, "REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False})
+    except (ValueError, OverflowError, TypeError):  # dateparser lets some of its own errors through
+        parsed = None
+    if parsed is None:
+        warnings.append(f"date '{text}' is not a date kg can read; dropped")
+        return None
+    return parsed.date().isoformat()
+
+
+def _metadata_text(meta: dict, name: str, warnings: list[str]) -> str | None:
+    value = meta.get(name)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if value is not None and not isinstance(value, str):
+        warnings.append(f"{name} is not text ({type(value).__name__}); dropped")
+        return None
+    return _str(value)
 
 
 def _looks_like_url(value) -> bool:
@@ -203,7 +304,7 @@ def _looks_like_url(value) -> bool:
 def _str(value) -> str | None:
     if value is None:
         return None
-    return str(value).strip() or None
+    return " ".join(stored_text(str(value)).split()) or None
 
 
 def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped]:
@@ -223,6 +324,9 @@ def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped
         except json.JSONDecodeError as exc:
             yield Skipped(str(path), f"bad JSON: {exc.msg} at line {exc.lineno}")
             return
+        except ValueError as exc:  # an integer too long to convert (Python's 4,300-digit limit)
+            yield Skipped(str(path), f"bad JSON: {str(exc).split(';')[0]}")
+            return
         except RecursionError:
             yield Skipped(str(path), "bad JSON: nested too deeply")
             return
@@ -234,15 +338,16 @@ def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped
     single = not lines and len(records) == 1
     for n, record in records:
         source = str(path) if single else f"{path}#{n}"
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or not record["text"].strip():
+        text = record.get("text") if isinstance(record, dict) else None
+        if not isinstance(text, str) or not stored_text(text).strip():
             yield Skipped(source, "no 'text' field with article text")
             continue
         try:
-            record["text"].encode("utf-8")
+            text.encode("utf-8")
         except UnicodeEncodeError:
             yield Skipped(source, "text holds a lone surrogate (invalid Unicode)")
             continue
-        yield _checked(_finish(_article(source, record["text"], record)))
+        yield _checked(_finish(_article(source, stored_text(text), record)))
 
 
 def _read_html(path: Path, html: str) -> Article:
@@ -251,7 +356,9 @@ def _read_html(path: Path, html: str) -> Article:
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
     if not text or not text.strip():
         raise ValueError("no article text found in the HTML")
-    meta = trafilatura.extract_metadata(html)
+    text = stored_text(text)
+    # Not the extensive search: it takes a page's date from its `(c) 2025` footer when the page states none.
+    meta = trafilatura.extract_metadata(html, extensive=False)
     fields = {}
     if meta is not None:
         fields = {"title": meta.title, "date": meta.date, "url": meta.url, "publisher": meta.sitename}

@@ -36,7 +36,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kg.errors import KgError
+from kg.errors import KgError, OutputError
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
 from kg.store import (DEFAULT_GRAPH, StoreWriter, dump_dataset, dump_union, open_store_for_writing, read_state,
@@ -79,9 +79,9 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
     cached and the store untouched (report.interrupted).
     """
     inputs = list(inputs)
-    paths = expand_inputs(inputs) if inputs else sample_paths()
+    paths, not_articles = expand_inputs(inputs) if inputs else (sample_paths(), [])
     out = Path(out_dir)
-    report = IncrementalReport(out_dir=str(out))
+    report = IncrementalReport(out_dir=str(out), skipped=not_articles)
     publishers = load_gazetteer().news_outlets
 
     current: list[Article] = []
@@ -94,6 +94,7 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
         else:
             seen[item.sha256] = item.source
             current.append(item)
+            report.warnings += [f"{item.source}: {warning}" for warning in item.warnings]
 
     out.mkdir(parents=True, exist_ok=True)
     lease = _Lease(open_store_for_writing(out))
@@ -258,13 +259,19 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
     # Article by article into the store: only the entities, the analysis' entity graph and one article's
     # RDF are in memory at a time, however big the corpus.
     resolver = Resolver(extractions())
-    with StoreWriter(lease.store, known) as writer:  # its thread stops even if something below fails
+    with StoreWriter(lease.store, known) as writer, _on_store_failure(folder):  # the thread stops on failure
         network, facts = EntityNetwork(), PageFacts()
         events = []
         for ex in extractions():
+            try:
+                graph = article_graph(ex, resolver)
+            except Exception as exc:  # one article never stops a build: it is skipped, here and on every rerun
+                failed.append(Skipped(ex.article.source, f"could not be turned into RDF: {describe(exc)}"))
+                report.skipped.append(failed[-1])
+                report.articles -= 1
+                continue
             report.claims += len(ex.claims)
             report.supplies += len(ex.supplies)
-            graph = article_graph(ex, resolver)
             network.add(graph)
             facts.add(graph)
             events += supply_events(graph)
@@ -287,7 +294,7 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
     report.files = files
     # oxigraph serializes and answers queries outside the GIL, so the two exports and the report's
     # queries run in threads beside the page.
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool, _on_file_failure(folder):
         exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
                     pool.submit(dump_union, lease.store, out / "graph.ttl")]
         markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
@@ -303,6 +310,33 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
                          "failed": [[s.source, s.reason] for s in failed]})
     cache.prune(final)
     return report
+
+
+def describe(exc: BaseException) -> str:
+    """Return an exception as one line: its type and message."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+@contextlib.contextmanager
+def _on_store_failure(folder: Path):
+    """Turn a failed store write (disk full) into one OutputError that says what the store still holds."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputError(f"cannot write the store {folder}: {exc.strerror or exc}; it keeps its last finished "
+                          f"build's articles and this build's cached extractions, so run the build again once "
+                          f"the disk has room") from exc
+
+
+@contextlib.contextmanager
+def _on_file_failure(folder: Path):
+    """Say, when an output file cannot be written, that the store itself is complete."""
+    try:
+        yield
+    except OutputError as exc:
+        raise OutputError(f"{exc}; the store {folder} holds the whole graph (kg query and kg export work), "
+                          f"run the build again to write the files") from exc
 
 
 def _state_key(articles: list[Article], skipped: list[Skipped], fingerprint: str) -> str:

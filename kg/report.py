@@ -48,10 +48,14 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
     lines = ["# kg build report", "",
              f"- articles read: {report.articles}",
              f"- inputs skipped: {len(report.skipped)}",
+             f"- warnings: {len(report.warnings)}",
              f"- claims: {report.claims}", f"- supplies: {report.supplies}",
              f"- entities: {report.entities}", f"- triples: {report.triples}", ""]
     lines += ["## Skipped inputs", ""]
     lines += _table(["input", "reason"], [[s.source, s.reason] for s in report.skipped])
+    if report.warnings:
+        lines += ["## Warnings", "", "Metadata dropped from articles that were kept:", ""]
+        lines += [f"- {warning}" for warning in report.warnings] + [""]
 
     lines += ["## Top speakers", ""]
     lines += _table(["speaker", "claims", "spoke about"],

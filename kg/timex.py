@@ -16,7 +16,8 @@ def resolve_time(expression: str, article_date: str | None) -> tuple[str, str] |
     before the article date; `last week` to the Monday of the week before; a
     month name to that month of the article's year, or the year before when the
     month lies after the article's month. Returns None when the expression or
-    the article date gives nothing to resolve.
+    the article date gives nothing to resolve, or names no real day (`31
+    February`, the day before 0001-01-01): the caller keeps the words alone.
 
     >>> resolve_time("on Thursday", "2025-07-11")
     ('2025-07-10', 'date')
@@ -27,8 +28,12 @@ def resolve_time(expression: str, article_date: str | None) -> tuple[str, str] |
         return None
     try:
         today = date.fromisoformat(article_date[:10])
-    except ValueError:
+        return _resolve(expression, today)
+    except (ValueError, OverflowError):  # an impossible day, or date arithmetic past year 1 or 9999
         return None
+
+
+def _resolve(expression: str, today: date) -> tuple[str, str] | None:
     words = re.findall(r"[a-z]+|\d+", expression.lower())
     full = re.search(r"\b(\d{1,2})\s+([a-z]+)\s+(\d{4})\b|\b([a-z]+)\s+(\d{1,2}),?\s+(\d{4})\b", expression.lower())
     if full:
@@ -54,7 +59,8 @@ def resolve_time(expression: str, article_date: str | None) -> tuple[str, str] |
             month = MONTHS[word]
             year = today.year if month <= today.month else today.year - 1
             years = [int(w) for w in words if re.fullmatch(r"\d{4}", w)]
-            return f"{years[0] if years else year:04d}-{month:02d}", "gYearMonth"
+            year = years[0] if years else year
+            return (f"{year:04d}-{month:02d}", "gYearMonth") if year >= 1 else None
     if "month" in words and "last" in words:
         first = today.replace(day=1) - timedelta(days=1)
         return f"{first.year:04d}-{first.month:02d}", "gYearMonth"

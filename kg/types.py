@@ -17,6 +17,7 @@ class Article:
     sha256: str = ""
     body_start: int = 0  # where the body starts after metadata lines (headline, inline date)
     title_start: int | None = None  # where the headline's text starts, when the title came from a headline line
+    warnings: tuple[str, ...] = ()  # metadata dropped at ingest, and why (`date '2025-02-31' is not a real day`)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class BuildReport:
     out_dir: str
     articles: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # "source: what was dropped from it, and why"
     claims: int = 0
     supplies: int = 0
     entities: int = 0

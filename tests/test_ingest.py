@@ -97,8 +97,10 @@ def test_folders_recursive_and_globs(tmp_path):
     (tmp_path / "sub").mkdir()
     for name in ("a.txt", "sub/b.md", "sub/c.json", "sub/ignored.csv"):
         (tmp_path / name).write_text('{"text": "x"}' if name.endswith("json") else "x")
-    assert sorted(p.name for p in expand_inputs([tmp_path])) == ["a.txt", "b.md", "c.json"]
-    assert [p.name for p in expand_inputs([str(tmp_path / "sub" / "*.md")])] == ["b.md"]
+    assert sorted(p.name for p in expand_inputs([tmp_path])[0]) == ["a.txt", "b.md", "c.json"]
+    assert [p.name for p in expand_inputs([str(tmp_path / "sub" / "*.md")])[0]] == ["b.md"]
+    [other] = expand_inputs([tmp_path])[1]
+    assert other.source.endswith("ignored.csv") and "not an article format (.csv)" in other.reason
 
 
 @pytest.mark.parametrize("text", [
