@@ -2,10 +2,12 @@
 
 Offsets later in the pipeline index `Article.text`, which is the input as
 decoded (for JSON, the `text` field; for HTML, the main text trafilatura
-extracts) with two changes that keep every later writer safe (`stored_text`):
-a leading byte-order mark is dropped, and each character XML cannot hold (C0
+extracts) with changes that keep every later stage safe (`stored_text`): a
+leading byte-order mark is dropped; each character XML cannot hold (C0
 controls other than tab, newline and carriage return; U+FFFE, U+FFFF) becomes
-a space, so offsets past the first character stay those of the decoded input.
+a space; and in .txt/.md texts Markdown emphasis marks (`**John Smith**`)
+are removed. So offsets index the stored text, which differs from the file's
+only where it held a BOM or emphasis marks.
 Metadata found at the top of a plain-text article (YAML front matter, a
 headline line, an inline date) stays in `text` but is excluded from extraction
 through `body_start`. Metadata values are checked once, here: a date that
@@ -50,9 +52,17 @@ _MetadataLoader.yaml_implicit_resolvers = {
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
 
-def stored_text(text: str) -> str:
-    """Return a decoded input as kg stores it: no leading byte-order mark, XML-illegal characters as spaces."""
-    return _NOT_XML.sub(" ", text.removeprefix("\ufeff"))
+# Markdown emphasis (`said **John Smith**`): the marks hide the name from the parser.
+_EMPHASIS = re.compile(r"(?<![\w*])(\*\*|__|\*)(?=[^\s*])([^\n]*?[^\s*])\1(?![\w*])")
+
+
+def stored_text(text: str, markdown: bool = False) -> str:
+    """Return a decoded input as kg stores it: no leading byte-order mark, XML-illegal characters as spaces,
+    and, for a .txt or .md text (`markdown`), no emphasis marks."""
+    text = _NOT_XML.sub(" ", text.removeprefix("\ufeff"))
+    if markdown and ("*" in text or "__" in text):
+        text = _EMPHASIS.sub(r"\2", text)  # not spaces: `said   John Smith` parses as badly as the marks
+    return text
 
 
 def sample_paths() -> list[Path]:
@@ -136,8 +146,8 @@ def read_articles(paths: Iterable[Path], known_publishers: frozenset[str] = froz
         if problem:
             yield Skipped(str(path), problem)
             continue
-        text = stored_text(data.decode("utf-8"))
         suffix = path.suffix.lower()
+        text = stored_text(data.decode("utf-8"), markdown=suffix in (".txt", ".md"))
         if suffix in (".json", ".jsonl"):
             yield from _read_json(path, text, suffix == ".jsonl")
             continue

@@ -30,7 +30,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.parser import parseQuery
 
-from kg.errors import QueryError, StoreError
+from kg.errors import QueryError, StoreError, cannot_write
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 GRAPH_FILE = "graph.trig"

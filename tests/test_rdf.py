@@ -1,6 +1,6 @@
 """The built graph follows the contract: vocabulary, SHACL shapes, named graphs, stable IRIs, merged entities."""
 import pytest
-from rdflib import RDF, RDFS, Graph
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import OWL, SKOS
 
@@ -78,3 +78,28 @@ def test_supplies_merge_into_records(seed_dataset):
     us_ukraine = by_pair[("United States", "Ukraine", "weapons")]
     assert int(us_ukraine[6]) == 2  # stated in both sample articles
     assert "planned" in str(us_ukraine[4])
+
+
+def test_exported_graph_conforms_to_shapes_without_inference(seed_build):
+    """`pyshacl -s ontology/shapes.ttl graph.ttl` as a user would run it: no ontology, no RDFS inference."""
+    from pyshacl import validate
+
+    data = Graph().parse(seed_build[1] / "graph.ttl")
+    conforms, _, text = validate(data, shacl_graph=Graph().parse(ontology_dir() / "shapes.ttl"))
+    assert conforms, text
+
+
+def test_the_shapes_lists_are_the_ontologys():
+    """The shapes spell out what inference would derive; these lists must stay the ontology's own."""
+    from rdflib import Namespace
+    from rdflib.collection import Collection
+
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    ontology = Graph().parse(ontology_dir() / "newskg.ttl")
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    lists = [set(Collection(shapes, node)) for node in shapes.objects(None, SH["in"])]
+    for cls in (KG.SupplyStatus, KG.WeaponCategory):
+        assert set(ontology.subjects(RDF.type, cls)) in lists, cls
+    agent_node = URIRef("https://w3id.org/newskg/shapes#AgentNode")
+    classes = {shapes.value(member, SH["class"]) for member in Collection(shapes, shapes.value(agent_node, SH["or"]))}
+    assert classes == {KG.Agent} | set(ontology.subjects(RDFS.subClassOf, KG.Agent))
