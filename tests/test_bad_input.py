@@ -288,3 +288,18 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(tmp_path,
     assert plain.stderr.strip().startswith("Error: kg failed inside (ZeroDivisionError: division by zero)")
     debug = CliRunner().invoke(main, ["--debug", "query", "who-said-what", "--out", str(tmp_path / "out")])
     assert isinstance(debug.exception, ZeroDivisionError)
+
+
+def test_a_date_under_a_verbless_clause_does_not_hang_extraction(tmp_path):
+    """`Last month` hangs on `controls` (a noun); walking up to a root whose head is itself never ended, because a
+    spaCy token's `.head` is a new object on each access (`is` compared false). Found on a real article."""
+    import subprocess
+    import sys
+
+    (tmp_path / "a.txt").write_text(
+        "Last month Tokyo loosened arms export controls to enable it to sell Patriot missiles made in Japan under "
+        "license to the United States, which is seeking to replenish its stocks after sending the weapon systems "
+        "to Ukraine.\n")
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "build", str(tmp_path / "a.txt"), "--out",
+                           str(tmp_path / "out"), "--quiet"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr

@@ -649,7 +649,7 @@ def _speaker_of(verb: Token) -> Span | None:
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
                 return _noun_phrase(pobj) if pobj is not None else None
             return _noun_phrase(subject)  # `After saying …, she was taken …`: the passive subject said it
-        if token.dep_ in PARTICIPLE_DEPS and token.head is not token or \
+        if token.dep_ in PARTICIPLE_DEPS and token.head.i != token.i or \
                 token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
             token = token.head
             seen += 1

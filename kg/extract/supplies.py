@@ -205,7 +205,7 @@ def _included(token: Token) -> list[Token]:
         for child in node.children:
             if child.lower_ == "including" and child.dep_ in ("prep", "acl", "advcl"):
                 found += [c for c in child.children if c.dep_ in ("pobj", "dobj")]
-        if node.dep_ not in ("pobj", "prep") or node.head is node:
+        if node.dep_ not in ("pobj", "prep") or node.head.i == node.i:
             break
         node = node.head
     return [t for token in found for t in (token, *token.conjuncts)]
@@ -215,7 +215,7 @@ def _governing_verb(noun: Token) -> Token | None:
     """Return the verb whose object (or passive subject) the noun is, through prepositions: `paused shipments of
     X`, `announced 400 million dollars in aid`."""
     node = noun
-    while (node.dep_ == "pobj" or node.dep_ == "prep" and node.lower_ in ("of", "in")) and node.head is not node:
+    while (node.dep_ == "pobj" or node.dep_ == "prep" and node.lower_ in ("of", "in")) and node.head.i != node.i:
         node = node.head  # not through `signals about new weapons supplies`: a topic, not the object
     if node.dep_ in ("dobj", "obj", "nsubjpass") and node.head.pos_ in ("VERB", "AUX"):
         return node.head
@@ -331,7 +331,7 @@ def _time_of(verb: Token) -> str | None:
         if ent.label_ != "DATE":
             continue
         node = ent.root
-        while node.head is not node and node.pos_ not in ("VERB", "AUX"):
+        while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
             node = node.head
         if node == verb or (node.head == verb and node.pos_ == "AUX"):
             prep = ent.root.head if ent.root.dep_ == "pobj" else None
@@ -368,7 +368,7 @@ def _subject(verb: Token) -> Token | None:
             if obj is not None and obj.i < token.i:
                 return obj  # object control: `urge allies to purchase`, `barred Israel from sending`
             token = token.head
-        elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head is not token:
+        elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head.i != token.i:
             token = token.head
         else:
             return None
@@ -486,7 +486,7 @@ def _antecedent(pronoun: Token) -> Span | None:
     """
     clause = pronoun.head
     candidates = []
-    while clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head is not clause:
+    while clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head.i != clause.i:
         clause = clause.head
         candidates += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
     candidates += [t for t in reversed(pronoun.doc[_previous_sentence_start(pronoun):pronoun.i])
@@ -558,7 +558,7 @@ def _status(verb: Token, role: str) -> str:
     head = verb
     going_on = False  # `continues to send`: ongoing, unless a modal or a governing verb above says otherwise
     while (head.dep_ in ("xcomp", "advcl", "pcomp", "conj", "prep") or head.dep_ == "ccomp"
-           and head.head.lemma_.lower() in CAUSATIVES) and head.head is not head:
+           and head.head.lemma_.lower() in CAUSATIVES) and head.head.i != head.i:
         head = head.head
         status = words.get(head.lemma_.lower())
         modal = next((words[a.lower_] for a in head.children if a.dep_ == "aux" and a.lower_ in words), None)
