@@ -16,7 +16,7 @@ from kg.cli import main
 from kg.errors import InputError
 from kg.push import PushError, graph_url, push
 from kg.rdf import entity_graph_iri
-from kg.store import QUERIES_DIR, open_store, read_state, store_path
+from kg.store import QUERIES_DIR, open_store, read_state, run_query, store_path
 
 FIXED_ENTITY_GRAPH = "https://w3id.org/newskg/id/graph/entities"
 SAMPLES = Path(__file__).resolve().parent.parent / "kg" / "samples"
@@ -203,8 +203,6 @@ def test_two_builds_pushed_to_one_server_both_keep_their_entity_labels(empty_vir
     assert build_id(first) != build_id(second)
     local = {}
     for out in two_builds:
-        from kg.store import run_query
-
         _, rows = run_query(open_store(out), (QUERIES_DIR / "who-said-what.rq").read_text(encoding="utf-8"))
         for row in rows:
             local.setdefault(Path(str(row[4])).name, set()).add(str(row[0]))
