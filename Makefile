@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test install install-test install-test-deps bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,7 +19,11 @@ demo: install
 	$(BIN)/kg build --out $(OUT)
 	@echo "Open $(abspath $(OUT))/graph.html in a browser; try: $(BIN)/kg query who-said-what --out $(OUT)"
 
-test: install-test
+# The system programs the tests drive for real (Chromium, Virtuoso): installed when root, else named.
+install-test-deps:
+	tools/install-test-deps
+
+test: install-test install-test-deps
 	$(BIN)/python -m pytest -q
 
 bench: install-test

@@ -241,30 +241,35 @@ def _interrupt(signum, frame) -> None:
 @click.option("--user", default=None, help="User name, for servers that need one (Basic or Digest auth).")
 @click.option("--password", default=None, help="Password for --user.")
 @click.option("--default-graph", default=None, metavar="IRI",
-              help="Put the entity (default) graph into this named graph; needed for Virtuoso.")
+              help="Put the entity (default) graph into this named graph instead of this build's own "
+                   "(https://w3id.org/newskg/id/graph/entities/BUILD).")
 @click.option("--timeout", default=30.0, show_default=True, type=float, help="Seconds to wait for the server.")
 def push(endpoint: str, out_dir: str, user: str | None, password: str | None, default_graph: str | None,
          timeout: float) -> None:
     """Copy the store to a SPARQL server: one HTTP PUT per graph (SPARQL 1.1 Graph Store Protocol).
 
-    Each PUT replaces its graph, so pushing again is safe.
+    Each PUT replaces its graph, so pushing again is safe. The entity graph goes to a named graph of this
+    build's own, so other output folders pushed to the same server keep theirs.
 
     \b
     Endpoints:
-      Virtuoso  http://HOST:8890/sparql-graph-crud-auth  (with --user/--password and --default-graph)
+      Virtuoso  http://HOST:8890/sparql-graph-crud-auth  (with --user/--password)
       Fuseki    http://HOST:3030/DATASET/data
       GraphDB   http://HOST:7200/repositories/REPO/rdf-graphs/service
     """
     from kg.push import push as run_push
-    from kg.store import open_store
+    from kg.store import open_store, read_state, store_path
 
     try:
         _warn_if_unfinished(out_dir)
         report = run_push(open_store(out_dir), endpoint, user=user, password=password, timeout=timeout,
-                          default_graph=default_graph)
+                          default_graph=default_graph, build_id=read_state(store_path(out_dir)).get("store_id"))
     except KgError as exc:
         _fail(exc)
-    click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {endpoint}")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {endpoint}"
+               + (f" (entities in {report.entity_graph})" if report.entity_graph else ""))
 
 
 EXPORT_FORMATS = ("trig", "nq", "ttl", "jsonld", "graphml", "csv")

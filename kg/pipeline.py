@@ -40,7 +40,7 @@ from kg.errors import KgError, OutputError
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
 from kg.store import (DEFAULT_GRAPH, StoreWriter, dump_dataset, dump_union, open_store_for_writing, read_state,
-                      store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic, write_state)
+                      store_id, store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic, write_state)
 from kg.types import Article, BuildReport, Extraction, Skipped
 
 Progress = Callable[[int, int, str], None]  # (done, total, current source)
@@ -255,7 +255,8 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
     folder = store_path(out)
     known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
     # Dirty while the store changes: a crash from here on makes the next build check every graph.
-    write_state(folder, {"version": STATE_VERSION, "clean": False})
+    identity = store_id(state)
+    write_state(folder, {"version": STATE_VERSION, "clean": False, "store_id": identity})
     # Article by article into the store: only the entities, the analysis' entity graph and one article's
     # RDF are in memory at a time, however big the corpus.
     resolver = Resolver(extractions())
@@ -304,7 +305,7 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
         write_atomic(out / "report.md", markdown.result().encode("utf-8"))
         for export in exported:
             export.result()
-    write_state(folder, {"version": STATE_VERSION, "clean": True, "key": key, "digests": result.digests,
+    write_state(folder, {"version": STATE_VERSION, "clean": True, "store_id": identity, "key": key, "digests": result.digests,
                          "articles": report.articles, "claims": report.claims, "supplies": report.supplies,
                          "entities": report.entities, "triples": report.triples,
                          "failed": [[s.source, s.reason] for s in failed]})

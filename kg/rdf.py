@@ -39,6 +39,14 @@ def entity_iri(entity: Entity) -> URIRef:
     return ID[f"{entity.kind.lower()}/{entity.key}"]
 
 
+def entity_graph_iri(build_id: str) -> URIRef:
+    """Return the name of one build's entity graph on a SPARQL server (locally it is the default graph)."""
+    return ID[f"graph/entities/{build_id}"]
+
+
+BUILDS_GRAPH = ID["graph/builds"]  # on a server: which entity graph belongs to which build (see kg.push)
+
+
 def status_iri(status: str) -> URIRef:
     """Return the kg:SupplyStatus individual for a status name."""
     return KG[status.capitalize()]

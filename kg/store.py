@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 import time
+import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -479,6 +480,18 @@ def read_state(store_dir: Path) -> dict:
         return json.loads((store_dir / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+
+
+def store_id(state: dict) -> str:
+    """Return the store's identity: the id its first build minted, kept in the state from build to build.
+
+    It names the store's entity graph on a SPARQL server (see kg.push), so two
+    output folders pushed to one server keep their entity graphs apart while
+    pushing one folder again replaces its own. A state without one (a store
+    built before ids existed, or a new store) gets a fresh id.
+    """
+    found = state.get("store_id")
+    return found if isinstance(found, str) and re.fullmatch(r"[0-9a-f]{32}", found) else uuid.uuid4().hex
 
 
 def write_state(store_dir: Path, state: dict) -> None:

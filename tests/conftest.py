@@ -75,3 +75,28 @@ def stop(proc) -> None:
     if proc.poll() is None:
         proc.kill()
         proc.wait()
+
+
+# What a skip's reason names -> the Debian package that brings it (tools/install-test-deps installs them).
+SKIP_PACKAGES = {"chromium": "chromium", "virtuoso": "virtuoso-opensource"}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost, so the line comes after pytest's short summary
+def pytest_terminal_summary(terminalreporter):
+    """End the run with one line: what was skipped and the command that would install it."""
+    yield
+    reasons = [str(r.longrepr[2] if isinstance(r.longrepr, tuple) else r.longrepr)
+               for r in terminalreporter.stats.get("skipped", [])]
+    if not reasons:
+        terminalreporter.write_line("nothing skipped")
+        return
+    packages = sorted({p for reason in reasons for word, p in SKIP_PACKAGES.items() if word in reason.lower()})
+    others = sorted({r.removeprefix("Skipped: ") for r in reasons
+                     if not any(word in r.lower() for word in SKIP_PACKAGES)})
+    line = f"skipped {len(reasons)}"
+    if packages:
+        line += (f"; needs {', '.join(packages)}: sudo apt-get install -y --no-install-recommends "
+                 f"{' '.join(packages)} (or run `make test` as root)")
+    if others:
+        line += f"; also: {'; '.join(others)}"
+    terminalreporter.write_line(line, yellow=True)

@@ -176,6 +176,18 @@ def test_added_articles_keep_the_entity_graph_consistent_with_a_fresh_build(tmp_
     assert_matches_fresh_build(folder, out, tmp_path / "fresh")
 
 
+def test_a_store_keeps_its_id_from_build_to_build_and_another_store_gets_its_own(tmp_path):
+    folder = tmp_path / "in"
+    write_articles(folder, 2)
+    build([folder], tmp_path / "out")
+    first = read_state(store_path(tmp_path / "out"))["store_id"]
+    write_articles(folder, 1, start=2)
+    build([folder], tmp_path / "out")
+    assert read_state(store_path(tmp_path / "out"))["store_id"] == first
+    build([folder], tmp_path / "other")
+    assert read_state(store_path(tmp_path / "other"))["store_id"] != first
+
+
 def test_articles_not_among_the_inputs_are_kept_unless_pruned(tmp_path):
     folder = tmp_path / "in"
     paths = write_articles(folder, 3)

@@ -15,9 +15,11 @@ from click.testing import CliRunner
 from kg.cli import main
 from kg.errors import InputError
 from kg.push import PushError, graph_url, push
-from kg.store import open_store
+from kg.rdf import entity_graph_iri
+from kg.store import QUERIES_DIR, open_store, read_state, run_query, store_path
 
-ENTITY_GRAPH = "https://w3id.org/newskg/id/graph/entities"
+FIXED_ENTITY_GRAPH = "https://w3id.org/newskg/id/graph/entities"
+SAMPLES = Path(__file__).resolve().parent.parent / "kg" / "samples"
 
 VIRTUOSO_INI = """\
 [Database]
@@ -71,7 +73,8 @@ def virtuoso(tmp_path_factory):
     """A Virtuoso on loopback ports with a fresh database, stopped after the module; yields its base URL."""
     binary = shutil.which("virtuoso-t")
     if binary is None:
-        pytest.skip("virtuoso-t is not installed (Debian package virtuoso-opensource; .ci/run installs it)")
+        pytest.skip("virtuoso-t is not installed (Debian package virtuoso-opensource; `make test` installs it "
+                    "as root)")
     db = tmp_path_factory.mktemp("virtuoso")
     http_port = free_port()
     (db / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=db, sql_port=free_port(), http_port=http_port))
@@ -113,13 +116,45 @@ def virtuoso_counts(base: str, graphs: list[str]) -> dict[str, int]:
     return {b["g"]["value"]: int(b["n"]["value"]) for b in response.json()["results"]["bindings"]}
 
 
-def local_counts(out: Path) -> dict[str, int]:
-    """Return graph IRI (ENTITY_GRAPH for the default graph) -> number of triples in the local store."""
+def virtuoso_select(base: str, query: str) -> list[dict[str, str]]:
+    """Return the rows of a SELECT on Virtuoso's SPARQL endpoint (no FROM: the union of all its graphs)."""
+    response = requests.post(f"{base}/sparql", data={"query": query},
+                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    response.raise_for_status()
+    return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
+
+
+@pytest.fixture
+def empty_virtuoso(virtuoso):
+    """The module's Virtuoso with every graph of ours deleted, so no earlier push answers for this test's."""
+    graphs = virtuoso_select(virtuoso, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                       "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/newskg/')) }")
+    auth = requests.auth.HTTPDigestAuth("dba", "dba")
+    for row in graphs:
+        url = graph_url(f"{virtuoso}/sparql-graph-crud-auth", row["g"])
+        assert requests.delete(url, auth=auth, timeout=60).status_code < 300
+    assert not virtuoso_select(virtuoso, "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                         "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/newskg/')) } LIMIT 1")
+    return virtuoso
+
+
+def build_id(out: Path) -> str:
+    return read_state(store_path(out))["store_id"]
+
+
+def local_counts(out: Path, entity_graph: str | None = None) -> dict[str, int]:
+    """Return graph IRI (the build's entity graph for the default graph) -> number of triples in the local store."""
+    entity_graph = entity_graph or str(entity_graph_iri(build_id(out)))
     counts: dict[str, int] = {}
     for q in open_store(out):
-        name = getattr(q.graph_name, "value", None) or ENTITY_GRAPH
+        name = getattr(q.graph_name, "value", None) or entity_graph
         counts[name] = counts.get(name, 0) + 1
     return counts
+
+
+def push_to(base: str, out: Path, **options):
+    return push(open_store(out), f"{base}/sparql-graph-crud-auth", user="dba", password="dba",
+                build_id=build_id(out), **options)
 
 
 @pytest.fixture
@@ -128,35 +163,114 @@ def out(seed_build, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory):
+    """Two different one-article builds (each bundled sample on its own); return their output folders."""
+    from kg.pipeline import build
+
+    outs = []
+    for n, sample in enumerate(sorted(SAMPLES.glob("*.txt"))[:2]):
+        out = tmp_path_factory.mktemp(f"build{n}")
+        build([str(sample)], out)
+        outs.append(out)
+    return outs
+
+
 def test_push_to_virtuoso_gives_the_same_triple_counts_per_graph_and_is_idempotent(virtuoso, out):
-    endpoint = f"{virtuoso}/sparql-graph-crud-auth"
     expected = local_counts(out)
-    report = push(open_store(out), endpoint, user="dba", password="dba", default_graph=ENTITY_GRAPH)
+    report = push_to(virtuoso, out)
     assert dict(report.graphs) == expected
+    assert report.entity_graph == str(entity_graph_iri(build_id(out)))
     assert virtuoso_counts(virtuoso, sorted(expected)) == expected
 
-    again = push(open_store(out), endpoint, user="dba", password="dba", default_graph=ENTITY_GRAPH)
+    again = push_to(virtuoso, out)
     assert again.triples == report.triples
     assert virtuoso_counts(virtuoso, sorted(expected)) == expected
 
 
-def test_cli_push_to_virtuoso(virtuoso, out):
-    result = CliRunner().invoke(main, ["push", "--out", str(out), "--endpoint", f"{virtuoso}/sparql-graph-crud-auth",
-                                       "--user", "dba", "--password", "dba", "--default-graph", ENTITY_GRAPH])
+def speakers_by_article(base: str) -> dict[str, set[str]]:
+    """Return article file name -> speakers' labels, by the bundled who-said-what query run on Virtuoso."""
+    rows = virtuoso_select(base, (QUERIES_DIR / "who-said-what.rq").read_text(encoding="utf-8"))
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(Path(row["article"]).name, set()).add(row["speaker"])
+    return found
+
+
+def test_two_builds_pushed_to_one_server_both_keep_their_entity_labels(empty_virtuoso, two_builds):
+    virtuoso = empty_virtuoso
+    first, second = two_builds
+    assert build_id(first) != build_id(second)
+    local = {}
+    for out in two_builds:
+        _, rows = run_query(open_store(out), (QUERIES_DIR / "who-said-what.rq").read_text(encoding="utf-8"))
+        for row in rows:
+            local.setdefault(Path(str(row[4])).name, set()).add(str(row[0]))
+    assert len(local) == 2 and all(local.values())
+
+    push_to(virtuoso, first)
+    report = push_to(virtuoso, second)
+    assert speakers_by_article(virtuoso) == local
+    assert report.entity_graph != str(entity_graph_iri(build_id(first)))
+    assert any(str(entity_graph_iri(build_id(first))) in w and "kept beside" in w for w in report.warnings)
+
+    # pushing either folder again changes nothing on the server
+    counts = virtuoso_counts(virtuoso, sorted(local_counts(first) | local_counts(second)))
+    assert counts == local_counts(first) | local_counts(second)
+    for out in two_builds:
+        again = push_to(virtuoso, out)
+        assert not any("replaces" in w for w in again.warnings)
+        assert virtuoso_counts(virtuoso, sorted(counts)) == counts
+    assert speakers_by_article(virtuoso) == local
+
+
+def test_cli_push_to_virtuoso_names_the_build_entity_graph_and_warns_about_others(empty_virtuoso, two_builds):
+    virtuoso = empty_virtuoso
+    first, second = two_builds
+    endpoint = f"{virtuoso}/sparql-graph-crud-auth"
+    for out in two_builds:
+        result = CliRunner().invoke(main, ["push", "--out", str(out), "--endpoint", endpoint,
+                                           "--user", "dba", "--password", "dba"])
+        assert result.exit_code == 0, result.output
+        expected = local_counts(out)
+        assert f"pushed {len(expected)} graphs, {sum(expected.values())} triples" in result.stdout
+        assert f"(entities in {entity_graph_iri(build_id(out))})" in result.stdout
+    other = str(entity_graph_iri(build_id(first)))
+    assert "Warning: the server already holds 1 entity graph of other builds" in result.stderr and other in result.stderr
+
+
+def test_a_fixed_default_graph_shared_by_two_builds_is_reported_as_replaced(empty_virtuoso, two_builds):
+    """What pushing did before each build had an entity graph of its own: the second build's replaces the first's."""
+    virtuoso = empty_virtuoso
+    first, second = two_builds
+    push_to(virtuoso, first, default_graph=FIXED_ENTITY_GRAPH)
+    again = push_to(virtuoso, first, default_graph=FIXED_ENTITY_GRAPH)
+    assert not any("replaces" in w for w in again.warnings)
+    assert virtuoso_counts(virtuoso, [FIXED_ENTITY_GRAPH]) == {
+        FIXED_ENTITY_GRAPH: local_counts(first)[str(entity_graph_iri(build_id(first)))]}
+
+    before = speakers_by_article(virtuoso)
+    report = push_to(virtuoso, second, default_graph=FIXED_ENTITY_GRAPH)
+    assert any(f"{FIXED_ENTITY_GRAPH} was another build's ({build_id(first)})" in w for w in report.warnings)
+    (article, speakers), = before.items()
+    assert speakers_by_article(virtuoso)[article] < speakers  # the bug the warning is about: labels lost
+    result = CliRunner().invoke(main, ["push", "--out", str(first), "--endpoint", f"{virtuoso}/sparql-graph-crud-auth",
+                                       "--user", "dba", "--password", "dba", "--default-graph", FIXED_ENTITY_GRAPH])
     assert result.exit_code == 0, result.output
-    expected = local_counts(out)
-    assert f"pushed {len(expected)} graphs, {sum(expected.values())} triples" in result.output
+    assert f"Warning: the server's entity graph {FIXED_ENTITY_GRAPH} was another build's ({build_id(second)})" \
+        in result.stderr
 
 
-def test_virtuoso_without_default_graph_option_says_what_to_do(virtuoso, out):
-    with pytest.raises(PushError, match=r"--default-graph.*pushed 0 of \d+ graphs"):
-        push(open_store(out), f"{virtuoso}/sparql-graph-crud-auth", user="dba", password="dba")
+def test_a_store_without_an_id_pushes_under_a_digest_of_its_article_graphs(virtuoso, out):
+    first = push(open_store(out), f"{virtuoso}/sparql-graph-crud-auth", user="dba", password="dba")
+    again = push(open_store(out), f"{virtuoso}/sparql-graph-crud-auth", user="dba", password="dba")
+    assert first.entity_graph == again.entity_graph != str(entity_graph_iri(build_id(out)))
+    assert not any("replaces" in w for w in again.warnings)
 
 
 def test_wrong_password_is_reported(virtuoso, out):
     with pytest.raises(PushError, match="HTTP 401.*check --user and --password"):
-        push(open_store(out), f"{virtuoso}/sparql-graph-crud-auth", user="dba", password="wrong",
-             default_graph=ENTITY_GRAPH)
+        push(open_store(out), f"{virtuoso}/sparql-graph-crud-auth", user="dba", password="wrong")
 
 
 # ------------------------------------------------------------------ without a server
@@ -198,6 +312,11 @@ def test_silent_endpoint_fails_after_the_timeout(out):
         for conn in accepted:
             conn.close()
         listener.close()
+
+
+def test_a_build_id_that_is_no_iri_segment_is_a_usage_error(out):
+    with pytest.raises(InputError, match="build id"):
+        push(open_store(out), "http://127.0.0.1:1/data", build_id="a b")
 
 
 @pytest.mark.parametrize("endpoint", ["localhost:8890/sparql", "ftp://example.org/x", ""])
