@@ -13,7 +13,8 @@ from rdflib import Dataset
 from kg.analyze import analyze
 from kg.cli import main
 from kg.errors import InputError
-from kg.render import CORE_RELATIONS, STYLE, ego_nodes, entity_names, find_entity, render_dir, to_html
+from kg.render import (CORE_RELATIONS, STYLE, ego_nodes, entity_names, find_entity, page_analysis, render_dir,
+                       to_html)
 
 ID = "https://w3id.org/newskg/id/"
 TRUMP, US, UKRAINE, PATRIOT, NATO, DOE = (ID + p for p in (
@@ -238,3 +239,19 @@ def test_an_empty_graph_still_renders():
 
     nodes, edges, data = page_data(to_html(Analysis(nx.MultiDiGraph())))
     assert nodes == [] and edges == [] and data["total"] == 0
+
+
+def test_hostile_labels_and_claims_stay_text(hostile_graph):
+    graph, person, label, text = hostile_graph
+    page = to_html(page_analysis(graph), title=f"kg: around {label}", graph=graph, focus=person, depth=1)
+    assert page.count("</script>") == 2
+    script = page[page.rindex("<script>") + len("<script>"):]  # the data and the page script
+    for unsafe in ("<!--", "<script", "<img", "\u2028", "\u2029"):
+        assert unsafe not in script
+    nodes, _, data = page_data(page)
+    assert nodes[0]["label"] == label
+    assert [c["text"] for c in data["claims"]] == [text]
+    body = page[page.index("</head>"):page.rindex("<script>")]
+    assert "<!--" not in body and "<img" not in body and "<script" not in body
+    assert "<h1>kg: around Mx Evil&lt;/script&gt;&lt;!-- &lt;script&gt;" in body
+    assert "&#39;single&#39; &#34;double&#34;" in body
