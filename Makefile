@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test bench clean
+.PHONY: demo test install install-test lint-tools bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -14,6 +14,11 @@ install: $(BIN)/python
 
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+
+# ESLint for kg/static/graph.js, from the npm registry into tools/eslint/node_modules (git-ignored);
+# tests/test_render.py runs it when it is there and skips it, saying so, when it is not.
+lint-tools:
+	cd tools/eslint && npm ci --no-audit --no-fund --loglevel=error
 
 demo: install
 	$(BIN)/kg build --out $(OUT)
