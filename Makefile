@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test install-test-deps bench clean
+.PHONY: demo test install install-test install-test-deps lint-tools bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,15 +15,21 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
+# ESLint for kg/static/graph.js, from the npm registry into tools/eslint/node_modules (git-ignored);
+# tests/test_render.py runs it when it is there and skips it, saying so, when it is not.
+lint-tools:
+	cd tools/eslint && npm ci --no-audit --no-fund --loglevel=error
+
 demo: install
 	$(BIN)/kg build --out $(OUT)
 	@echo "Open $(abspath $(OUT))/graph.html in a browser; try: $(BIN)/kg query who-said-what --out $(OUT)"
 
-# The system programs the tests drive for real (Chromium, Virtuoso): installed when root, else named.
+# The system programs the tests drive for real (Chromium, Virtuoso, Node.js): installed when root, else named.
 install-test-deps:
 	tools/install-test-deps
 
 test: install-test install-test-deps
+	@$(MAKE) -s lint-tools || echo "warning: could not install ESLint; its test is skipped" >&2
 	$(BIN)/python -m pytest -q
 
 bench: install-test

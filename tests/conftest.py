@@ -78,7 +78,7 @@ def stop(proc) -> None:
 
 
 # What a skip's reason names -> the Debian package that brings it (tools/install-test-deps installs them).
-SKIP_PACKAGES = {"chromium": "chromium", "virtuoso": "virtuoso-opensource"}
+SKIP_PACKAGES = {"chromium": "chromium", "virtuoso": "virtuoso-opensource", "node": "nodejs"}
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost, so the line comes after pytest's short summary
@@ -100,3 +100,31 @@ def pytest_terminal_summary(terminalreporter):
     if others:
         line += f"; also: {'; '.join(others)}"
     terminalreporter.write_line(line, yellow=True)
+
+
+# Text that has broken pages before: it closes the script, opens an HTML comment, injects markup, ends a
+# JavaScript line (U+2028/U+2029), mixes both quotes and carries C0, DEL and C1 control characters.
+HOSTILE_TEXT = ("Evil</script><!-- <script>window.kgPwned=1</script> <img src=x onerror=\"window.kgPwned=1\"> "
+                "'single' \"double\" \u2028line\u2029para \x01\x1b\x7f\x85 & {{ 1 }} {% raw %} -->end")
+
+
+@pytest.fixture(scope="session")
+def hostile_graph():
+    """Return (graph, person IRI, label, claim text): one person whose label and claim are HOSTILE_TEXT."""
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+    from kg.vocab import KG
+
+    base = "https://w3id.org/newskg/id/"
+    person, country, claim = (URIRef(base + p) for p in ("person/evil", "country/ukraine", "claim/c1"))
+    label, text = f"Mx {HOSTILE_TEXT}", f"We say {HOSTILE_TEXT}"
+    g = Graph()
+    g.add((person, RDF.type, KG.Person))
+    g.add((person, RDFS.label, Literal(label)))
+    g.add((country, RDF.type, KG.Country))
+    g.add((country, RDFS.label, Literal("Ukraine")))
+    g.add((person, KG.said, claim))
+    g.add((claim, RDF.type, KG.Claim))
+    g.add((claim, KG.text, Literal(text)))
+    g.add((claim, KG.mentions, country))
+    return g, str(person), label, text

@@ -196,3 +196,33 @@ def test_ego_view_opens_on_its_centre(site, visit):
     assert v.attribute("data-kg-panel") == "Donald Trump"
     assert v.drawn() == int(v.attribute("data-kg-view-nodes")) < site["entities"]
     assert "Ego view" in v.page.inner_text("#kg-summary")
+
+
+def test_hostile_text_shows_as_text(hostile_graph, tmp_path, visit):
+    from kg.render import page_analysis, to_html
+
+    graph, person, label, text = hostile_graph
+    path = tmp_path / "hostile.html"
+    page = to_html(page_analysis(graph), title=f"kg: around {label}", graph=graph, focus=person, depth=1)
+    path.write_text(page, encoding="utf-8")
+    v = visit(path)
+    assert v.errors == []
+    assert v.requests == [v.url], "markup in the data must not have become an <img> or a <script>"
+    assert v.js("window.kgPwned") is None
+    assert v.attribute("data-kg-panel") == label  # the ego view opened on its centre: the data parsed whole
+    assert v.js("document.querySelector('#kg-panel h2').textContent") == label
+    assert f"“{text}”" in v.js("document.querySelector('#kg-panel blockquote').textContent")
+    assert v.js("document.querySelector('h1').textContent") == f"kg: around {label}"
+    assert label in v.js("document.getElementById('kg-summary').textContent")
+    v.page.wait_for_timeout(600)  # the focus animation
+    x, y = v.js(f"""(() => {{
+        const net = kg.network(), id = kg.nodeId({label[:7]!r});
+        const p = net.canvasToDOM(net.getPositions([id])[id]);
+        const box = document.getElementById("mynetwork").getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }})()""")
+    v.page.mouse.move(x, y)
+    v.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    assert v.js("document.querySelector('div.vis-tooltip').textContent").startswith(label)
+    assert v.js("document.querySelectorAll('div.vis-tooltip *').length") == 0
+    assert v.errors == [] and v.js("window.kgPwned") is None

@@ -2,8 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
 from datetime import datetime, timezone
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -13,13 +17,17 @@ from rdflib import Dataset
 from kg.analyze import analyze
 from kg.cli import main
 from kg.errors import InputError
-from kg.render import CORE_RELATIONS, STYLE, ego_nodes, entity_names, find_entity, render_dir, to_html
+from kg.render import (CORE_RELATIONS, STYLE, ego_nodes, entity_names, find_entity, page_analysis, render_dir,
+                       to_html)
 
 ID = "https://w3id.org/newskg/id/"
 TRUMP, US, UKRAINE, PATRIOT, NATO, DOE = (ID + p for p in (
     "person/donald-trump", "country/united-states", "country/ukraine", "weapon/patriot", "organization/nato",
     "person/jane-doe"))
 HOSTILE = "</script><script>alert(1)</script>"
+ROOT = Path(__file__).resolve().parent.parent
+PAGE_SCRIPT = ROOT / "kg" / "static" / "graph.js"
+ESLINT = ROOT / "tools" / "eslint" / "node_modules" / ".bin" / "eslint"
 
 # Two articles: Trump's claim, a supply with quantity and status, an unlinked person; one article has a URL.
 TRIG = f"""
@@ -238,3 +246,52 @@ def test_an_empty_graph_still_renders():
 
     nodes, edges, data = page_data(to_html(Analysis(nx.MultiDiGraph())))
     assert nodes == [] and edges == [] and data["total"] == 0
+
+
+def test_hostile_labels_and_claims_stay_text(hostile_graph):
+    graph, person, label, text = hostile_graph
+    page = to_html(page_analysis(graph), title=f"kg: around {label}", graph=graph, focus=person, depth=1)
+    assert page.count("</script>") == 2
+    script = page[page.rindex("<script>") + len("<script>"):]  # the data and the page script
+    for unsafe in ("<!--", "<script", "<img", "\u2028", "\u2029"):
+        assert unsafe not in script
+    nodes, _, data = page_data(page)
+    assert nodes[0]["label"] == label
+    assert [c["text"] for c in data["claims"]] == [text]
+    body = page[page.index("</head>"):page.rindex("<script>")]
+    assert "<!--" not in body and "<img" not in body and "<script" not in body
+    assert "<h1>kg: around Mx Evil&lt;/script&gt;&lt;!-- &lt;script&gt;" in body
+    assert "&#39;single&#39; &#34;double&#34;" in body
+
+
+def test_page_script_is_one_file_the_template_includes_verbatim():
+    script = PAGE_SCRIPT.read_text(encoding="utf-8")
+    assert "</script" not in script.lower() and "<!--" not in script  # either would end or hide the element
+    for delimiter in ("{{", "{%", "{#"):  # the template includes it, so Jinja reads it as template text
+        assert delimiter not in script
+    page = to_html(analyze(nx.MultiDiGraph()))
+    assert script in page
+
+
+def _node() -> str:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have node to check the page script (.ci/run installs nodejs)")
+        pytest.skip("no node on PATH: apt-get install nodejs to check the page script")
+    return node
+
+
+def test_page_script_parses():
+    result = subprocess.run([_node(), "--check", str(PAGE_SCRIPT)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+def test_page_script_passes_eslint():
+    _node()
+    if not ESLINT.exists():
+        pytest.skip(f"ESLint is not installed in {ESLINT.parents[2].relative_to(ROOT)}: run `make lint-tools`")
+    result = subprocess.run([str(ESLINT), "--config", str(ESLINT.parents[2] / "eslint.config.mjs"),
+                             "--max-warnings", "0", str(PAGE_SCRIPT)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
