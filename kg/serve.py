@@ -163,14 +163,14 @@ def negotiate(accept: str | None, offers: dict, default: str) -> str | None:
 def execute(store: ox.Store, query: str, accept: str | None, limit: int, default_graphs: list[str],
             named_graphs: list[str]) -> Reply:
     """Run one query on the store and return the HTTP reply, results cut at `limit`."""
-    kwargs = {}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
+        kwargs = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         result = store.query(query, **kwargs)
         if isinstance(result, ox.QueryTriples):
             return _graph_reply(result, accept, limit)
@@ -185,6 +185,17 @@ def execute(store: ox.Store, query: str, accept: str | None, limit: int, default
         return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot read the store: {exc}")
     except Exception as exc:  # evaluation errors
         return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
+
+
+def graph_iri_error(params: dict[str, list[str]]) -> str | None:
+    """Return why a default-graph-uri or named-graph-uri parameter is not an IRI, or None when all are."""
+    for name in ("default-graph-uri", "named-graph-uri"):
+        for value in params.get(name, []):
+            try:
+                ox.NamedNode(value)
+            except ValueError as exc:
+                return f"{name} {value!r} is not an IRI: {exc}"
+    return None
 
 
 def _json_term(term) -> dict:
@@ -603,6 +614,8 @@ class _Handler(BaseHTTPRequestHandler):
         if uses_service(text) and not self.server.options.allow_service:
             return _text(HTTPStatus.FORBIDDEN, "SERVICE clauses are refused by this endpoint "
                                                "(start `kg serve --allow-service` to allow them)")
+        if (error := graph_iri_error(params)) is not None:  # checked here: a worker would only say it failed
+            return _text(HTTPStatus.BAD_REQUEST, error)
         job = (text, self.headers.get("Accept"), self.server.options.limit,
                params.get("default-graph-uri", []), params.get("named-graph-uri", []))
         return self.server.pool.run(job)

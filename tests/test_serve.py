@@ -26,17 +26,23 @@ SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?
 
 
 @pytest.fixture(scope="module")
-def served(seed_build, tmp_path_factory):
-    """A server on a free loopback port over a copy of the sample build; yields (base URL, out dir)."""
+def server(seed_build, tmp_path_factory):
+    """A server on a free loopback port over a copy of the sample build, serving in a thread."""
     out = tmp_path_factory.mktemp("served")
     shutil.copytree(seed_build[1] / "store", out / "store")
     server = make_server(out, "127.0.0.1", 0, ServeOptions(timeout=3, limit=LIMIT, workers=2))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.url, out
+    yield server
     server.shutdown()
     server.server_close()
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def served(server):
+    """(base URL, out dir) of the module's server."""
+    return server.url, server.out_dir
 
 
 def client(url: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
@@ -178,6 +184,29 @@ def test_unacceptable_result_type_is_406(served):
     url, _ = served
     response = requests.get(f"{url}/sparql", params={"query": "ASK {}"}, headers={"Accept": "image/png"}, timeout=30)
     assert response.status_code == 406
+
+
+# ------------------------------------------------------------------ HTTP robustness
+
+
+def _worker_pids(server) -> set[int]:
+    return {w.process.pid for w in server.pool._all}
+
+
+@pytest.mark.parametrize("param, value", [
+    ("default-graph-uri", "not an iri"),
+    ("default-graph-uri", "<>"),
+    ("default-graph-uri", ""),
+    ("named-graph-uri", " "),
+    ("named-graph-uri", "urn:%%%"),
+])
+def test_a_broken_graph_iri_is_a_400_with_the_reason_and_kills_no_worker(server, param, value):
+    pids = _worker_pids(server)
+    response = requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }", param: value}, timeout=30)
+    assert response.status_code == 400
+    assert param in response.text and "IRI" in response.text
+    assert _worker_pids(server) == pids
+    assert client(server.url, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True
 
 
 @pytest.mark.parametrize("text, expected", [
