@@ -65,6 +65,7 @@ GRAPH_TYPES = {  # media type -> format for CONSTRUCT and DESCRIBE results
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # the query page
 SNAPSHOT_PREFIX = ".kg-serve-"  # the server's copies of the store, inside the output folder
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
@@ -641,52 +642,6 @@ def query_page() -> str:
     options = "\n".join(f'<option value="{html.escape(n)}">{html.escape(n)} — {html.escape(doc)}</option>'
                         for n, doc in bundled_queries().items())
     first = next(iter(examples.values()), "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
-    return _PAGE.replace("{{OPTIONS}}", options).replace("{{FIRST}}", html.escape(first)).replace(
+    page = (STATIC_DIR / "query.html").read_text(encoding="utf-8")
+    return page.replace("{{OPTIONS}}", options).replace("{{FIRST}}", html.escape(first)).replace(
         "{{EXAMPLES}}", json.dumps(examples).replace("</", "<\\/"))
-
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>kg SPARQL</title>
-<style>
-body{font:15px system-ui,sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222}
-textarea{width:100%;height:16em;font:13px ui-monospace,monospace}
-table{border-collapse:collapse;margin-top:1em;font-size:13px}th,td{border:1px solid #ccc;padding:3px 6px;
-vertical-align:top;text-align:left}th{background:#f3f3f3}#status{margin-left:1em;color:#555}.err{color:#b00}
-</style></head><body>
-<h1>kg SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 over the news knowledge graph; the endpoint for other tools is <code>/sparql</code>.
-Queries see the union of all graphs.</p>
-<p><label>Bundled query: <select id="examples">{{OPTIONS}}</select></label></p>
-<form id="form"><textarea id="query" name="query" spellcheck="false">{{FIRST}}</textarea>
-<p><button type="submit">Run</button>
-<label>as <select id="accept">
-<option value="application/sparql-results+json, text/turtle;q=0.9">table (Turtle for CONSTRUCT)</option>
-<option value="text/csv, text/turtle;q=0.9">CSV</option>
-<option value="application/ld+json, application/sparql-results+json;q=0.9">JSON-LD (CONSTRUCT)</option>
-</select></label><span id="status"></span></p>
-</form><div id="out"></div>
-<script>
-const examples = {{EXAMPLES}};
-const $ = id => document.getElementById(id);
-$("examples").onchange = e => { $("query").value = examples[e.target.value]; };
-function cell(t){ if(!t) return ""; return t.type === "uri" ? '<a href="'+t.value+'">'+esc(t.value)+'</a>' : esc(t.value); }
-function esc(s){ return s.replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c])); }
-$("form").onsubmit = async e => {
-  e.preventDefault(); $("status").textContent = "running…"; $("out").innerHTML = "";
-  const t0 = performance.now();
-  const r = await fetch("sparql", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
-    "Accept": $("accept").value}, body: new URLSearchParams({query: $("query").value})});
-  const body = await r.text(); const ms = Math.round(performance.now() - t0);
-  if (!r.ok) { $("status").textContent = ""; $("out").innerHTML = '<pre class="err">'+esc(r.status+" "+body)+'</pre>'; return; }
-  const cut = r.headers.get("X-Kg-Truncated") ? " (cut at the result limit)" : "";
-  if (!(r.headers.get("Content-Type")||"").includes("sparql-results+json")) {
-    $("status").textContent = ms+" ms"+cut; $("out").innerHTML = "<pre>"+esc(body)+"</pre>"; return; }
-  const data = JSON.parse(body);
-  if ("boolean" in data) { $("status").textContent = ms+" ms"; $("out").textContent = String(data.boolean); return; }
-  const vars = data.head.vars, rows = data.results.bindings;
-  $("status").textContent = rows.length+" rows, "+ms+" ms"+cut;
-  $("out").innerHTML = "<table><tr>"+vars.map(v => "<th>"+esc(v)+"</th>").join("")+"</tr>"+
-    rows.map(b => "<tr>"+vars.map(v => "<td>"+cell(b[v])+"</td>").join("")+"</tr>").join("")+"</table>";
-};
-</script></body></html>
-"""
