@@ -311,21 +311,19 @@ class _Worker:
         self.process.join(5)
         self.conn.close()
 
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except OSError:
-            pass
-        self.process.join(2)
-        self.kill()
-
 
 class QueryPool:
-    """Worker processes that run queries with a timeout; a worker that overruns is killed and replaced."""
+    """Worker processes that run queries with a timeout; a worker that overruns is killed and replaced.
 
-    def __init__(self, out_dir: str | Path, options: ServeOptions):
+    A pool made with `held=True` holds the queries sent to it until `release()`.
+    """
+
+    def __init__(self, out_dir: str | Path, options: ServeOptions, held: bool = False):
         self.out_dir = str(out_dir)
         self.options = options
+        self._released = threading.Event()
+        if not held:
+            self._released.set()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
@@ -352,11 +350,18 @@ class QueryPool:
             if w in self._all:
                 self._all.remove(w)
 
+    def release(self) -> None:
+        """Let the queries held since the pool was made run."""
+        self._released.set()
+
     def run(self, job: tuple) -> Reply:
         """Return the reply to one query job, or a 503 reply when it times out or no worker frees up in time."""
         timeout = self.options.timeout
+        started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=timeout)
+            if not self._released.wait(timeout):
+                raise queue.Empty
+            worker = self._idle.get(timeout=max(0.0, timeout - (time.monotonic() - started)))
         except queue.Empty:
             return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query slot free within {timeout:g} s")
         healthy = False
@@ -378,7 +383,11 @@ class QueryPool:
                 self._idle.put(worker)
 
     def close(self, wait: float = 0.0) -> None:
-        """Stop every worker; with `wait`, first give the queries they are running up to that many seconds."""
+        """Stop every worker; with `wait`, first give the queries they are running up to that many seconds.
+
+        The workers are killed, not asked to stop: they only read a copy of the
+        store, and a polite exit takes half a second per worker.
+        """
         self._closing = True
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -390,7 +399,7 @@ class QueryPool:
         with self._lock:
             workers, self._all = list(self._all), []
         for w in workers:
-            w.stop()
+            w.kill()
 
 
 # ------------------------------------------------------------------ the server's copy of the store
@@ -491,8 +500,10 @@ class SparqlServer(ThreadingHTTPServer):
     def refresh(self) -> bool:
         """Move to a new copy of the store if a build has finished since the last one; return True if it moved.
 
-        Queries running on the old copy are given the query timeout to finish.
-        While a build holds the store, nothing changes: the next call tries again.
+        Queries running on the old copy are given the query timeout to finish;
+        queries that arrive meanwhile wait for them, so only one copy answers
+        at a time and the old copy is gone before the new one answers. While a
+        build holds the store, nothing changes: the next call tries again.
         """
         signature = _state_signature(self.out_dir)
         if signature == self._signature:
@@ -506,15 +517,18 @@ class SparqlServer(ThreadingHTTPServer):
             self._signature = signature
             return False
         try:
-            pool = QueryPool(folder, self.options)
+            pool = QueryPool(folder, self.options, held=True)
         except StoreError as exc:
             log.warning("could not open the new copy of the store: %s", exc)
             self._remove_snapshot(folder)
             return False
         old_pool, old_snapshot = self.pool, self.snapshot
         self.pool, self.snapshot, self._signature = pool, folder, signature
-        old_pool.close(wait=self.options.timeout)
-        self._remove_snapshot(old_snapshot)
+        try:
+            old_pool.close(wait=self.options.timeout)
+            self._remove_snapshot(old_snapshot)
+        finally:
+            pool.release()
         log.info("serving the store as the last build left it")
         return True
 
