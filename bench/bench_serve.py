@@ -7,7 +7,7 @@ built into a temporary folder) on a free loopback port, in this process, and
 sends REQUESTS small SELECT queries from THREADS client threads, each request
 on a fresh TCP connection. A request is lost when it raises (reset, refused,
 timed out) or answers anything but 200. Prints, per run, the lost requests
-and the p50/p95/max latency in milliseconds.
+the p50/p95/max latency in milliseconds and the requests per second.
 """
 from __future__ import annotations
 
@@ -45,11 +45,13 @@ def load(url: str, requests: int, threads: int) -> dict:
     """Return lost requests and latency percentiles (ms) of one run."""
     parts = urlsplit(url)
     path = "/sparql?" + urlencode({"query": QUERY})
+    started = time.perf_counter()
     with ThreadPoolExecutor(threads) as pool:
         results = list(pool.map(lambda _: one_request(parts.hostname, parts.port, path), range(requests)))
+    wall = time.perf_counter() - started
     times = sorted(t * 1000 for _, t in results)
     return {"lost": sum(not ok for ok, _ in results), "p50": statistics.median(times),
-            "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1]}
+            "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1], "rate": requests / wall}
 
 
 def main() -> None:
@@ -78,7 +80,7 @@ def main() -> None:
             for run in range(args.repeat):
                 r = load(server.url, args.requests, args.threads)
                 print(f"run {run + 1}: lost {r['lost']}/{args.requests}, p50 {r['p50']:.1f} ms, "
-                      f"p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms")
+                      f"p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms, {r['rate']:.0f} requests/s")
         finally:
             server.shutdown()
             server.server_close()
