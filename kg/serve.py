@@ -1,8 +1,9 @@
 """`kg serve`: a read-only SPARQL 1.1 Protocol endpoint over the store, with a small query page.
 
-GET and POST at /sparql (query string, form-encoded or application/sparql-query
-body); SELECT/ASK results as SPARQL JSON, XML, CSV or TSV and CONSTRUCT/DESCRIBE
-results as Turtle, JSON-LD, N-Triples or RDF/XML, chosen by the Accept header.
+GET, HEAD and POST at /sparql (query string, form-encoded or
+application/sparql-query body); SELECT/ASK results as SPARQL JSON, XML, CSV or
+TSV and CONSTRUCT/DESCRIBE results as Turtle, JSON-LD, N-Triples or RDF/XML,
+chosen by the Accept header.
 Updates are refused (403), and so are SERVICE clauses unless allowed, since
 they would make the server fetch arbitrary URLs.
 
@@ -17,6 +18,10 @@ query that outlives the timeout has its worker killed and replaced: pyoxigraph
 cannot cancel a query from another thread, and a stuck worker must not keep a
 CPU busy. Results are cut at a configurable number of rows (or triples); a cut
 result says so in the `X-Kg-Truncated` header.
+
+HTTP is Starlette on uvicorn: the event loop parses requests and hands each
+query to a thread that waits on the worker pool, so a slow query holds one
+thread, never the loop.
 """
 from __future__ import annotations
 
@@ -28,17 +33,25 @@ import os
 import queue
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pyoxigraph as ox
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from kg.errors import InputError, StoreError
 from kg.store import (QUERIES_DIR, STATE_FILE, STORE_DIR, bundled_queries, check_store_folder, open_store,
@@ -65,7 +78,11 @@ GRAPH_TYPES = {  # media type -> format for CONSTRUCT and DESCRIBE results
     "text/plain": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # the query page
 SNAPSHOT_PREFIX = ".kg-serve-"  # the server's copies of the store, inside the output folder
+BACKLOG = 2048  # connections the listen queue holds; 5 (http.server's) made busy clients wait for a SYN retry
+SHUTDOWN_WAIT = 5.0  # seconds open requests get to finish when the server stops
+SERVER_NAME = "kg-sparql/0.1"
 UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
@@ -79,6 +96,7 @@ class ServeOptions:
     workers: int = 2  # queries that may run at once
     max_body: int = 1 << 20  # largest POST body accepted, in bytes
     refresh: float = 2.0  # seconds between looks for a finished build to serve (0: serve the first copy only)
+    keep_alive: float = 5.0  # seconds an idle keep-alive connection stays open
 
     def __post_init__(self):
         if self.timeout <= 0:
@@ -89,6 +107,8 @@ class ServeOptions:
             raise InputError(f"workers must be at least 1, not {self.workers}")
         if self.refresh < 0:
             raise InputError(f"refresh must be 0 or more seconds, not {self.refresh}")
+        if self.keep_alive <= 0:
+            raise InputError(f"keep-alive must be positive, not {self.keep_alive}")
 
 
 @dataclass(frozen=True)
@@ -163,14 +183,14 @@ def negotiate(accept: str | None, offers: dict, default: str) -> str | None:
 def execute(store: ox.Store, query: str, accept: str | None, limit: int, default_graphs: list[str],
             named_graphs: list[str]) -> Reply:
     """Run one query on the store and return the HTTP reply, results cut at `limit`."""
-    kwargs = {}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
+        kwargs = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         result = store.query(query, **kwargs)
         if isinstance(result, ox.QueryTriples):
             return _graph_reply(result, accept, limit)
@@ -185,6 +205,17 @@ def execute(store: ox.Store, query: str, accept: str | None, limit: int, default
         return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"cannot read the store: {exc}")
     except Exception as exc:  # evaluation errors
         return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"query failed: {exc}")
+
+
+def graph_iri_error(params: dict[str, list[str]]) -> str | None:
+    """Return why a default-graph-uri or named-graph-uri parameter is not an IRI, or None when all are."""
+    for name in ("default-graph-uri", "named-graph-uri"):
+        for value in params.get(name, []):
+            try:
+                ox.NamedNode(value)
+            except ValueError as exc:
+                return f"{name} {value!r} is not an IRI: {exc}"
+    return None
 
 
 def _json_term(term) -> dict:
@@ -299,21 +330,19 @@ class _Worker:
         self.process.join(5)
         self.conn.close()
 
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except OSError:
-            pass
-        self.process.join(2)
-        self.kill()
-
 
 class QueryPool:
-    """Worker processes that run queries with a timeout; a worker that overruns is killed and replaced."""
+    """Worker processes that run queries with a timeout; a worker that overruns is killed and replaced.
 
-    def __init__(self, out_dir: str | Path, options: ServeOptions):
+    A pool made with `held=True` holds the queries sent to it until `release()`.
+    """
+
+    def __init__(self, out_dir: str | Path, options: ServeOptions, held: bool = False):
         self.out_dir = str(out_dir)
         self.options = options
+        self._released = threading.Event()
+        if not held:
+            self._released.set()
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
@@ -340,11 +369,18 @@ class QueryPool:
             if w in self._all:
                 self._all.remove(w)
 
+    def release(self) -> None:
+        """Let the queries held since the pool was made run."""
+        self._released.set()
+
     def run(self, job: tuple) -> Reply:
         """Return the reply to one query job, or a 503 reply when it times out or no worker frees up in time."""
         timeout = self.options.timeout
+        started = time.monotonic()
         try:
-            worker = self._idle.get(timeout=timeout)
+            if not self._released.wait(timeout):
+                raise queue.Empty
+            worker = self._idle.get(timeout=max(0.0, timeout - (time.monotonic() - started)))
         except queue.Empty:
             return _text(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: no query slot free within {timeout:g} s")
         healthy = False
@@ -366,7 +402,11 @@ class QueryPool:
                 self._idle.put(worker)
 
     def close(self, wait: float = 0.0) -> None:
-        """Stop every worker; with `wait`, first give the queries they are running up to that many seconds."""
+        """Stop every worker; with `wait`, first give the queries they are running up to that many seconds.
+
+        The workers are killed, not asked to stop: they only read a copy of the
+        store, and a polite exit takes half a second per worker.
+        """
         self._closing = True
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -378,7 +418,7 @@ class QueryPool:
         with self._lock:
             workers, self._all = list(self._all), []
         for w in workers:
-            w.stop()
+            w.kill()
 
 
 # ------------------------------------------------------------------ the server's copy of the store
@@ -436,10 +476,13 @@ def _state_signature(out_dir: Path) -> tuple | None:
 # ------------------------------------------------------------------ HTTP
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: /sparql for the protocol, / for the query page."""
+class SparqlServer:
+    """The HTTP server (Starlette on uvicorn): /sparql for the protocol, / for the query page.
 
-    daemon_threads = True
+    The socket is bound when the server is made, so `url` is known (port 0
+    picks a free port) and clients that connect before `serve_forever` wait
+    in its listen queue.
+    """
 
     def __init__(self, out_dir: str | Path, host: str = "127.0.0.1", port: int = 7878,
                  options: ServeOptions = ServeOptions()):
@@ -458,12 +501,20 @@ class SparqlServer(ThreadingHTTPServer):
             self._remove_snapshot(self.snapshot)
             raise
         try:
-            super().__init__((host, port), _Handler)
+            self.socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                               backlog=BACKLOG)
         except OSError as exc:
             self.pool.close()
             self._remove_snapshot(self.snapshot)
             raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
         self.page = query_page().encode("utf-8")
+        self.app = _make_app(self)
+        self._uvicorn = uvicorn.Server(uvicorn.Config(
+            self.app, http="h11", loop="asyncio", lifespan="off", log_config=None, backlog=BACKLOG,
+            timeout_keep_alive=options.keep_alive, timeout_graceful_shutdown=SHUTDOWN_WAIT,
+            server_header=False, headers=[("Server", SERVER_NAME)]))
+        self._serving = threading.Event()
+        self._served = threading.Event()
         self._stopping = threading.Event()
         self._follower = None
         if self.snapshot is not None and options.refresh > 0:
@@ -473,14 +524,35 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         """Return the base URL the server listens on."""
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        host, port = self.socket.getsockname()[:2]
+        return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+    def serve_forever(self) -> None:
+        """Answer requests until `shutdown()` is called from another thread (or, in the main thread, SIGINT/SIGTERM).
+
+        In the main thread uvicorn turns SIGINT and SIGTERM into a graceful
+        stop and raises the signal again once stopped: Ctrl-C ends in
+        KeyboardInterrupt, as it would with a plain loop.
+        """
+        self._serving.set()
+        try:
+            self._uvicorn.run(sockets=[self.socket])
+        finally:
+            self._served.set()
+
+    def shutdown(self) -> None:
+        """Stop `serve_forever` and wait until it has returned (open requests get `SHUTDOWN_WAIT` seconds)."""
+        self._uvicorn.should_exit = True
+        if self._serving.is_set():
+            self._served.wait()
 
     def refresh(self) -> bool:
         """Move to a new copy of the store if a build has finished since the last one; return True if it moved.
 
-        Queries running on the old copy are given the query timeout to finish.
-        While a build holds the store, nothing changes: the next call tries again.
+        Queries running on the old copy are given the query timeout to finish;
+        queries that arrive meanwhile wait for them, so only one copy answers
+        at a time and the old copy is gone before the new one answers. While a
+        build holds the store, nothing changes: the next call tries again.
         """
         signature = _state_signature(self.out_dir)
         if signature == self._signature:
@@ -494,15 +566,18 @@ class SparqlServer(ThreadingHTTPServer):
             self._signature = signature
             return False
         try:
-            pool = QueryPool(folder, self.options)
+            pool = QueryPool(folder, self.options, held=True)
         except StoreError as exc:
             log.warning("could not open the new copy of the store: %s", exc)
             self._remove_snapshot(folder)
             return False
         old_pool, old_snapshot = self.pool, self.snapshot
         self.pool, self.snapshot, self._signature = pool, folder, signature
-        old_pool.close(wait=self.options.timeout)
-        self._remove_snapshot(old_snapshot)
+        try:
+            old_pool.close(wait=self.options.timeout)
+            self._remove_snapshot(old_snapshot)
+        finally:
+            pool.release()
         log.info("serving the store as the last build left it")
         return True
 
@@ -514,7 +589,8 @@ class SparqlServer(ThreadingHTTPServer):
                 log.exception("could not move to the store's new build")
 
     def server_close(self) -> None:
-        super().server_close()
+        """Close the socket, stop the workers and remove the server's copy of the store."""
+        self.socket.close()
         self._stopping.set()
         if self._follower is not None:
             self._follower.join(self.options.timeout + 10)
@@ -533,90 +609,94 @@ def make_server(out_dir: str | Path = "kg-out", host: str = "127.0.0.1", port: i
     return SparqlServer(out_dir, host, port, options)
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: SparqlServer
-    server_version = "kg-sparql/0.1"
-    protocol_version = "HTTP/1.1"
+def _make_app(server: SparqlServer) -> Starlette:
+    """Return the ASGI application of a server; a GET route answers HEAD too."""
+    app = Starlette(
+        routes=[Route("/", _page, methods=["GET"]), Route("/index.html", _page, methods=["GET"]),
+                Route("/sparql", _sparql, methods=["GET", "POST"])],
+        middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                               allow_headers=["Content-Type", "Accept"],
+                               expose_headers=["X-Kg-Result-Limit", "X-Kg-Truncated"])],  # for YASGUI and co.
+        exception_handlers={HTTPStatus.NOT_FOUND: _not_found})
+    app.state.server = server
+    return app
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - name fixed by the base class
-        log.info("%s %s", self.address_string(), format % args)
 
-    def do_GET(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        if url.path in ("/", "/index.html"):
-            self._send(Reply(HTTPStatus.OK, "text/html; charset=utf-8", self.server.page))
-        elif url.path == "/sparql":
-            params = parse_qs(url.query, keep_blank_values=True)
-            if not params:
-                self._send(Reply(HTTPStatus.OK, "text/html; charset=utf-8", self.server.page))
-            else:
-                self._send(self._sparql(params))
-        else:
-            self._send(_text(HTTPStatus.NOT_FOUND, f"no such page: {url.path}; the endpoint is /sparql"))
+def _response(reply: Reply) -> Response:
+    return Response(reply.body, reply.status, {"Content-Type": reply.content_type, **dict(reply.headers)})
 
-    def do_POST(self) -> None:  # noqa: N802
-        url = urlsplit(self.path)
-        if url.path != "/sparql":
-            self._send(_text(HTTPStatus.NOT_FOUND, f"no such page: {url.path}; the endpoint is /sparql"))
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > self.server.options.max_body:
-            self.close_connection = True
-            self._send(_text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                             f"request body must be 0–{self.server.options.max_body} bytes"))
-            return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
-        media = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        params = parse_qs(url.query, keep_blank_values=True)
-        if media == "application/x-www-form-urlencoded":
-            for key, values in parse_qs(body, keep_blank_values=True).items():
-                params.setdefault(key, []).extend(values)
-        elif media == "application/sparql-query":
-            params["query"] = [body]
-        elif media == "application/sparql-update":
-            self._send(_text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"))
-            return
-        else:
-            self._send(_text(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-                             f"unsupported Content-Type '{media}'; use application/x-www-form-urlencoded "
-                             "or application/sparql-query"))
-            return
-        self._send(self._sparql(params))
 
-    def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight for browser tools such as YASGUI
-        self._send(Reply(HTTPStatus.NO_CONTENT, "text/plain", b"", (
-            ("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
-            ("Access-Control-Allow-Headers", "Content-Type, Accept"))))
+async def _page(request: Request) -> Response:
+    return _response(Reply(HTTPStatus.OK, "text/html; charset=utf-8", request.app.state.server.page))
 
-    def _sparql(self, params: dict[str, list[str]]) -> Reply:
-        if "update" in params:
-            return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
-        queries = params.get("query", [])
-        if len(queries) != 1 or not queries[0].strip():
-            return _text(HTTPStatus.BAD_REQUEST, "give exactly one non-empty 'query' parameter")
-        text = queries[0]
-        if is_update(text):
-            return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
-        if uses_service(text) and not self.server.options.allow_service:
-            return _text(HTTPStatus.FORBIDDEN, "SERVICE clauses are refused by this endpoint "
-                                               "(start `kg serve --allow-service` to allow them)")
-        job = (text, self.headers.get("Accept"), self.server.options.limit,
-               params.get("default-graph-uri", []), params.get("named-graph-uri", []))
-        return self.server.pool.run(job)
 
-    def _send(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("Access-Control-Allow-Origin", "*")
-        for name, value in reply.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _response(_text(HTTPStatus.NOT_FOUND, f"no such page: {request.url.path}; the endpoint is /sparql"))
+
+
+async def _sparql(request: Request) -> Response:
+    server: SparqlServer = request.app.state.server
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if request.method != "POST":
+        if not params:
+            return await _page(request)
+        return _response(await _answer(server, params, request.headers.get("Accept")))
+    try:
+        body = await _read_body(request, server.options.max_body)
+    except ClientDisconnect:  # nobody is left to answer
+        return Response(status_code=HTTPStatus.BAD_REQUEST)
+    if body is None:
+        return _response(_text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                               f"request body must be 0–{server.options.max_body} bytes"))
+    text = body.decode("utf-8", errors="replace")
+    media = (request.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if media == "application/x-www-form-urlencoded":
+        for key, values in parse_qs(text, keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    elif media == "application/sparql-query":
+        params["query"] = [text]
+    elif media == "application/sparql-update":
+        return _response(_text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"))
+    else:
+        return _response(_text(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                               f"unsupported Content-Type '{media}'; use application/x-www-form-urlencoded "
+                               "or application/sparql-query"))
+    return _response(await _answer(server, params, request.headers.get("Accept")))
+
+
+async def _read_body(request: Request, limit: int) -> bytes | None:
+    """Return the request body, or None when it is longer than limit bytes (read no further then)."""
+    # uvicorn has answered 400 already to a Content-Length that is not a number.
+    declared = request.headers.get("Content-Length")
+    if declared is not None and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():  # a chunked body has no Content-Length: count as it comes
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+async def _answer(server: SparqlServer, params: dict[str, list[str]], accept: str | None) -> Reply:
+    """Return the reply to the protocol parameters of one request; the query runs in the worker pool."""
+    if "update" in params:
+        return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+    queries = params.get("query", [])
+    if len(queries) != 1 or not queries[0].strip():
+        return _text(HTTPStatus.BAD_REQUEST, "give exactly one non-empty 'query' parameter")
+    text = queries[0]
+    if is_update(text):
+        return _text(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+    if uses_service(text) and not server.options.allow_service:
+        return _text(HTTPStatus.FORBIDDEN, "SERVICE clauses are refused by this endpoint "
+                                           "(start `kg serve --allow-service` to allow them)")
+    if (error := graph_iri_error(params)) is not None:  # checked here: a worker would only say it failed
+        return _text(HTTPStatus.BAD_REQUEST, error)
+    job = (text, accept, server.options.limit, params.get("default-graph-uri", []),
+           params.get("named-graph-uri", []))
+    pool = server.pool  # read once: refresh() may swap it meanwhile
+    return await run_in_threadpool(pool.run, job)  # blocks a thread, not the event loop, for up to the timeout
 
 
 # ------------------------------------------------------------------ the query page
@@ -628,52 +708,6 @@ def query_page() -> str:
     options = "\n".join(f'<option value="{html.escape(n)}">{html.escape(n)} — {html.escape(doc)}</option>'
                         for n, doc in bundled_queries().items())
     first = next(iter(examples.values()), "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
-    return _PAGE.replace("{{OPTIONS}}", options).replace("{{FIRST}}", html.escape(first)).replace(
+    page = (STATIC_DIR / "query.html").read_text(encoding="utf-8")
+    return page.replace("{{OPTIONS}}", options).replace("{{FIRST}}", html.escape(first)).replace(
         "{{EXAMPLES}}", json.dumps(examples).replace("</", "<\\/"))
-
-
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>kg SPARQL</title>
-<style>
-body{font:15px system-ui,sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222}
-textarea{width:100%;height:16em;font:13px ui-monospace,monospace}
-table{border-collapse:collapse;margin-top:1em;font-size:13px}th,td{border:1px solid #ccc;padding:3px 6px;
-vertical-align:top;text-align:left}th{background:#f3f3f3}#status{margin-left:1em;color:#555}.err{color:#b00}
-</style></head><body>
-<h1>kg SPARQL endpoint</h1>
-<p>Read-only SPARQL 1.1 over the news knowledge graph; the endpoint for other tools is <code>/sparql</code>.
-Queries see the union of all graphs.</p>
-<p><label>Bundled query: <select id="examples">{{OPTIONS}}</select></label></p>
-<form id="form"><textarea id="query" name="query" spellcheck="false">{{FIRST}}</textarea>
-<p><button type="submit">Run</button>
-<label>as <select id="accept">
-<option value="application/sparql-results+json, text/turtle;q=0.9">table (Turtle for CONSTRUCT)</option>
-<option value="text/csv, text/turtle;q=0.9">CSV</option>
-<option value="application/ld+json, application/sparql-results+json;q=0.9">JSON-LD (CONSTRUCT)</option>
-</select></label><span id="status"></span></p>
-</form><div id="out"></div>
-<script>
-const examples = {{EXAMPLES}};
-const $ = id => document.getElementById(id);
-$("examples").onchange = e => { $("query").value = examples[e.target.value]; };
-function cell(t){ if(!t) return ""; return t.type === "uri" ? '<a href="'+t.value+'">'+esc(t.value)+'</a>' : esc(t.value); }
-function esc(s){ return s.replace(/[&<>"]/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;"}[c])); }
-$("form").onsubmit = async e => {
-  e.preventDefault(); $("status").textContent = "running…"; $("out").innerHTML = "";
-  const t0 = performance.now();
-  const r = await fetch("sparql", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
-    "Accept": $("accept").value}, body: new URLSearchParams({query: $("query").value})});
-  const body = await r.text(); const ms = Math.round(performance.now() - t0);
-  if (!r.ok) { $("status").textContent = ""; $("out").innerHTML = '<pre class="err">'+esc(r.status+" "+body)+'</pre>'; return; }
-  const cut = r.headers.get("X-Kg-Truncated") ? " (cut at the result limit)" : "";
-  if (!(r.headers.get("Content-Type")||"").includes("sparql-results+json")) {
-    $("status").textContent = ms+" ms"+cut; $("out").innerHTML = "<pre>"+esc(body)+"</pre>"; return; }
-  const data = JSON.parse(body);
-  if ("boolean" in data) { $("status").textContent = ms+" ms"; $("out").textContent = String(data.boolean); return; }
-  const vars = data.head.vars, rows = data.results.bindings;
-  $("status").textContent = rows.length+" rows, "+ms+" ms"+cut;
-  $("out").innerHTML = "<table><tr>"+vars.map(v => "<th>"+esc(v)+"</th>").join("")+"</tr>"+
-    rows.map(b => "<tr>"+vars.map(v => "<td>"+cell(b[v])+"</td>").join("")+"</tr>").join("")+"</table>";
-};
-</script></body></html>
-"""

@@ -22,21 +22,28 @@ from kg.serve import ServeOptions, is_update, make_server, negotiate, uses_servi
 from kg.store import open_store, query_text, run_query
 
 LIMIT = 40
+KEEP_ALIVE = 1.0  # seconds the module's server keeps an idle connection open
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
 @pytest.fixture(scope="module")
-def served(seed_build, tmp_path_factory):
-    """A server on a free loopback port over a copy of the sample build; yields (base URL, out dir)."""
+def server(seed_build, tmp_path_factory):
+    """A server on a free loopback port over a copy of the sample build, serving in a thread."""
     out = tmp_path_factory.mktemp("served")
     shutil.copytree(seed_build[1] / "store", out / "store")
-    server = make_server(out, "127.0.0.1", 0, ServeOptions(timeout=3, limit=LIMIT, workers=2))
+    server = make_server(out, "127.0.0.1", 0, ServeOptions(timeout=3, limit=LIMIT, workers=2, keep_alive=KEEP_ALIVE))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield server.url, out
+    yield server
     server.shutdown()
     server.server_close()
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def served(server):
+    """(base URL, out dir) of the module's server."""
+    return server.url, server.out_dir
 
 
 def client(url: str, query: str, fmt: str = JSON) -> SPARQLWrapper:
@@ -178,6 +185,168 @@ def test_unacceptable_result_type_is_406(served):
     url, _ = served
     response = requests.get(f"{url}/sparql", params={"query": "ASK {}"}, headers={"Accept": "image/png"}, timeout=30)
     assert response.status_code == 406
+
+
+# ------------------------------------------------------------------ HTTP robustness
+
+
+def _worker_pids(server) -> set[int]:
+    return {w.process.pid for w in server.pool._all}
+
+
+@pytest.mark.parametrize("param, value", [
+    ("default-graph-uri", "not an iri"),
+    ("default-graph-uri", "<>"),
+    ("default-graph-uri", ""),
+    ("named-graph-uri", " "),
+    ("named-graph-uri", "urn:%%%"),
+])
+def test_a_broken_graph_iri_is_a_400_with_the_reason_and_kills_no_worker(server, param, value):
+    pids = _worker_pids(server)
+    response = requests.get(f"{server.url}/sparql", params={"query": "ASK { ?s ?p ?o }", param: value}, timeout=30)
+    assert response.status_code == 400
+    assert param in response.text and "IRI" in response.text
+    assert _worker_pids(server) == pids
+    assert client(server.url, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True
+
+
+def _raw_request(url: str, request: bytes, timeout: float = 10) -> bytes:
+    """Send raw bytes on a fresh connection; return what the server answered until it closed or went quiet."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        sock.sendall(request)
+        answer = b""
+        try:
+            while chunk := sock.recv(65536):
+                answer += chunk
+                if b"\r\n\r\n" in answer:
+                    break
+        except TimeoutError:
+            pass
+    return answer
+
+
+@pytest.mark.parametrize("length", ["abc", "-1", "12abc"])
+def test_a_malformed_content_length_is_a_400(served, length):
+    url, _ = served
+    answer = _raw_request(url, f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                               f"Content-Length: {length}\r\n\r\nASK {{}}".encode())
+    assert answer.startswith(b"HTTP/1.1 400 "), answer[:80]
+
+
+def test_a_too_large_body_is_a_413(served):
+    url, _ = served
+    too_large = ServeOptions().max_body + 1
+    answer = _raw_request(url, f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+                               f"Content-Length: {too_large}\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.1 413 "), answer[:80]
+    response = requests.post(f"{url}/sparql", data=iter([b"ASK {}" + b" " * too_large]),  # chunked: no length
+                             headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("path, params", [("/", None), ("/sparql", {"query": "SELECT * WHERE { ?s ?p ?o }"})])
+def test_head_answers_like_get_without_a_body(served, path, params):
+    url, _ = served
+    get = requests.get(f"{url}{path}", params=params, timeout=30)
+    head = requests.head(f"{url}{path}", params=params, timeout=30)
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    for name in ("Content-Type", "Content-Length", "X-Kg-Result-Limit", "Access-Control-Allow-Origin"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    assert int(head.headers["Content-Length"]) == len(get.content)
+
+
+def test_keep_alive_reuses_the_connection_and_an_idle_one_is_closed(served):
+    import http.client
+
+    url, _ = served
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request("GET", "/sparql?query=ASK%20%7B%7D")
+        first = conn.getresponse()
+        assert first.status == 200 and first.read()
+        sock = conn.sock
+        assert sock is not None, "the server closed the connection after one request"
+        conn.request("GET", "/sparql?query=ASK%20%7B%7D")
+        second = conn.getresponse()
+        assert second.status == 200 and second.read()
+        assert conn.sock is sock  # the same connection answered twice
+        started = time.monotonic()
+        sock.settimeout(KEEP_ALIVE + 5)
+        try:
+            assert sock.recv(1) == b""  # the server hung up on the idle connection
+        except TimeoutError:
+            pytest.fail(f"an idle connection was still open after {KEEP_ALIVE + 5:g} s")
+        assert time.monotonic() - started >= KEEP_ALIVE * 0.5
+    finally:
+        conn.close()
+
+
+def test_many_clients_on_fresh_connections_lose_no_request(served):
+    import http.client
+    from concurrent.futures import ThreadPoolExecutor
+
+    url, _ = served
+    host, port = url.removeprefix("http://").split(":")
+    path = "/sparql?query=" + requests.utils.quote("SELECT ?p WHERE { ?p a <https://w3id.org/newskg/ontology#Person> }")
+
+    def one(_) -> tuple[bool, float]:
+        started = time.monotonic()
+        conn = http.client.HTTPConnection(host, int(port), timeout=20)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            return response.status == 200 and bool(response.read()), time.monotonic() - started
+        except (OSError, http.client.HTTPException):
+            return False, time.monotonic() - started
+        finally:
+            conn.close()
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(20) as pool:
+        results = list(pool.map(one, range(200)))
+    assert sum(not ok for ok, _ in results) == 0
+    # A connection the listen queue had no room for waits for the client's SYN retry, a second later.
+    assert sum(seconds >= 1.0 for _, seconds in results) <= 2
+    assert time.monotonic() - started < 30
+
+
+def test_a_client_that_hangs_up_mid_answer_leaves_no_traceback(served, capfd, caplog):
+    import struct
+
+    url, _ = served
+    host, port = url.removeprefix("http://").split(":")
+    request = (b"GET /sparql?query=" + requests.utils.quote("SELECT * WHERE { ?s ?p ?o }").encode()
+               + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    capfd.readouterr()
+    with caplog.at_level("INFO"):
+        for pause in (0, 0.001, 0.01, 0.05, 0.1) * 2:
+            sock = socket.create_connection((host, int(port)), timeout=10)
+            sock.sendall(request)
+            time.sleep(pause)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # hang up with a reset
+            sock.close()
+        time.sleep(0.5)
+        assert client(url, "ASK { ?s ?p ?o }").queryAndConvert()["boolean"] is True
+    stderr = capfd.readouterr().err
+    assert "Traceback" not in stderr
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= 40], [r.getMessage() for r in caplog.records]
+
+
+def test_cors(served):
+    url, _ = served
+    preflight = requests.options(f"{url}/sparql", headers={
+        "Origin": "http://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "Content-Type"}, timeout=30)
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "content-type" in preflight.headers["Access-Control-Allow-Headers"].lower()
+    answer = requests.get(f"{url}/sparql", params={"query": "ASK {}"}, headers={"Origin": "http://example.org"},
+                          timeout=30)
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize("text, expected", [
