@@ -35,6 +35,8 @@ RELATIVE_PRONOUNS = {"that", "which"}
 INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
 RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
+DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
+OBJECT_WARNED = {"warn", "urge", "advise", "caution", "press", "remind"}  # `it` in what follows is the one warned
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
 
@@ -94,13 +96,41 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
             supplies = [] if supply is None else [
                 split for one in _with_included(supply, token) for split in _split_suppliers(one, token)]
         elif token.pos_ == "NOUN" and token.lemma_.lower() in nouns and not _covered(token):
-            supplies = _noun_supplies(token, last_item, found, speakers or [])
+            supplies = [split for one in _noun_supplies(token, last_item, found, speakers or [])
+                        for split in _split_suppliers(one, token)]
         else:
             continue
         for supply in supplies:
             found.append(supply)
             last_item = supply.item
-    return found
+    return [_completed(supply, found) for supply in found]
+
+
+def _completed(supply: Supply, found: list[Supply]) -> Supply:
+    """Give a supply the side its clause leaves unstated from the article: where the item was made (`US-made`),
+    else the nearest other supply of the same item, or with the same other side, that states it (`Morocco
+    received the drones it ordered`, after `Turkey's drone sales to Morocco`). Otherwise the side stays unknown."""
+    for side, other in (("supplier", "recipient"), ("recipient", "supplier")):
+        if getattr(supply, side) is not None or getattr(supply, other) is None:
+            continue
+        known = getattr(supply, other)
+        candidates = [s for s in found if s is not supply and getattr(s, side) is not None
+                      and getattr(s, side).text != known.text
+                      and (_same_item(s.item, supply.item) or getattr(s, other) is not None
+                           and getattr(s, other).text == known.text)]
+        filled = supply.made_in if side == "supplier" and supply.made_in is not None and \
+            supply.made_in.text != known.text else None
+        if filled is None and candidates:
+            nearest = min(candidates, key=lambda s: (s.start > supply.start, abs(s.start - supply.start)))
+            filled = getattr(nearest, side)
+        if filled is not None:
+            return replace(supply, **{side: filled}, rule=f"{supply.rule}+context",
+                           confidence=round(supply.confidence * 0.75, 2))
+    return supply
+
+
+def _same_item(a: Mention, b: Mention) -> bool:
+    return (a.key is not None and a.key == b.key) or a.text.lower() == b.text.lower()
 
 
 def _with_included(supply: Supply, verb: Token) -> list[Supply]:
@@ -154,6 +184,9 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     carried = [t for token, _ in items for t in (token, *(c for c in token.children if c.dep_ == "acl"))]
     for other in ([governor] if governor is not None else []) + carried:  # `tanks from the US`, `drones bought from`
         preps.update({k: v for k, v in _prep_objects(other).items() if k not in preps})
+    if governor is None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
+        # `Turkey's arms exports rose sharply to Morocco`: the noun's own verb says where they go
+        preps.update({k: v for k, v in _prep_objects(noun.head).items() if k not in preps})
     governed_by = _subject(governor) if governor is not None else None
     if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
         # the governing verb's subject buys only when it acts on the purchase (`approved the procurement of`),
@@ -184,7 +217,7 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
 def _noun_items(noun: Token, governor: Token | None) -> list[Token]:
     """Return what a transfer noun carries: `shipments of X`, `aid …, including X`, `a package that includes X`,
     `the package includes X and Y`, `announced a package for Ukraine on Thursday, including X` (on the governor)."""
-    found = [c for c in noun.children if c.dep_ == "compound"]  # `arms exports`, `F-16 deliveries`
+    found = [c for c in noun.children if c.dep_ == "compound" or c.dep_ in ("amod", "nmod") and c.lower_ in DEFENCE_WORDS]
     of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     if of is not None:
         found += [c for c in of.children if c.dep_ == "pobj"]
@@ -279,6 +312,9 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if item is None:
         return None
     preps = _prep_objects(verb)
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and "with" in _prep_objects(verb.head):
+        # `signed a contract with the United States to purchase HIMARS`: the other party to the deal
+        preps.setdefault("from" if role == "receive" else "to", _prep_objects(verb.head)["with"])
     objects = [item_token] if item_token is not None else []
     # every object: the parser splits `hundreds of Shahed-136 drones to Russia` into two
     objects += [c for c in verb.children if c.dep_ in ("dobj", "obj") and c is not item_token]
@@ -368,6 +404,8 @@ def _subject(verb: Token) -> Token | None:
             if obj is not None and obj.i < token.i:
                 return obj  # object control: `urge allies to purchase`, `barred Israel from sending`
             token = token.head
+        elif token.dep_ == "acl" and token.head.dep_ in ("dobj", "obj") and token.head.head.pos_ in ("VERB", "AUX"):
+            token = token.head.head  # `Slovakia signed a deal to buy F-16s`: the signer buys
         elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head.i != token.i:
             token = token.head
         else:
@@ -395,6 +433,9 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
     measured = _measured(token)
     if measured is not None:
         return _item(measured, last_item)
+    if token.lower_ in DEFENCE_WORDS and token.dep_ in ("compound", "amod", "nmod") and \
+            token.head.lemma_.lower() in transfer_nouns() | receiving_nouns():  # `Turkey's defence exports`
+        return Mention(token.text, "WEAPON", token.idx, token.idx + len(token.text), "weapons")
     for ent in doc_ents(doc):
         if ent.label_ == "WEAPON" and ent.start <= token.i < ent.end:
             return Mention(ent.text, "WEAPON", ent.start_char, ent.end_char, ent.ent_id_ or None)
@@ -413,7 +454,38 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
         entry = gazetteer.lookup(candidate.text) or gazetteer.lookup(candidate.lemma_)
         if entry is not None and entry.kind == "Weapon":
             return Mention(candidate.text, "WEAPON", candidate.start_char, candidate.end_char, entry.key)
-    return None
+    return _unlisted_weapon(token, modifiers)
+
+
+WEAPON_MODIFIERS = {"armoured", "armored", "combat", "fighting", "military", "naval", "patrol", "stealth",
+                    "self-propelled", "landing", "attack", "anti-aircraft", "anti-tank", "air", "artillery", "155mm"}
+VAGUE_MODIFIERS = {"new", "more", "several", "additional", "further", "first", "other", "latest", "remaining",
+                   "many", "few", "some", "modern", "older", "old", "own", "such", "extra", "same"}
+
+
+def _unlisted_weapon(token: Token, modifiers: list[Token]) -> Mention | None:
+    """Return a weapon the gazetteer does not list, named by its head noun (data/weapon_heads.csv): `a ballistic
+    missile launcher`, `armed drones`, `patrol vessels`; a head that also names other things (`system`,
+    `vehicle`, `ship`) only with a modifier that makes it a weapon."""
+    heads = weapon_heads()
+    lemma = token.lemma_.lower()
+    if token.pos_ != "NOUN" or lemma not in heads:
+        return None
+    named = [t for t in modifiers if t.lower_ not in VAGUE_MODIFIERS and not t.like_num and t.ent_type_ == ""]
+    if heads[lemma] and not any(t.lemma_.lower() in heads or t.lower_ in WEAPON_MODIFIERS for t in named):
+        return None
+    start = min((t.left_edge.i for t in named), default=token.i)
+    while start < token.i and (token.doc[start].lower_ in VAGUE_MODIFIERS or token.doc[start].pos_ in ("DET", "NUM")):
+        start += 1
+    span = token.doc[start:token.i + 1]
+    return Mention(span.text, "WEAPON", span.start_char, span.end_char, None)
+
+
+@lru_cache(maxsize=1)
+def weapon_heads() -> dict[str, bool]:
+    """Return head-noun lemma -> whether it names a weapon only with a modifier (data/weapon_heads.csv)."""
+    with (DATA / "weapon_heads.csv").open(encoding="utf-8") as fh:
+        return {row["lemma"]: row["needs_modifier"] == "yes" for row in csv.DictReader(fh)}
 
 
 def _in_reach(item: Mention, pronoun: Token) -> bool:
@@ -450,6 +522,9 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
         return None
     lower = token.lower_
     if lower in AGENT_PRONOUNS:
+        warned = _warned(token)
+        if warned is not None:
+            return _mention(warned)
         inside = [(end - start, who) for start, end, who in speakers if start <= token.idx < end]
         speaker = min(inside, key=lambda pair: pair[0])[1] if inside else None  # the innermost claim
         if speaker is not None and (lower == "we" or (lower in ("he", "she")) == (speaker.label == "PERSON")):
@@ -471,6 +546,16 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
     return _mention(span) if span is not None else None
 
 
+def _warned(pronoun: Token) -> Span | None:
+    """Return who `it`/`they` is in `the US warned Serbia that it should not buy …`: the one warned."""
+    clause = pronoun.head
+    if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp" or \
+            clause.head.lemma_.lower() not in OBJECT_WARNED:
+        return None
+    obj = next((c for c in clause.head.children if c.dep_ in ("dobj", "obj")), None)
+    return _entity_for(obj) if obj is not None and _agrees(pronoun, obj) else None
+
+
 def _mention(span: Span) -> Mention:
     return Mention(span.text, span.label_, span.start_char, span.end_char, span.ent_id_ or None)
 
@@ -488,6 +573,8 @@ def _antecedent(pronoun: Token) -> Span | None:
     candidates = []
     while clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head.i != clause.i:
         clause = clause.head
+        if clause.lemma_.lower() in OBJECT_WARNED:  # `the US warned Serbia that it should not buy`: Serbia
+            candidates += [c for c in clause.children if c.dep_ in ("dobj", "obj")]
         candidates += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
     candidates += [t for t in reversed(pronoun.doc[_previous_sentence_start(pronoun):pronoun.i])
                    if t.dep_ in ("nsubj", "nsubjpass")]
