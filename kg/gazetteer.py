@@ -32,7 +32,7 @@ class Entry:
     demonyms: list[str] = field(default_factory=list)
     capitals: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
-    country: str | None = None  # people: the country key they act for
+    country: str | None = None  # ISO 3166 alpha-2 of the country a person or a government body acts for
     org_type: str | None = None
     iso2: str | None = None  # countries
     generic: bool = False  # a generic item ("weapons", "tanks"), not a named system
@@ -113,7 +113,8 @@ def _organizations() -> list[Entry]:
     kinds = {"country-group": "Country"}
     return [Entry(key=slug(row["name"]), name=row["name"].strip(), kind=kinds.get(row.get("type", ""), "Organization"),
                   aliases=_split(row.get("aliases")), wikidata=_wikidata(row.get("wikidata")),
-                  org_type=(row.get("type") or "").strip() or None)
+                  org_type=(row.get("type") or "").strip() or None,
+                  country=(row.get("country_iso2") or "").strip().upper() or None)
             for row in _rows("organizations.csv") + _rows("groups.csv")]
 
 

@@ -80,7 +80,7 @@ CASES = [
      "Germany would send more air defence", "indirect"),
     ("Zelensky, who spoke by video from Kyiv, said that Ukraine needed more shells.", "Zelensky",
      "Ukraine needed more shells", "indirect"),
-    ("The Pentagon said in a post on X that the shipment had arrived.", "Pentagon", "the shipment had arrived",
+    ("The Pentagon said in a post on X that the shipment had arrived.", "United States", "the shipment had arrived",  # a body speaks for its country
      "indirect"),
     ("“We will not give up,” the minister said, adding that the front line was holding.", None,
      "We will not give up", "direct"),
@@ -342,3 +342,28 @@ def test_offsets_slice_the_text_in_the_seed_articles(nlp):
             assert article.text[claim.start:claim.end] == claim.text
             if claim.speaker is not None:  # unattributed claims rest on no mention
                 assert article.text[claim.speaker.start:claim.speaker.end] == claim.speaker.text
+
+
+@pytest.mark.parametrize("text, body, country", [
+    ("The Pentagon said in a post on X that the shipment had arrived.", "Pentagon", "United States"),
+    ("The Slovak Defense Ministry said the jets had been handed over. The ministry said more would follow.",
+     "The ministry", "Slovakia"),
+    ("One Turkish official said Ethiopia had requested drones.", "One Turkish official", "Turkey"),
+    ("A State Department representative told reporters that the suspension was lifted.",
+     "A State Department representative", "United States"),
+])
+def test_a_government_body_or_a_single_official_speaks_for_its_country_and_is_kept(parse, text, body, country):
+    doc, article = parse(text)
+    claims = find_claims(doc, article.body_start)
+    claim = next(c for c in claims if c.speaker is not None and c.speaker.text == body)
+    assert (claim.speaker_name, claim.speaker_label) == (country, "GPE")
+
+
+@pytest.mark.parametrize("text", [
+    "Officials said the shipment had arrived.",  # a group stays a group
+    "The ministry said the shipment had arrived.",  # no body named before: nothing to fold into
+])
+def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
+    doc, article = parse(text)
+    [claim] = find_claims(doc, article.body_start)
+    assert claim.speaker_label != "GPE"

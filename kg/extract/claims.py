@@ -60,6 +60,7 @@ from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
+from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Claim, Mention
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -674,7 +675,7 @@ def _noun_phrase(token: Token) -> Span:
     for child in sorted(token.lefts, key=lambda c: -c.i):
         if child.dep_ in keep and child.i == left - 1:
             left = child.i if child.dep_ != "punct" else left
-            if child.dep_ == "poss":
+            if child.dep_ in ("poss", "compound", "nmod"):  # `Taiwan's`, `State Department` in `A State …`
                 left = child.left_edge.i
         else:
             break
@@ -970,13 +971,16 @@ def _resolve(doc: Doc, found: list[_Found]) -> list[Claim]:
     mentions = list(find_mentions(doc))
     claims = []
     last_person: tuple[str, str] | None = None
+    last_government: str | None = None  # the country the last government body that spoke stands for
     for f in found:
         name, label, confidence = None, None, f.confidence
         span = f.speaker
         if span is None:
             confidence = min(confidence, 0.3)  # unattributed: the article names no source, or kg found none
         else:
-            name, label, how = _resolve_span(span, people, roles, last_person)
+            name, label, how = _resolve_span(span, people, roles, last_person, last_government)
+            if how == "government":
+                last_government = name
             if how == "pronoun" or how == "role":
                 confidence = min(confidence, 0.75)
             elif how == "unresolved":
@@ -1009,9 +1013,10 @@ def _people_by_surname(doc: Doc) -> dict[str, str]:
     fullest: dict[str, str] = {}
     for ent in doc_ents(doc):
         if ent.label_ == "PERSON":
-            key = ent[-1].text
-            if len(ent.text) > len(fullest.get(key, "")):
-                fullest[key] = ent.text
+            name = _bare_name(ent)
+            key = name.split()[-1]
+            if len(name) > len(fullest.get(key, "")):
+                fullest[key] = name
     return fullest
 
 
@@ -1038,14 +1043,25 @@ def person_roles(doc: Doc) -> list[tuple[str, str]]:
 
 
 def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str]],
-                  last_person: tuple[str, str] | None):
-    """Return (name, label, how) for a speaker mention; how is named, pronoun, role or unresolved."""
+                  last_person: tuple[str, str] | None, last_government: str | None = None):
+    """Return (name, label, how) for a speaker mention; how is named, pronoun, role, government (a body or an
+    unnamed official, for its country) or unresolved."""
     ent = _entity_in(span)
     if ent is not None:
         label = ent.label_
         if label == "PERSON":
-            return people.get(ent[-1].text, ent.text), "PERSON", "named"
+            bare = _bare_name(ent)
+            return people.get(bare.split()[-1], bare), "PERSON", "named"
+
+        if label == "ORG":
+            country = _government_country(span, None) or _body_country(ent.text)
+            if country is not None:  # `the Pentagon said`, `the Slovak Defense Ministry said`
+                return country, "GPE", "government"
         return ent.text, label, "named"
+    named = [e for e in span.ents if e.label_ == "PERSON"]
+    if len(named) == 1 and span.root.lower_.rstrip(".,") in NAME_SUFFIXES:  # `Secretary Lloyd Austin III`
+        bare = _bare_name(named[0])
+        return people.get(bare.split()[-1], bare), "PERSON", "named"
     head = span.root.lower_
     if head in PERSON_PRONOUNS:
         if last_person is not None:
@@ -1062,6 +1078,8 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
                 return entity.text, entity.label_, "pronoun"
             return group.text, None, "pronoun"
         return None, None, "unresolved"
+    if head in ("it", "its") and last_government is not None:  # `It said` after `the Slovak Defense Ministry said`
+        return last_government, "GPE", "pronoun"
     refers = role_nouns().get(head)
     if refers == "person" and any(t.dep_ == "det" and t.lower_ in ("the", "this") for t in span):
         modifiers = {t.lower_ for t in span if t.dep_ != "det" and t is not span.root}
@@ -1077,7 +1095,66 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         outlet = _last_entity_before(span, {"ORG"})
         if outlet is not None:
             return outlet.text, "ORG", "role"
+    country = _government_country(span, last_government)
+    if country is not None:
+        return country, "GPE", "government"
     return None, None, "unresolved"
+
+
+def _government_country(span: Span, last_government: str | None) -> str | None:
+    """Return the country a government body or a single unnamed official speaks for (news-dev's convention):
+    `the Slovak Defense Ministry`, `One Turkish official`, `a State Department representative`, `the ministry`
+    (after a named one). The mention stays the claim's speaker; the country becomes its speaker name."""
+    root = span.root
+    singular_only = government_nouns().get(root.lemma_.lower())
+    if singular_only is None or (singular_only and root.tag_ not in ("NN", "NNP")):
+        return None
+    gazetteer = load_gazetteer()
+    for token in sorted(root.subtree, key=lambda t: abs(t.i - root.i)):
+        if token.ent_type_ not in ("GPE", "NORP", "ORG"):
+            continue
+        ent = next(e for e in span.doc.ents if e.start <= token.i < e.end)
+        entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text))
+        if entry is not None and entry.kind == "Country":
+            return entry.name
+        if entry is not None and entry.org_type == "government-body" and entry.country:
+            country = gazetteer.by_iso2.get(entry.country)
+            return country.name if country is not None else None
+    if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span):
+        return last_government  # `the ministry`: the body named before
+    return None
+
+
+@lru_cache(maxsize=1)
+def government_nouns() -> dict[str, bool]:
+    """Return noun -> whether only its singular speaks for a government (data/government_nouns.csv)."""
+    with (DATA / "government_nouns.csv").open(encoding="utf-8") as fh:
+        return {row["noun"]: row["singular_only"] == "yes" for row in csv.DictReader(fh)}
+
+
+NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "maj", "col", "capt", "adm", "sgt", "sen", "rep", "gov",
+                       "prof", "sir", "dame", "lord"}
+
+
+def _bare_name(ent: Span) -> str:
+    """Return a person's name without a title the NER left in (`Secretary Lloyd Austin III` -> `Lloyd Austin`)."""
+    words = [t.text for t in ent]
+    while len(words) > 2 and (words[0].lower().rstrip(".") in TITLE_ABBREVIATIONS or words[0].lower() in role_nouns()):
+        words.pop(0)
+    while len(words) > 2 and words[-1].lower().strip(",") in NAME_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def _body_country(name: str) -> str | None:
+    """Return the country of a government body the gazetteer lists with one (`the Pentagon` -> United States)."""
+    gazetteer = load_gazetteer()
+    entry = gazetteer.lookup(name)
+    if entry is None or entry.org_type != "government-body" or not entry.country:
+        return None
+    country = gazetteer.by_iso2.get(entry.country)
+    return country.name if country is not None else None
 
 
 def _last_plural_subject(span: Span) -> Span | None:
