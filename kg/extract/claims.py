@@ -972,15 +972,18 @@ def _resolve(doc: Doc, found: list[_Found]) -> list[Claim]:
     claims = []
     last_person: tuple[str, str] | None = None
     last_government: str | None = None  # the country the last government body that spoke stands for
+    last_body: tuple[str, str] | None = None  # the last organisation or country that spoke: (name, label)
     for f in found:
         name, label, confidence = None, None, f.confidence
         span = f.speaker
         if span is None:
             confidence = min(confidence, 0.3)  # unattributed: the article names no source, or kg found none
         else:
-            name, label, how = _resolve_span(span, people, roles, last_person, last_government)
+            name, label, how = _resolve_span(span, people, roles, last_person, last_government, last_body)
             if how == "government":
                 last_government = name
+            if name and label in ("ORG", "GPE"):
+                last_body = (name, label)
             if how == "pronoun" or how == "role":
                 confidence = min(confidence, 0.75)
             elif how == "unresolved":
@@ -1043,7 +1046,8 @@ def person_roles(doc: Doc) -> list[tuple[str, str]]:
 
 
 def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str]],
-                  last_person: tuple[str, str] | None, last_government: str | None = None):
+                  last_person: tuple[str, str] | None, last_government: str | None = None,
+                  last_body: tuple[str, str] | None = None):
     """Return (name, label, how) for a speaker mention; how is named, pronoun, role, government (a body or an
     unnamed official, for its country) or unresolved."""
     ent = _entity_in(span)
@@ -1080,6 +1084,8 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         return None, None, "unresolved"
     if head in ("it", "its") and last_government is not None:  # `It said` after `the Slovak Defense Ministry said`
         return last_government, "GPE", "pronoun"
+    if head in ("it", "its") and last_body is not None:  # `It said` after `Rheinmetall said`
+        return last_body[0], last_body[1], "pronoun"
     refers = role_nouns().get(head)
     if refers == "person" and any(t.dep_ == "det" and t.lower_ in ("the", "this") for t in span):
         modifiers = {t.lower_ for t in span if t.dep_ != "det" and t is not span.root}
@@ -1095,20 +1101,36 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         outlet = _last_entity_before(span, {"ORG"})
         if outlet is not None:
             return outlet.text, "ORG", "role"
+    if refers == "organization":  # `the company said`: the last organisation named that is not a news outlet
+        outlets = load_gazetteer().news_outlets
+        company = _last_entity_before(span, {"ORG"}, lambda e: normalize(e.text) not in outlets)
+        if company is not None:
+            return company.text, "ORG", "role"
+    if span.root.lemma_.lower() in STATEMENT_NOUNS:  # `an Indian foreign ministry statement`: its issuer
+        country = _government_country(span, last_government, issued=True)
+        if country is not None:
+            return country, "GPE", "government"
+        if last_body is not None and any(t.dep_ == "det" and t.lower_ == "the" for t in span):
+            return last_body[0], last_body[1], "role"  # `the statement` after the body's own
     country = _government_country(span, last_government)
     if country is not None:
         return country, "GPE", "government"
     return None, None, "unresolved"
 
 
-def _government_country(span: Span, last_government: str | None) -> str | None:
+STATEMENT_NOUNS = {"statement", "communique", "communiqué", "release", "letter", "readout"}
+
+
+def _government_country(span: Span, last_government: str | None, issued: bool = False) -> str | None:
     """Return the country a government body or a single unnamed official speaks for (news-dev's convention):
     `the Slovak Defense Ministry`, `One Turkish official`, `a State Department representative`, `the ministry`
     (after a named one). The mention stays the claim's speaker; the country becomes its speaker name."""
     root = span.root
     singular_only = government_nouns().get(root.lemma_.lower())
-    if singular_only is None or (singular_only and root.tag_ not in ("NN", "NNP")):
+    if not issued and (singular_only is None or (singular_only and root.tag_ not in ("NN", "NNP"))):
         return None
+    if issued and not any(t.lemma_.lower() in government_nouns() or t.ent_type_ for t in root.subtree if t != root):
+        return None  # `a statement`: nothing says whose
     gazetteer = load_gazetteer()
     for token in sorted(root.subtree, key=lambda t: abs(t.i - root.i)):
         if token.ent_type_ not in ("GPE", "NORP", "ORG"):
@@ -1121,7 +1143,19 @@ def _government_country(span: Span, last_government: str | None) -> str | None:
             country = gazetteer.by_iso2.get(entry.country)
             return country.name if country is not None else None
     if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span):
-        return last_government  # `the ministry`: the body named before
+        return last_government or _body_named_before(span)  # `the ministry`: the body named before
+    return None
+
+
+def _body_named_before(span: Span) -> str | None:
+    """Return the country of the last government body named before `the department` (`the State Department`)."""
+    head = span.root.lower_
+    for ent in reversed([e for e in doc_ents(span.doc) if e.end <= span.start and e.label_ == "ORG"]):
+        country = _body_country(ent.text)
+        if country is None and head in ent.text.lower():
+            country = _government_country(ent, None)
+        if country is not None:
+            return country
     return None
 
 
@@ -1187,9 +1221,9 @@ def _ent_index(doc: Doc) -> tuple[tuple[Span, ...], numpy.ndarray]:
     return cached
 
 
-def _last_entity_before(span: Span, labels: set[str]) -> Span | None:
+def _last_entity_before(span: Span, labels: set[str], keep=lambda ent: True) -> Span | None:
     best = None
     for ent in doc_ents(span.doc):
-        if ent.end <= span.start and ent.label_ in labels:
+        if ent.end <= span.start and ent.label_ in labels and keep(ent):
             best = ent
     return best
