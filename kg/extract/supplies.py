@@ -35,6 +35,8 @@ RELATIVE_PRONOUNS = {"that", "which"}
 INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
 RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
+DEAL_MAKING_VERBS = {"sign", "ink", "approve", "announce", "reach", "conclude", "finalize", "finalise", "seal", "adopt",
+                     "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree"}
 DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
 OBJECT_WARNED = {"warn", "urge", "advise", "caution", "press", "remind"}  # `it` in what follows is the one warned
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
@@ -95,6 +97,9 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
             supply = _supply_at(token, role, last_item, found, speakers or [])
             supplies = [] if supply is None else [
                 split for one in _with_included(supply, token) for split in _split_suppliers(one, token)]
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in SUPPLIER_NOUNS | CUSTOMER_NOUNS:
+            supply = _trade_partner(token, found, speakers or [])
+            supplies = [] if supply is None else _split_suppliers(supply, token)
         elif token.pos_ == "NOUN" and token.lemma_.lower() in nouns and not _covered(token):
             supplies = [split for one in _noun_supplies(token, last_item, found, speakers or [])
                         for split in _split_suppliers(one, token)]
@@ -131,6 +136,57 @@ def _completed(supply: Supply, found: list[Supply]) -> Supply:
 
 def _same_item(a: Mention, b: Mention) -> bool:
     return (a.key is not None and a.key == b.key) or a.text.lower() == b.text.lower()
+
+
+SUPPLIER_NOUNS = {"supplier", "provider", "exporter", "seller", "vendor"}
+CUSTOMER_NOUNS = {"customer", "client", "buyer", "importer", "purchaser"}
+
+
+def _trade_partner(noun: Token, previous: list[Supply], speakers: Speakers) -> Supply | None:
+    """An arms trade stated as a relation: `Russia, one of Egypt's major arms suppliers`, `Morocco selected
+    Elbit Systems as its primary defence supplier`, `The UAE, one of the French defence industry's biggest
+    customers`. The possessor is the other party; the item is what the noun's modifiers name, else weapons."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    referent = _referent(noun)
+    if owner is None or referent is None:
+        return None
+    modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    if not any(c.lower_ in DEFENCE_WORDS or _item(c, None) is not None for c in modifiers) and \
+            not any(t.lower_ in DEFENCE_WORDS for t in owner.subtree):
+        return None  # `Egypt's main gas supplier`: not arms; `the French defence industry's customers`: arms
+    modifiers += [t for t in owner.subtree if t.lower_ in DEFENCE_WORDS]
+    item = next((m for c in modifiers if (m := _item(c, None)) is not None and c.lower_ not in DEFENCE_WORDS), None)
+    item = item or next(Mention(c.text, "WEAPON", c.idx, c.idx + len(c.text), "weapons")
+                        for c in modifiers if c.lower_ in DEFENCE_WORDS)
+    owner_m = _agent(owner if owner.lower_ not in ("its", "their") else referent.head, previous, speakers, noun)
+    if owner.lower_ in ("its", "their"):  # `Morocco selected X as its supplier`: the subject owns it
+        owner_m = _agent(_subject(referent.head) if referent.head.pos_ in ("VERB", "AUX") else None,
+                         previous, speakers, noun)
+    referent_m = _agent(referent, previous, speakers, noun)
+    if owner_m is None or referent_m is None or owner_m.text == referent_m.text:
+        return None
+    supplier, recipient = (referent_m, owner_m) if noun.lemma_.lower() in SUPPLIER_NOUNS else (owner_m, referent_m)
+    sent = noun.sent
+    return Supply(supplier=supplier, recipient=recipient, item=item, status="ongoing", evidence=sent.text.strip(),
+                  start=sent.start_char, end=sent.end_char, rule="trade-partner", confidence=0.6)
+
+
+def _referent(noun: Token) -> Token | None:
+    """Return what a relation noun describes: its apposition's head (`Russia, one of … suppliers`), the
+    subject of `is` (`X is Egypt's supplier`), or the object of `selected X as …`."""
+    node = noun
+    if node.dep_ == "pobj" and node.head.lower_ == "of" and node.head.head.lower_ in ("one", "among"):
+        node = node.head.head  # `one of Egypt's suppliers`
+    if node.dep_ == "appos":
+        return node.head
+    if node.dep_ == "attr" and node.head.lemma_ in ("be", "become", "remain"):
+        subject = next((c for c in node.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None and subject.lower_ in ("which", "who", "that") and node.head.dep_ == "relcl":
+            return node.head.head  # `Russia, which has become one of Egypt's suppliers`
+        return subject
+    if node.dep_ == "pobj" and node.head.lower_ == "as" and node.head.head.pos_ == "VERB":
+        return next((c for c in node.head.head.children if c.dep_ in ("dobj", "obj")), None)
+    return None
 
 
 def _with_included(supply: Supply, verb: Token) -> list[Supply]:
@@ -337,6 +393,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     elif role == "request":
         recipient, supplier = subject, preps.get("from") or asked
     made_in = _made_in(item_token) if item_token is not None else None
+    if made_in is None and item_token is not None and _measured(item_token) is not None:
+        made_in = _made_in(_measured(item_token))  # `the first batch of Dutch F-16s`
     if supplier is None and (role in ("receive", "request", "flow") or verb.dep_ == "acl"):
         supplier = made_in
     supplier_m = _agent(supplier, previous, speakers, verb)
@@ -404,8 +462,9 @@ def _subject(verb: Token) -> Token | None:
             if obj is not None and obj.i < token.i:
                 return obj  # object control: `urge allies to purchase`, `barred Israel from sending`
             token = token.head
-        elif token.dep_ == "acl" and token.head.dep_ in ("dobj", "obj") and token.head.head.pos_ in ("VERB", "AUX"):
-            token = token.head.head  # `Slovakia signed a deal to buy F-16s`: the signer buys
+        elif token.dep_ == "acl" and token.head.dep_ in ("dobj", "obj") and \
+                token.head.head.lemma_.lower() in DEAL_MAKING_VERBS:
+            token = token.head.head  # `Slovakia signed a deal to buy F-16s`: the signer buys (not who welcomed it)
         elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head.i != token.i:
             token = token.head
         else:
