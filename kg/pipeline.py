@@ -250,7 +250,7 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
     from kg.rdf import article_graph, entity_graph, supply_events
     from kg.render import PageFacts, to_html
     from kg.report import to_markdown
-    from kg.resolve import Resolver
+    from kg.resolve import Resolver, resolve
 
     folder = store_path(out)
     known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
@@ -265,7 +265,7 @@ def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[E
         events = []
         for ex in extractions():
             try:
-                graph = article_graph(ex, resolver)
+                graph = article_graph(resolve(ex, resolver))
             except Exception as exc:  # one article never stops a build: it is skipped, here and on every rerun
                 failed.append(Skipped(ex.article.source, f"could not be turned into RDF: {describe(exc)}"))
                 report.skipped.append(failed[-1])
