@@ -21,8 +21,6 @@ result is a BuildReport that the CLI shows.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import dataclasses
 import functools
 import gc
@@ -39,6 +37,7 @@ from pathlib import Path
 from kg.errors import KgError, OutputError
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
+from kg.memory import fewer_collections
 from kg.store import (DEFAULT_GRAPH, StoreWriter, dump_dataset, dump_union, open_store_for_writing, read_state,
                       store_id, store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic, write_state)
 from kg.types import Article, BuildReport, Extraction, Skipped
@@ -204,42 +203,8 @@ def _build_into(lease: _Lease, out: Path, current: list[Article], report: Increm
             yield replace(ex, article=final[sha])  # metadata (title, source) as read now
 
     report.articles = len(order)
-    with _fewer_collections():
+    with fewer_collections():
         return _write_graphs(lease, out, extractions, report, state, key, files, final, failed, cache)
-
-
-@contextlib.contextmanager
-def _fewer_collections():
-    """Run the cyclic garbage collector seldom while the graph stage runs.
-
-    That stage makes millions of small objects, many of which live on (entities,
-    the analysis' network, the page's facts): with the default thresholds the
-    collector walked them again and again, a quarter of the stage's time on 840
-    articles. Objects are still freed as soon as nothing refers to them; only
-    reference cycles wait a little longer.
-    """
-    gc.collect()
-    _release_free_memory()
-    gc.freeze()  # what exists now (the spaCy model, the articles) is not walked again
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-def _release_free_memory() -> None:
-    """Give the heap pages that parsing freed back to the system.
-
-    glibc keeps them for the process otherwise: on 840 articles the graph stage
-    started 400 MB above what it needed, and its peak set the build's.
-    """
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to give back this way
-        pass
 
 
 def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[Extraction]],
