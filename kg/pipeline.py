@@ -21,8 +21,6 @@ result is a BuildReport that the CLI shows.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import dataclasses
 import functools
 import gc
@@ -33,14 +31,15 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kg.errors import KgError, OutputError
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
-from kg.store import (DEFAULT_GRAPH, StoreWriter, dump_dataset, dump_union, open_store_for_writing, read_state,
-                      store_id, store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic, write_state)
+from kg.memory import fewer_collections
+from kg.store import (DEFAULT_GRAPH, StoreWriter, clean_state, dump_dataset, dump_union, open_store_for_writing,
+                      store_changes, store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic)
 from kg.types import Article, BuildReport, Extraction, Skipped
 
 Progress = Callable[[int, int, str], None]  # (done, total, current source)
@@ -48,7 +47,6 @@ StopRequested = Callable[[], bool]
 
 CACHE_DIR = "cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
-STATE_VERSION = 1
 OUTPUT_FILES = ("graph.trig", "graph.ttl", "graph.html", "report.md")
 
 
@@ -99,8 +97,18 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
     out.mkdir(parents=True, exist_ok=True)
     lease = _Lease(open_store_for_writing(out))
     try:
-        return _build_into(lease, out, current, report, model, on_progress, batch_size, prune, should_stop,
-                           jobs, scheduler)
+        plan = plan_build(out, current, stored_articles(lease.store), report.skipped, model=model, prune=prune)
+        for name in ("new", "unchanged", "changed", "kept", "removed"):
+            setattr(report, name, getattr(plan, name))
+        report.skipped = plan.skipped
+        if plan.up_to_date:
+            return _up_to_date(plan, report)
+        extract_missing(plan, report, on_progress=on_progress, should_stop=should_stop, batch_size=batch_size,
+                        jobs=jobs, scheduler=scheduler)
+        if report.interrupted:
+            return report
+        with fewer_collections():
+            return write_graphs(plan, lease, report)
     finally:
         lease.release()
         # pyparsing (under rdflib's SPARQL parser) leaves tracebacks in reference cycles that hold the
@@ -122,194 +130,197 @@ class _Lease:
         self.store = None
 
 
-def _build_into(lease: _Lease, out: Path, current: list[Article], report: IncrementalReport, model: str | None,
-                on_progress: Progress | None, batch_size: int, prune: bool,
-                should_stop: StopRequested | None, jobs: int = 1, scheduler: str | None = None) -> IncrementalReport:
+@dataclass
+class BuildPlan:
+    """What a build is to do: the articles its graph holds, and what the last build left to compare them with."""
+
+    out: Path
+    model: str | None
+    cache: ExtractionCache
+    articles: dict[str, Article]  # sha256 -> article: the inputs and the stored articles kept
+    key: str  # digest of everything the output depends on: the articles, what was skipped, the code
+    files: dict[str, str]  # output file name -> path
+    last: dict  # the state the last build left when it finished, else {} (kg.store.clean_state)
+    skipped: list[Skipped] = field(default_factory=list)  # inputs left out so far, and why
+    failed: list[Skipped] = field(default_factory=list)  # articles this build could not use (extraction, RDF)
+    new: int = 0
+    unchanged: int = 0
+    changed: int = 0
+    kept: int = 0
+    removed: int = 0
+
+    @property
+    def known(self) -> dict[str, str] | None:
+        """Return the digests of the graphs the store holds, when the last build finished (else check all)."""
+        return self.last.get("digests") if self.last else None
+
+    @property
+    def up_to_date(self) -> bool:
+        """Return whether the last build finished with the same articles and code, and its files are there."""
+        return (bool(self.last) and self.last.get("key") == self.key
+                and all(Path(p).is_file() for p in self.files.values()))
+
+    def ordered(self) -> list[Article]:
+        """Return the articles of the graph in the order the build walks them: by source, then text."""
+        return sorted(self.articles.values(), key=lambda a: (a.source, a.sha256))
+
+    def extractions(self) -> Iterator[Extraction]:
+        """Yield each article's cached extraction, in order, one at a time, with its metadata as read now."""
+        for article in self.ordered():
+            ex = self.cache.load(article.sha256)
+            if ex is None:
+                raise KgError(f"the cached extraction of {article.source} vanished during the build "
+                              f"(is another build using {self.out}?); run the build again")
+            yield replace(ex, article=article)
+
+
+def plan_build(out: Path, current: list[Article], stored: dict[str, tuple[str, str]], skipped: list[Skipped],
+               model: str | None = None, prune: bool = False) -> BuildPlan:
+    """Return the plan of a build of `current` into `out`, whose store holds `stored` (sha256 -> (graph, source)).
+
+    A stored article that is not among the inputs is kept unless `prune`, or
+    unless an input with its source replaced it; `skipped` lists the inputs
+    already left out.
+    """
     fingerprint = extraction_fingerprint(model)
     cache = ExtractionCache(out / CACHE_DIR / "extractions", fingerprint)
-    stored = stored_articles(lease.store)  # sha256 -> (graph IRI, source)
-
-    # Which articles the graph holds after this build.
     final: dict[str, Article] = {a.sha256: a for a in current}
+    skipped = list(skipped)
+    kept = removed = 0
     current_sources = {a.source for a in current}
     stored_sources = {source for _, source in stored.values()}
     for sha, (_, source) in stored.items():
         if sha in final:
             continue
         if prune or source in current_sources:
-            report.removed += 1
+            removed += 1
             continue
         article = cache.article(sha)
         if article is None:
-            report.skipped.append(Skipped(source, "in the store but its cached extraction is gone; "
-                                                  "build it again from its input to keep it"))
-            report.removed += 1
+            skipped.append(Skipped(source, "in the store but its cached extraction is gone; "
+                                           "build it again from its input to keep it"))
+            removed += 1
             continue
         final[sha] = article
-        report.kept += 1
-    for article in current:
-        if article.sha256 in stored:
-            report.unchanged += 1
-        else:
-            report.new += 1
-            report.changed += article.source in stored_sources
+        kept += 1
+    unchanged = sum(a.sha256 in stored for a in current)
+    changed = sum(a.sha256 not in stored and a.source in stored_sources for a in current)
+    key = _state_key(sorted(final.values(), key=lambda a: (a.source, a.sha256)), skipped, fingerprint)
+    return BuildPlan(out, model, cache, final, key, files={name: str(out / name) for name in OUTPUT_FILES},
+                     last=clean_state(store_path(out)) or {}, skipped=skipped, new=len(current) - unchanged,
+                     unchanged=unchanged, changed=changed, kept=kept, removed=removed)
 
-    # Nothing to do when the store was last left clean by a build of the same articles with the same code.
-    folder = store_path(out)
-    state = read_state(folder)
-    key = _state_key(sorted(final.values(), key=lambda a: (a.source, a.sha256)), report.skipped, fingerprint)
-    files = {name: str(out / name) for name in OUTPUT_FILES}
-    if (state.get("clean") and state.get("key") == key and state.get("version") == STATE_VERSION
-            and all(Path(p).is_file() for p in files.values())):
-        for name in ("articles", "claims", "supplies", "entities", "triples"):
-            setattr(report, name, state.get(name, 0))
-        report.skipped += [Skipped(source, reason) for source, reason in state.get("failed", [])]
-        report.files = files
-        report.up_to_date = True
-        cache.prune(final)
-        return report
 
-    # The expensive step: spaCy, only for articles without a fresh cached extraction. Extractions go to
-    # the cache as they come and are read back one at a time below, so they never all sit in memory.
-    failed: list[Skipped] = []
-    todo = [article for sha, article in sorted(final.items(), key=lambda kv: (kv[1].source, kv[0]))
-            if not cache.has(sha)]
+def _up_to_date(plan: BuildPlan, report: IncrementalReport) -> IncrementalReport:
+    """Return the report of a build with nothing to do: the last build's counts, as its state recorded them."""
+    for name in ("articles", "claims", "supplies", "entities", "triples"):
+        setattr(report, name, plan.last.get(name, 0))
+    report.skipped += [Skipped(source, reason) for source, reason in plan.last.get("failed", [])]
+    report.files = plan.files
+    report.up_to_date = True
+    plan.cache.prune(plan.articles)
+    return report
+
+
+def extract_missing(plan: BuildPlan, report: IncrementalReport, *, on_progress: Progress | None = None,
+                    should_stop: StopRequested | None = None, batch_size: int = 16, jobs: int = 1,
+                    scheduler: str | None = None) -> None:
+    """Run spaCy over the plan's articles that have no fresh cached extraction, caching each as it comes.
+
+    The expensive step. Extractions go to the cache as they come and are read
+    back one at a time by write_graphs, so they never all sit in memory. An
+    article that fails leaves the plan for plan.failed; when `should_stop()`
+    turns true this returns after the current article with report.interrupted.
+    """
+    todo = [article for article in plan.ordered() if not plan.cache.has(article.sha256)]
     if todo:
         # spaCy is imported and loaded only when something needs parsing: an unchanged rebuild stays fast.
         from kg.parallel import Failure, extract_articles
 
-        outcomes = extract_articles(todo, model, batch_size, jobs=jobs, scheduler=scheduler)
+        outcomes = extract_articles(todo, plan.model, batch_size, jobs=jobs, scheduler=scheduler)
         for n, (article, ex) in enumerate(outcomes, 1):
             if isinstance(ex, Failure):
-                failed.append(Skipped(article.source, ex.reason))
-                final.pop(article.sha256)
+                plan.failed.append(Skipped(article.source, ex.reason))
+                plan.articles.pop(article.sha256)
             else:
-                cache.save(ex)
+                plan.cache.save(ex)
                 report.extracted += 1
             if on_progress:
                 on_progress(n, len(todo), article.source)
             if should_stop and should_stop() and n < len(todo):
                 report.interrupted = True
-                return report
-
-    report.skipped += failed
-    order = [a.sha256 for a in sorted(final.values(), key=lambda a: (a.source, a.sha256))]
-
-    def extractions() -> Iterator[Extraction]:
-        for sha in order:
-            ex = cache.load(sha)
-            if ex is None:
-                raise KgError(f"the cached extraction of {final[sha].source} vanished during the build "
-                              f"(is another build using {out}?); run the build again")
-            yield replace(ex, article=final[sha])  # metadata (title, source) as read now
-
-    report.articles = len(order)
-    with _fewer_collections():
-        return _write_graphs(lease, out, extractions, report, state, key, files, final, failed, cache)
+                return
+    report.skipped += plan.failed
 
 
-@contextlib.contextmanager
-def _fewer_collections():
-    """Run the cyclic garbage collector seldom while the graph stage runs.
+def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> IncrementalReport:
+    """Return the report of the graph stage: resolve, write every article's graph and the entities, analyse, export.
 
-    That stage makes millions of small objects, many of which live on (entities,
-    the analysis' network, the page's facts): with the default thresholds the
-    collector walked them again and again, a quarter of the stage's time on 840
-    articles. Objects are still freed as soon as nothing refers to them; only
-    reference cycles wait a little longer.
+    The store comes in its lease (see _Lease), which this never copies out.
     """
-    gc.collect()
-    _release_free_memory()
-    gc.freeze()  # what exists now (the spaCy model, the articles) is not walked again
-    thresholds = gc.get_threshold()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
-
-
-def _release_free_memory() -> None:
-    """Give the heap pages that parsing freed back to the system.
-
-    glibc keeps them for the process otherwise: on 840 articles the graph stage
-    started 400 MB above what it needed, and its peak set the build's.
-    """
-    try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to give back this way
-        pass
-
-
-def _write_graphs(lease: _Lease, out: Path, extractions: Callable[[], Iterator[Extraction]],
-                  report: IncrementalReport, state: dict, key: str, files: dict, final: dict, failed: list,
-                  cache: ExtractionCache) -> IncrementalReport:
-    """The graph stage: resolve, write every article's graph and the entities, analyse, export."""
     from kg.analyze import EntityNetwork, analyze, write_back
     from kg.rdf import article_graph, entity_graph, supply_events
     from kg.render import PageFacts, to_html
     from kg.report import to_markdown
-    from kg.resolve import Resolver
+    from kg.resolve import Resolver, resolve
 
+    out, failed = plan.out, plan.failed
     folder = store_path(out)
-    known = state.get("digests") if state.get("clean") and state.get("version") == STATE_VERSION else None
+    report.articles = len(plan.articles)
     # Dirty while the store changes: a crash from here on makes the next build check every graph.
-    identity = store_id(state)
-    write_state(folder, {"version": STATE_VERSION, "clean": False, "store_id": identity})
-    # Article by article into the store: only the entities, the analysis' entity graph and one article's
-    # RDF are in memory at a time, however big the corpus.
-    resolver = Resolver(extractions())
-    with StoreWriter(lease.store, known) as writer, _on_store_failure(folder):  # the thread stops on failure
-        network, facts = EntityNetwork(), PageFacts()
-        events = []
-        for ex in extractions():
-            try:
-                graph = article_graph(ex, resolver)
-            except Exception as exc:  # one article never stops a build: it is skipped, here and on every rerun
-                failed.append(Skipped(ex.article.source, f"could not be turned into RDF: {describe(exc)}"))
-                report.skipped.append(failed[-1])
-                report.articles -= 1
-                continue
-            report.claims += len(ex.claims)
-            report.supplies += len(ex.supplies)
-            network.add(graph)
-            facts.add(graph)
-            events += supply_events(graph)
-            triples = to_oxigraph_triples(graph)
+    with store_changes(folder) as record:
+        # Article by article into the store: only the entities, the analysis' entity graph and one article's
+        # RDF are in memory at a time, however big the corpus.
+        resolver = Resolver(plan.extractions())
+        with StoreWriter(lease.store, plan.known) as writer, _on_store_failure(folder):  # the thread stops on failure
+            network, facts = EntityNetwork(), PageFacts()
+            events = []
+            for ex in plan.extractions():
+                try:
+                    graph = article_graph(resolve(ex, resolver))
+                except Exception as exc:  # one article never stops a build: it is skipped, here and on every rerun
+                    failed.append(Skipped(ex.article.source, f"could not be turned into RDF: {describe(exc)}"))
+                    report.skipped.append(failed[-1])
+                    report.articles -= 1
+                    continue
+                report.claims += len(ex.claims)
+                report.supplies += len(ex.supplies)
+                network.add(graph)
+                facts.add(graph)
+                events += supply_events(graph)
+                triples = to_oxigraph_triples(graph)
+                report.triples += len(triples)
+                writer.put(to_oxigraph(graph.identifier), triples)
+            entities = entity_graph(resolver, events)
+            network.add(entities)
+            facts.add(entities)
+            analysis = analyze(network.finish())
+            write_back(entities, analysis)  # the metrics, so SPARQL can read them
+            triples = to_oxigraph_triples(entities)
             report.triples += len(triples)
-            writer.put(to_oxigraph(graph.identifier), triples)
-        entities = entity_graph(resolver, events)
-        network.add(entities)
-        facts.add(entities)
-        analysis = analyze(network.finish())
-        write_back(entities, analysis)  # the metrics, so SPARQL can read them
-        triples = to_oxigraph_triples(entities)
-        report.triples += len(triples)
-        writer.put(DEFAULT_GRAPH, triples)
-        del entities, triples
-        result = writer.finish()
-    report.entities = len(resolver.entities)
-    report.graphs_written = len(result.written)
-    lease.store.flush()
-    report.files = files
-    # oxigraph serializes and answers queries outside the GIL, so the two exports and the report's
-    # queries run in threads beside the page.
-    with ThreadPoolExecutor(max_workers=3) as pool, _on_file_failure(folder):
-        exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
-                    pool.submit(dump_union, lease.store, out / "graph.ttl")]
-        markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
-        summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
-                   f"{report.entities} entities.")
-        write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=facts).encode("utf-8"))
-        write_atomic(out / "report.md", markdown.result().encode("utf-8"))
-        for export in exported:
-            export.result()
-    write_state(folder, {"version": STATE_VERSION, "clean": True, "store_id": identity, "key": key, "digests": result.digests,
-                         "articles": report.articles, "claims": report.claims, "supplies": report.supplies,
-                         "entities": report.entities, "triples": report.triples,
-                         "failed": [[s.source, s.reason] for s in failed]})
-    cache.prune(final)
+            writer.put(DEFAULT_GRAPH, triples)
+            del entities, triples
+            result = writer.finish()
+        report.entities = len(resolver.entities)
+        report.graphs_written = len(result.written)
+        lease.store.flush()
+        report.files = plan.files
+        # oxigraph serializes and answers queries outside the GIL, so the two exports and the report's
+        # queries run in threads beside the page.
+        with ThreadPoolExecutor(max_workers=3) as pool, _on_file_failure(folder):
+            exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
+                        pool.submit(dump_union, lease.store, out / "graph.ttl")]
+            markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
+            summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
+                       f"{report.entities} entities.")
+            write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=facts).encode("utf-8"))
+            write_atomic(out / "report.md", markdown.result().encode("utf-8"))
+            for export in exported:
+                export.result()
+        record.update(key=plan.key, digests=result.digests, articles=report.articles, claims=report.claims,
+                      supplies=report.supplies, entities=report.entities, triples=report.triples,
+                      failed=[[s.source, s.reason] for s in failed])
+    plan.cache.prune(plan.articles)
     return report
 
 

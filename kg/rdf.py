@@ -12,14 +12,12 @@ from collections.abc import Iterable
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from kg.resolve import Entity, Resolver, article_people
-from kg.timex import resolve_time
-from kg.types import Claim, Extraction, Mention, Supply
+from kg.resolve import Entity, EntityId, ResolvedClaim, ResolvedExtraction, ResolvedSupply, Resolver, resolve
+from kg.types import Article, Extraction
 from kg.vocab import ID, KG, SCHEMA, WD
 
 KIND_CLASS = {"Person": KG.Person, "Organization": KG.Organization, "Country": KG.Country, "Place": KG.Place,
               "Weapon": KG.Weapon, "Agent": KG.Agent}
-LABEL_OF_SPEAKER = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP"}
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -34,9 +32,10 @@ def article_iri(sha256: str) -> URIRef:
     return ID[f"article/{sha256[:16]}"]
 
 
-def entity_iri(entity: Entity) -> URIRef:
-    """Return the IRI of a canonical entity."""
-    return ID[f"{entity.kind.lower()}/{entity.key}"]
+def entity_iri(entity: Entity | EntityId) -> URIRef:
+    """Return the IRI of a canonical entity, or of the entity with that id (kind, key)."""
+    kind, key = entity if isinstance(entity, tuple) else entity.id
+    return ID[f"{kind.lower()}/{key}"]
 
 
 def entity_graph_iri(build_id: str) -> URIRef:
@@ -56,7 +55,8 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     """Return the dataset of all articles and the resolver that holds their canonical entities.
 
     For a corpus too big to hold in memory, do what this does one article at a
-    time: `article_graph` for each, then `entity_graph` (see kg.pipeline).
+    time: `kg.resolve.resolve` and `article_graph` for each, then `entity_graph`
+    (see kg.pipeline).
     """
     extractions = list(extractions)
     resolver = Resolver(extractions)
@@ -64,7 +64,7 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     bind_prefixes(ds)
     events: list[SupplyEvent] = []
     for ex in extractions:
-        graph = article_graph(ex, resolver)
+        graph = article_graph(resolve(ex, resolver))
         target = ds.graph(graph.identifier)
         target.addN((s, p, o, target) for s, p, o in graph)
         events += supply_events(graph)
@@ -73,14 +73,14 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     return ds, resolver
 
 
-def article_graph(ex: Extraction, resolver: Resolver) -> TripleIndex:
+def article_graph(resolved: ResolvedExtraction) -> TripleIndex:
     """Return the named graph of one article: its metadata, claims and supplies, with provenance.
 
-    Resolving the article's mentions also tells the resolver the roles and
-    aliases its entities gain, so call `entity_graph` after every article.
+    A pure function of the resolved extraction: the entities it names are
+    already in the resolver (kg.resolve.resolve), which this never asks.
     """
-    graph = TripleIndex(article_iri(ex.article.sha256))
-    _add_article(graph, ex, resolver)
+    graph = TripleIndex(article_iri(resolved.article.sha256))
+    _add_article(graph, resolved)
     return graph
 
 
@@ -160,8 +160,8 @@ def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> TripleInd
     return graph
 
 
-def _add_article(g: TripleIndex, ex: Extraction, resolver: Resolver) -> None:
-    art = ex.article
+def _add_article(g: TripleIndex, resolved: ResolvedExtraction) -> None:
+    art = resolved.article
     iri = article_iri(art.sha256)
     g.add((iri, RDF.type, KG.Article))
     g.add((iri, DCTERMS.source, Literal(art.source)))
@@ -174,42 +174,19 @@ def _add_article(g: TripleIndex, ex: Extraction, resolver: Resolver) -> None:
         g.add((iri, SCHEMA.url, URIRef(art.url)))
     if art.publisher:
         g.add((iri, KG.publisher, Literal(art.publisher)))
-
-    people = article_people(ex)
-    for mention in ex.mentions:
-        entity = resolver.resolve(mention, people)
+    for entity in resolved.mentions:
         if entity is not None:
             g.add((iri, SCHEMA.mentions, entity_iri(entity)))
-    for person, role in ex.roles:
-        entity = resolver.resolve(Mention(person, "PERSON", 0, 0), people)
-        if entity is not None:
-            resolver.add_role(entity, role)
-    for claim in ex.claims:
-        _add_claim(g, iri, ex, claim, resolver, people)
-    for n, supply in enumerate(ex.supplies):
-        _add_supply(g, iri, ex, n, supply, resolver, people)
+    for claim in resolved.claims:
+        _add_claim(g, iri, art, claim)
+    for supply in resolved.supplies:
+        _add_supply(g, iri, art, supply)
 
 
-def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity:
-    """Return the agent who said a claim: the entity its speaker resolves to, an article-local agent for an
-    unnamed speaker (`officials`), or the article's `unattributed` agent when no speaker was found."""
-    if claim.speaker is None:
-        return resolver.unattributed_speaker(ex.article.sha256[:16])
-    if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
-        key = claim.speaker.key if claim.speaker.text == claim.speaker_name else None
-        entity = resolver.resolve(Mention(claim.speaker_name, claim.speaker_label, 0, 0, key), people)
-        if entity is not None:
-            if claim.speaker_label != "NORP":
-                entity.aliases.discard("")
-            return entity
-    named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)
-    return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
-
-
-def _add_claim(g: TripleIndex, article: URIRef, ex: Extraction, claim: Claim, resolver: Resolver, people) -> None:
-    agent = _speaker(ex, claim, resolver, people)
-    iri = ID[f"claim/{ex.article.sha256[:16]}-{claim.start}-{claim.end}"]
-    g.add((entity_iri(agent), KG.said, iri))
+def _add_claim(g: TripleIndex, article: URIRef, art: Article, resolved: ResolvedClaim) -> None:
+    claim = resolved.claim
+    iri = ID[f"claim/{art.sha256[:16]}-{claim.start}-{claim.end}"]
+    g.add((entity_iri(resolved.speaker), KG.said, iri))
     g.add((iri, RDF.type, KG.Claim))
     g.add((iri, KG.text, Literal(claim.text)))
     g.add((iri, KG.kind, Literal(claim.kind)))
@@ -225,36 +202,17 @@ def _add_claim(g: TripleIndex, article: URIRef, ex: Extraction, claim: Claim, re
     g.add((iri, KG.confidence, Literal(f"{claim.confidence:.2f}", datatype=XSD.decimal)))
     g.add((iri, KG.rule, Literal(claim.rule)))
     g.add((iri, PROV.wasDerivedFrom, article))
-    for mention in claim.mentions:
-        entity = resolver.resolve(mention, people)
-        if entity is not None and entity.id != agent.id:
-            g.add((iri, KG.mentions, entity_iri(entity)))
+    for entity in resolved.mentions:
+        g.add((iri, KG.mentions, entity_iri(entity)))
 
 
-FIGURATIVE_PARTIES = {"party", "news-outlet"}  # organisation types that never send or receive arms in news
-
-
-def _add_supply(g: TripleIndex, article: URIRef, ex: Extraction, n: int, supply: Supply, resolver: Resolver,
-                people) -> None:
-    def agent(mention: Mention | None) -> Entity | None:
-        if mention is None:
-            return None
-        entity = resolver.resolve(mention, people)
-        if entity is None or entity.kind not in ("Person", "Organization", "Country", "Place"):
-            return None
-        return resolver.acting_agent(entity, ex.article.sha256)
-
-    item = resolver.resolve(supply.item, people)
-    if item is None:
-        return
-    supplier, recipient = agent(supply.supplier), agent(supply.recipient)
-    if supplier is not None and recipient is not None and supplier.id == recipient.id:
-        return
-    if any(e is not None and e.org_type in FIGURATIVE_PARTIES for e in (supplier, recipient)):
-        return  # `the party offered fresh ammunition to Republicans`: a figure of speech, not an arms transfer
-    iri = ID[f"supply/{ex.article.sha256[:16]}-{supply.start}-{n}"]
+def _add_supply(g: TripleIndex, article: URIRef, art: Article, resolved: ResolvedSupply) -> None:
+    supply = resolved.supply
+    item, supplier, recipient = (entity_iri(e) if e else None
+                                 for e in (resolved.item, resolved.supplier, resolved.recipient))
+    iri = ID[f"supply/{art.sha256[:16]}-{supply.start}-{resolved.n}"]
     g.add((iri, RDF.type, KG.Supply))
-    g.add((iri, KG.item, entity_iri(item)))
+    g.add((iri, KG.item, item))
     g.add((iri, KG.status, status_iri(supply.status)))
     g.add((iri, KG.evidence, Literal(supply.evidence)))
     g.add((iri, KG.contentStart, Literal(supply.start)))
@@ -266,24 +224,19 @@ def _add_supply(g: TripleIndex, article: URIRef, ex: Extraction, n: int, supply:
         g.add((iri, KG.quantity, Literal(supply.quantity)))
     if supply.when:
         g.add((iri, KG.when, Literal(supply.when)))
-        resolved = resolve_time(supply.when, ex.article.date)
-        if resolved:
-            value, kind = resolved
+        if resolved.when:
+            value, kind = resolved.when
             g.add((iri, KG.whenDate, Literal(value, datatype=XSD.date if kind == "date" else XSD.gYearMonth)))
     if supplier is not None:
-        g.add((iri, KG.supplier, entity_iri(supplier)))
-        g.add((entity_iri(supplier), KG.supplies, entity_iri(item)))
+        g.add((iri, KG.supplier, supplier))
+        g.add((supplier, KG.supplies, item))
     if recipient is not None:
-        g.add((iri, KG.recipient, entity_iri(recipient)))
+        g.add((iri, KG.recipient, recipient))
     if supplier is not None and recipient is not None:
-        g.add((entity_iri(supplier), KG.suppliesTo, entity_iri(recipient)))
-    for prop, mention in ((KG.payer, supply.payer), (KG.via, supply.via)):
-        other = agent(mention)
+        g.add((supplier, KG.suppliesTo, recipient))
+    for prop, other in ((KG.payer, resolved.payer), (KG.via, resolved.via), (KG.madeIn, resolved.made_in)):
         if other is not None:
             g.add((iri, prop, entity_iri(other)))
-    made_in = agent(supply.made_in)
-    if made_in is not None and made_in.kind == "Country":
-        g.add((iri, KG.madeIn, entity_iri(made_in)))
 
 
 def _add_entity(g: TripleIndex, entity: Entity) -> None:

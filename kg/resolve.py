@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
-from kg.types import Extraction, Mention
+from kg.timex import resolve_time
+from kg.types import Article, Claim, Extraction, Mention, Supply
 
 KIND_BY_LABEL = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "WEAPON": "Weapon"}
 AGENT_KINDS = {"Person", "Organization", "Country", "Agent"}
@@ -34,8 +35,11 @@ class Entity:
     org_type: str | None = None  # organisations in the gazetteer: party, armed-group, news-outlet …
 
     @property
-    def id(self) -> tuple[str, str]:
+    def id(self) -> EntityId:
         return self.kind, self.key
+
+
+EntityId = tuple[str, str]  # (kind, key): what Entity.id returns, and all a graph needs to name an entity
 
 
 class Resolver:
@@ -151,6 +155,133 @@ class Resolver:
 
     def add_role(self, entity: Entity, role: str) -> None:
         entity.roles.add(role)
+
+
+# ------------------------------------------------------------------ the resolution stage
+
+
+@dataclass(frozen=True)
+class ResolvedClaim:
+    """A claim with the entities it rests on."""
+
+    claim: Claim
+    speaker: EntityId  # who said it: a named entity, an article-local agent, or the article's `unattributed`
+    mentions: tuple[EntityId, ...]  # the other entities the claim mentions, in order (the speaker left out)
+
+
+@dataclass(frozen=True)
+class ResolvedSupply:
+    """A supply that names an arms transfer, with the agents that act in it (see Resolver.acting_agent)."""
+
+    supply: Supply
+    n: int  # its place among the article's supplies, part of its IRI
+    item: EntityId
+    supplier: EntityId | None
+    recipient: EntityId | None
+    payer: EntityId | None
+    via: EntityId | None
+    made_in: EntityId | None  # a country, or None
+    when: tuple[str, str] | None  # the date `supply.when` stands for: (value, 'date' | 'gYearMonth'), kg.timex
+
+
+@dataclass(frozen=True)
+class DroppedSupply:
+    """A supply the resolution stage left out of the graph, and why."""
+
+    supply: Supply
+    reason: str
+
+
+@dataclass(frozen=True)
+class ResolvedExtraction:
+    """One article's extraction with every mention resolved: all the article's graph is made from."""
+
+    article: Article
+    mentions: tuple[EntityId | None, ...]  # per mention of the extraction, the entity it names (None: none)
+    claims: tuple[ResolvedClaim, ...]
+    supplies: tuple[ResolvedSupply, ...]
+    dropped: tuple[DroppedSupply, ...] = ()
+    roles: tuple[tuple[EntityId, str], ...] = ()  # (person, title) the article gives, added to the resolver
+
+
+LABEL_OF_SPEAKER = {"PERSON", "ORG", "GPE", "NORP"}  # speaker labels that name an entity
+ACTING_KINDS = {"Person", "Organization", "Country", "Place"}  # who can send or receive arms
+FIGURATIVE_PARTIES = {"party", "news-outlet"}  # organisation types that never send or receive arms in news
+
+
+def resolve(extraction: Extraction, resolver: Resolver) -> ResolvedExtraction:
+    """Return the extraction with its mentions resolved to canonical entities.
+
+    This is the stage that grows the resolver's entities: the names, aliases
+    and roles one article gives them. Call it once per article, before any
+    graph is made of the entities (kg.rdf.entity_graph).
+    """
+    ex = extraction
+    people = article_people(ex)
+    mentions = tuple(_id(resolver.resolve(m, people)) for m in ex.mentions)
+    roles = []
+    for person, role in ex.roles:
+        entity = resolver.resolve(Mention(person, "PERSON", 0, 0), people)
+        if entity is not None:
+            resolver.add_role(entity, role)
+            roles.append((entity.id, role))
+    claims = tuple(_resolve_claim(ex, claim, resolver, people) for claim in ex.claims)
+    supplies, dropped = [], []
+    for n, supply in enumerate(ex.supplies):
+        outcome = _resolve_supply(ex, n, supply, resolver, people)
+        (supplies if isinstance(outcome, ResolvedSupply) else dropped).append(outcome)
+    return ResolvedExtraction(ex.article, mentions, claims, tuple(supplies), tuple(dropped), tuple(roles))
+
+
+def _id(entity: Entity | None) -> EntityId | None:
+    return None if entity is None else entity.id
+
+
+def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity:
+    """Return the agent who said a claim: the entity its speaker resolves to, an article-local agent for an
+    unnamed speaker (`officials`), or the article's `unattributed` agent when no speaker was found."""
+    if claim.speaker is None:
+        return resolver.unattributed_speaker(ex.article.sha256[:16])
+    if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
+        key = claim.speaker.key if claim.speaker.text == claim.speaker_name else None
+        entity = resolver.resolve(Mention(claim.speaker_name, claim.speaker_label, 0, 0, key), people)
+        if entity is not None:
+            return entity
+    named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)
+    return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
+
+
+def _resolve_claim(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> ResolvedClaim:
+    speaker = _speaker(ex, claim, resolver, people).id
+    mentioned = (_id(resolver.resolve(m, people)) for m in claim.mentions)
+    return ResolvedClaim(claim, speaker, tuple(e for e in mentioned if e is not None and e != speaker))
+
+
+def _resolve_supply(ex: Extraction, n: int, supply: Supply, resolver: Resolver,
+                    people: dict[str, str]) -> ResolvedSupply | DroppedSupply:
+    def agent(mention: Mention | None) -> Entity | None:
+        if mention is None:
+            return None
+        entity = resolver.resolve(mention, people)
+        if entity is None or entity.kind not in ACTING_KINDS:
+            return None
+        return resolver.acting_agent(entity, ex.article.sha256)
+
+    # The order of these look-ups is the order in which they add entities and aliases: a dropped supply's
+    # payer, via and origin are never looked up, so they add nothing.
+    item = resolver.resolve(supply.item, people)
+    if item is None:
+        return DroppedSupply(supply, "its item names no entity")
+    supplier, recipient = agent(supply.supplier), agent(supply.recipient)
+    if supplier is not None and recipient is not None and supplier.id == recipient.id:
+        return DroppedSupply(supply, "its supplier is its recipient")
+    if any(e is not None and e.org_type in FIGURATIVE_PARTIES for e in (supplier, recipient)):
+        # `the party offered fresh ammunition to Republicans`: a figure of speech, not an arms transfer
+        return DroppedSupply(supply, "a party or news outlet as supplier or recipient is a figure of speech")
+    payer, via, made_in = agent(supply.payer), agent(supply.via), agent(supply.made_in)
+    return ResolvedSupply(supply, n, item.id, _id(supplier), _id(recipient), _id(payer), _id(via),
+                          made_in.id if made_in is not None and made_in.kind == "Country" else None,
+                          resolve_time(supply.when, ex.article.date) if supply.when else None)
 
 
 def _display_name(text: str) -> str:

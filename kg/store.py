@@ -12,6 +12,7 @@ Queries run over the union of all graphs, both on the store
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,6 +40,7 @@ UNION_FILE = "graph.ttl"
 STORE_DIR = "store"
 LOCK_WAIT = 2.0  # seconds a writer waits for the store's lock: `kg serve` holds it for a moment to copy the store
 STATE_FILE = "kg-state.json"  # kept inside the store folder, so it goes wherever the store goes
+STATE_VERSION = 1  # a state of another version says nothing about the store: the next build checks every graph
 
 DEFAULT_GRAPH = ox.DefaultGraph()
 
@@ -497,6 +499,32 @@ def store_id(state: dict) -> str:
 def write_state(store_dir: Path, state: dict) -> None:
     """Save the build state atomically."""
     write_atomic(store_dir / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
+
+
+def clean_state(store_dir: Path) -> dict | None:
+    """Return the state the last build left when it finished (clean, and of this STATE_VERSION); else None.
+
+    Only such a state says what the store holds: its graphs' digests, and the
+    key of the inputs and code it was built from.
+    """
+    state = read_state(store_dir)
+    return state if state.get("clean") and state.get("version") == STATE_VERSION else None
+
+
+@contextlib.contextmanager
+def store_changes(store_dir: Path) -> Iterator[dict]:
+    """Mark the store dirty for the block; when the block ends, clean, with what it put in the yielded dict.
+
+    The dirty mark is written before the block touches the store, so a build
+    killed or failing at any point inside it leaves the state dirty and the
+    next build checks every graph (kg.pipeline). The store keeps its identity
+    (store_id) across both writes.
+    """
+    identity = store_id(read_state(store_dir))
+    write_state(store_dir, {"version": STATE_VERSION, "clean": False, "store_id": identity})
+    record: dict = {}
+    yield record
+    write_state(store_dir, {**record, "version": STATE_VERSION, "clean": True, "store_id": identity})
 
 
 def _umask() -> int:

@@ -201,20 +201,20 @@ def test_the_exported_graph_passes_plain_shacl(bad_build):
 
 
 def test_an_article_that_fails_its_rdf_is_skipped_and_the_rest_lands(tmp_path, monkeypatch):
-    import kg.rdf
+    import kg.resolve
     from kg.pipeline import build
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "good.txt").write_text("Olaf Scholz said Germany would send tanks to Ukraine.\n")
     (tmp_path / "in" / "bad.txt").write_text("Emmanuel Macron said France would send missiles to Ukraine.\n")
-    real = kg.rdf.article_graph
+    real = kg.resolve.resolve
 
     def breaks_on_bad(ex, resolver):
         if ex.article.source.endswith("bad.txt"):
             raise RuntimeError("a bug in one article's graph")
         return real(ex, resolver)
 
-    monkeypatch.setattr(kg.rdf, "article_graph", breaks_on_bad)
+    monkeypatch.setattr(kg.resolve, "resolve", breaks_on_bad)
     report = build([tmp_path / "in"], tmp_path / "out")
     assert report.articles == 1
     [skipped] = report.skipped

@@ -5,6 +5,7 @@ real `kg build` subprocess.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -350,3 +351,21 @@ def test_a_running_build_locks_the_store_against_a_second_one(tmp_path):
     finally:
         del holder
     assert os.path.isdir(store_path(out))
+
+
+def test_plan_build_keeps_stored_articles_unless_replaced_or_pruned(tmp_path):
+    from kg.pipeline import ExtractionCache, extraction_fingerprint, plan_build
+    from kg.types import Article, Extraction
+
+    def article(source, text):
+        return Article(source, text, sha256=hashlib.sha256(text.encode()).hexdigest())
+
+    old, replaced, same = article("old.txt", "old"), article("b.txt", "b, before"), article("c.txt", "c")
+    ExtractionCache(tmp_path / "cache" / "extractions", extraction_fingerprint()).save(Extraction(old, (), (), ()))
+    stored = {a.sha256: (f"graph/{a.source}", a.source) for a in (old, replaced, same)}
+    current = [article("b.txt", "b, after"), same]
+    plan = plan_build(tmp_path, current, stored, [])
+    assert (plan.new, plan.unchanged, plan.changed, plan.kept, plan.removed) == (1, 1, 1, 1, 1)
+    assert set(plan.articles) == {a.sha256 for a in (*current, old)} and not plan.up_to_date
+    pruned = plan_build(tmp_path, current, stored, [], prune=True)
+    assert (pruned.kept, pruned.removed) == (0, 2) and pruned.key != plan.key

@@ -193,3 +193,17 @@ def test_cli_query_malformed_sparql_exits_2(seed_build):
     result = CliRunner().invoke(main, ["query", "SELECT ?s WHERE { ?s ?p }", "--out", str(seed_build[1])])
     assert result.exit_code == 2
     assert "Error: malformed SPARQL" in result.output
+
+
+def test_store_changes_marks_the_store_dirty_until_the_block_finishes(tmp_path):
+    from kg.store import clean_state, read_state, store_changes
+
+    with store_changes(tmp_path) as record:
+        assert read_state(tmp_path)["clean"] is False and clean_state(tmp_path) is None
+        record["key"] = "k"
+    first = clean_state(tmp_path)
+    assert first["clean"] is True and first["key"] == "k"
+    with pytest.raises(RuntimeError), store_changes(tmp_path):
+        raise RuntimeError("killed mid-way")
+    assert read_state(tmp_path)["clean"] is False  # the next build checks every graph
+    assert read_state(tmp_path)["store_id"] == first["store_id"]  # and the store keeps its identity
