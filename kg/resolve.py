@@ -87,7 +87,7 @@ class Resolver:
                 entity.wikidata = entry.wikidata
                 entity.category = entry.category
                 entity.org_type = entry.org_type
-                if entry.kind == "Person" and entry.country:
+                if entry.kind in ("Person", "Organization") and entry.country:
                     country = self.gazetteer.by_iso2.get(entry.country)
                     entity.country = country.key if country else None
             self.entities[(kind, key)] = entity
@@ -140,7 +140,11 @@ class Resolver:
         return self._add("Agent", f"{article_id}-unattributed", "unattributed", "")
 
     def acting_agent(self, entity: Entity, article_sha: str) -> Entity:
-        """Return who acts in a supply: a person's country when known, else the entity itself."""
+        """Return who acts in a supply: a person's or a government body's country when known (`the State
+        Department approved a sale` -> United States), else the entity itself."""
+        if entity.kind == "Organization":
+            country = self._body_country(entity)
+            return self._from_entry(country, "") if country is not None else entity
         if entity.kind != "Person":
             return entity
         if entity.country:
@@ -152,6 +156,23 @@ class Resolver:
             if entry is not None and entry.kind == "Country":
                 return self._from_entry(entry, "")
         return entity
+
+    def _body_country(self, entity: Entity) -> Entry | None:
+        """Return the country of a government body: from the gazetteer (`Pentagon`), or from its name when that
+        names a country and a government noun (`Slovak Defense Ministry`, `Seoul's defense ministry`)."""
+        from kg.extract.claims import government_nouns
+
+        if entity.country:
+            return self.gazetteer.entries.get(entity.country)
+        words = [w.removesuffix("'s").removesuffix("’s") for w in entity.name.split()]
+        if entity.org_type is not None or not any(w.lower() in government_nouns() for w in words):
+            return None
+        for word in words:
+            entry = self.gazetteer.lookup(word) or self.gazetteer.by_demonym.get(normalize(word)) or \
+                self.gazetteer.by_capital.get(normalize(word))
+            if entry is not None and entry.kind == "Country":
+                return entry
+        return None
 
     def add_role(self, entity: Entity, role: str) -> None:
         entity.roles.add(role)

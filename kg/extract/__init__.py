@@ -13,7 +13,7 @@ __all__ = ["extract", "find_claims", "find_mentions", "find_supplies"]
 
 def extract(doc: Doc, article: Article) -> Extraction:
     """Return everything found in one parsed article."""
-    # a headline states things too (`Flynn says Trump 'absolutely right'`), so claims start at the title
+    # a headline states things too (`Flynn says Trump 'absolutely right'`), so claims and supplies start at the title
     claims_start = article.title_start if article.title_start is not None else article.body_start
     try:
         claims = find_claims(doc, claims_start, article.publisher)
@@ -22,7 +22,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
             article=article,
             mentions=tuple(find_mentions(doc, article.body_start)),
             claims=tuple(claims),
-            supplies=tuple(find_supplies(doc, article.body_start, speakers)),
+            supplies=tuple(find_supplies(doc, claims_start, speakers)),  # a headline states transfers too
             roles=tuple(person_roles(doc)),
         )
     finally:

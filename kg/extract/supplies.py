@@ -243,6 +243,12 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     if governor is None and noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ in ("VERB", "AUX"):
         # `Turkey's arms exports rose sharply to Morocco`: the noun's own verb says where they go
         preps.update({k: v for k, v in _prep_objects(noun.head).items() if k not in preps})
+    for token, _ in items:  # `a sale of Tomahawk missiles worth $895 million to Australia`: deep in the phrase
+        for t in token.subtree:
+            if t.i > token.i and t.dep_ == "prep" and t.lower_ in ("to", "from") and t.lower_ not in preps:
+                pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
+                if pobj is not None and _entity_for(pobj) is not None:
+                    preps[t.lower_] = pobj
     governed_by = _subject(governor) if governor is not None else None
     if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
         # the governing verb's subject buys only when it acts on the purchase (`approved the procurement of`),
