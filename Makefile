@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test install-test-deps lint-tools bench clean
+.PHONY: demo test install install-test install-test-deps lint-tools bench eval clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -31,6 +31,10 @@ install-test-deps:
 test: install-test install-test-deps
 	@$(MAKE) -s lint-tools || echo "warning: could not install ESLint; its test is skipped" >&2
 	$(BIN)/python -m pytest -q
+
+# Every evaluation set built and scored into one table; writes eval/results.md (about 3 minutes).
+eval: install-test
+	$(BIN)/python eval/run.py
 
 bench: install-test
 	$(BIN)/python bench/bench.py

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from rdflib import Literal, URIRef
 
-from kg.errors import InputError, KgError, QueryError, StoreError
+from kg.errors import InputError, KgError, QueryError, StoreError, describe
 
 FORMATS = ("table", "csv", "json")
 USAGE_ERRORS = (InputError, QueryError, StoreError)
@@ -45,8 +45,6 @@ class _Commands(click.Group):
                 raise
             if isinstance(exc, KgError):
                 _fail(exc)
-            from kg.pipeline import describe
-
             if isinstance(exc, OSError):
                 where = f" ({exc.filename})" if exc.filename else ""
                 click.echo(f"Error: {exc.strerror or describe(exc)}{where}", err=True)
@@ -216,11 +214,8 @@ def serve(out_dir: str, host: str, port: int, timeout: float, limit: int, worker
     """
     from kg.serve import ServeOptions, make_server
 
-    try:
-        server = make_server(out_dir, host, port, ServeOptions(timeout=timeout, limit=limit, workers=workers,
-                                                              allow_service=allow_service))
-    except KgError as exc:
-        _fail(exc)
+    server = make_server(out_dir, host, port, ServeOptions(timeout=timeout, limit=limit, workers=workers,
+                                                          allow_service=allow_service))
     click.echo(f"SPARQL endpoint at {server.url}/sparql, query page at {server.url}/ (Ctrl-C to stop)", err=True)
     signal.signal(signal.SIGTERM, _interrupt)  # stopped by a service manager: clean up as after Ctrl-C
     try:
@@ -260,12 +255,9 @@ def push(endpoint: str, out_dir: str, user: str | None, password: str | None, de
     from kg.push import push as run_push
     from kg.store import open_store, read_state, store_path
 
-    try:
-        _warn_if_unfinished(out_dir)
-        report = run_push(open_store(out_dir), endpoint, user=user, password=password, timeout=timeout,
-                          default_graph=default_graph, build_id=read_state(store_path(out_dir)).get("store_id"))
-    except KgError as exc:
-        _fail(exc)
+    _warn_if_unfinished(out_dir)
+    report = run_push(open_store(out_dir), endpoint, user=user, password=password, timeout=timeout,
+                      default_graph=default_graph, build_id=read_state(store_path(out_dir)).get("store_id"))
     for warning in report.warnings:
         click.echo(f"Warning: {warning}", err=True)
     click.echo(f"pushed {len(report.graphs)} graphs, {report.triples} triples to {endpoint}"

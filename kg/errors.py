@@ -28,3 +28,9 @@ class OutputError(KgError):
 def cannot_write(path, exc: OSError) -> OutputError:
     """Return the OutputError for an OSError met while writing `path`."""
     return OutputError(f"cannot write {path}: {exc.strerror or exc}")
+
+
+def describe(exc: BaseException) -> str:
+    """Return an exception as one line: its type and message."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__

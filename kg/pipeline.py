@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kg.errors import KgError, OutputError
+from kg.errors import KgError, OutputError, describe
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
 from kg.memory import fewer_collections
@@ -322,12 +322,6 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
                       failed=[[s.source, s.reason] for s in failed])
     plan.cache.prune(plan.articles)
     return report
-
-
-def describe(exc: BaseException) -> str:
-    """Return an exception as one line: its type and message."""
-    message = " ".join(str(exc).split())
-    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 @contextlib.contextmanager
