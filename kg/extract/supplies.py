@@ -253,7 +253,7 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
         # the governing verb's subject buys only when it acts on the purchase (`approved the procurement of`),
         # not in `officials plan to discuss arms purchases with Europe`
-        acting = governor is not None and governor.lemma_.lower() in status_words()
+        acting = governor is not None and governor.lemma_.lower() in {*status_words(), *DEAL_MAKING_VERBS, "complete"}
         supplier, recipient = preps.get("from"), owner or (governed_by if acting else None)
     elif governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
         supplier, recipient = preps.get("from") or owner, governed_by
@@ -484,6 +484,10 @@ def _prep_objects(token: Token) -> dict[str, Token]:
         if child.dep_ in ("prep", "dative") and child.lower_ in ("to", "from", "for", "with", "via", "through", "in",
                                                                  "by"):
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            after = child.nbor(1) if child.i + 1 < len(child.doc) else None
+            if pobj is not None and after is not None and after.ent_type_ in AGENT_LABELS and after.ent_iob_ == "B" \
+                    and pobj.ent_type_ not in AGENT_LABELS:
+                pobj = after  # `from Denmark, Argentina's president said`: the parser hung the name lower down
             if pobj is not None:
                 out.setdefault(child.lower_, pobj)
     return out
