@@ -374,9 +374,9 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if item is None:
         return None
     preps = _prep_objects(verb)
-    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and "with" in _prep_objects(verb.head):
-        # `signed a contract with the United States to purchase HIMARS`: the other party to the deal
-        preps.setdefault("from" if role == "receive" else "to", _prep_objects(verb.head)["with"])
+    party = _deal_party(verb)
+    if party is not None:  # `signed a contract with the United States to purchase HIMARS`: the other party
+        preps.setdefault("from" if role == "receive" else "to", party)
     objects = [item_token] if item_token is not None else []
     # every object: the parser splits `hundreds of Shahed-136 drones to Russia` into two
     objects += [c for c in verb.children if c.dep_ in ("dobj", "obj") and c is not item_token]
@@ -423,6 +423,22 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
         via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb), when=_time_of(verb),
         made_in=_agent(made_in, previous, speakers, verb))
+
+
+def _deal_party(verb: Token) -> Token | None:
+    """Return the `with` party of the deal an infinitive completes: `a contract with France to buy`, `signed a
+    deal with Kyiv to supply` (the parser hangs the infinitive on the deal or on the signing verb)."""
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+        deal, maker = verb.head, verb.head.head
+    elif verb.dep_ in ("advcl", "xcomp"):
+        maker = verb.head
+        deal = next((c for c in maker.children if c.dep_ in ("dobj", "obj")), None)
+    else:
+        return None
+    party = _prep_objects(deal).get("with") if deal is not None else None
+    if party is None and maker.lemma_.lower() in DEAL_MAKING_VERBS:
+        party = _prep_objects(maker).get("with")
+    return party
 
 
 def _time_of(verb: Token) -> str | None:
