@@ -8,7 +8,7 @@ from kg.extract.entities import doc_ents, find_mentions, forget_cached_spans
 from kg.extract.supplies import find_supplies
 from kg.types import Article, Claim, Extraction, Mention
 
-__all__ = ["extract", "find_claims", "find_mentions", "find_supplies"]
+__all__ = ["acting_speakers", "extract", "find_claims", "find_mentions", "find_supplies"]
 
 
 def extract(doc: Doc, article: Article) -> Extraction:
@@ -17,7 +17,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
     claims_start = article.title_start if article.title_start is not None else article.body_start
     try:
         claims = find_claims(doc, claims_start, article.publisher)
-        speakers = [(claim.start, claim.end, who) for claim in claims if (who := _acting_speaker(doc, claim))]
+        speakers = acting_speakers(doc, claims)
         return Extraction(
             article=article,
             mentions=tuple(find_mentions(doc, article.body_start)),
@@ -29,6 +29,11 @@ def extract(doc: Doc, article: Article) -> Extraction:
         # The cached spans point back at the Doc: left in place, the cycle keeps every parsed Doc of a
         # long build alive until the garbage collector happens to run.
         forget_cached_spans(doc)
+
+
+def acting_speakers(doc: Doc, claims: list[Claim]) -> list[tuple[int, int, Mention]]:
+    """Return (claim start, claim end, who its pronouns can point to) for the claims that have someone."""
+    return [(claim.start, claim.end, who) for claim in claims if (who := _acting_speaker(doc, claim))]
 
 
 def _acting_speaker(doc: Doc, claim: Claim) -> Mention | None:
