@@ -1097,6 +1097,18 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
                 break
         if best is not None:
             return best, "PERSON", "role"
+    appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if refers == "person" and appositive is not None:  # `the bloc's top diplomat, Josep Borrell, said`
+        ent = next(e for e in span.doc.ents if e.start <= appositive.i < e.end)
+        bare = _bare_name(ent)
+        return people.get(bare.split()[-1], bare), "PERSON", "named"
+    if refers == "person" and not any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in span):
+        # `the Defence Secretary`, `foreign minister`: who last held that title in the article, else the last
+        # person named before (a title with no name refers back, in news)
+        titled = next((person for person, role in reversed(roles) if head in role.lower().split()), None)
+        person = _last_entity_before(span, {"PERSON"}) or _next_person(span)
+        if titled is not None or person is not None:
+            return titled or people.get(_bare_name(person).split()[-1], _bare_name(person)), "PERSON", "role"
     if refers == "news-outlet":
         outlet = _last_entity_before(span, {"ORG"})
         if outlet is not None:
@@ -1179,6 +1191,15 @@ def _bare_name(ent: Span) -> str:
     while len(words) > 2 and words[-1].lower().strip(",") in NAME_SUFFIXES:
         words.pop()
     return " ".join(words)
+
+
+def _next_person(span: Span) -> Span | None:
+    """Return the first person named in the two sentences after a title that opens an article (`Russia's foreign
+    minister said …. Sergei Lavrov said`)."""
+    sents, starts = doc_sents(span.doc)
+    k = max(bisect.bisect_right(starts, span.start_char) - 1, 0)
+    limit = sents[min(k + 2, len(sents) - 1)].end
+    return next((e for e in doc_ents(span.doc) if e.label_ == "PERSON" and span.end <= e.start < limit), None)
 
 
 def _body_country(name: str) -> str | None:
