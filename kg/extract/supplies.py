@@ -35,6 +35,7 @@ RELATIVE_PRONOUNS = {"that", "which"}
 INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
 RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
+ORDER_NOUNS = {"order", "contract"}  # what a seller receives or wins: `received an order for X from Y`
 DEAL_MAKING_VERBS = {"sign", "ink", "approve", "announce", "reach", "conclude", "finalize", "finalise", "seal", "adopt",
                      "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree"}
 DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
@@ -358,6 +359,10 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
             payer = _payer_of(item_token)
         subject = _subject(verb)
     paid_for = payer is not None  # `NATO allies will pay for …`: the status is the paying verb's
+    ordered = role == "receive" and verb.lemma_.lower() in ("receive", "win", "get") and item_token is not None \
+        and item_token.dep_ in ("dobj", "obj") and item_token.lemma_.lower() in ORDER_NOUNS
+    if ordered:
+        item_token = _prep_objects(item_token).get("for", item_token)  # `an order for 24 F-35 jets`
     item = _item(item_token, last_item)
     asked = furnished = None
     if item is None and role in ("request", "give"):
@@ -390,6 +395,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         if role == "flow":  # `weapons flowing to Ukraine`, `F-16 jets arrived in Ukraine from Denmark`
             supplier = preps.get("from")
             recipient = recipient or preps.get("in")
+    elif ordered:
+        supplier, recipient = subject, preps.get("from")  # `Lockheed received an order for X from Y`: Y buys
     elif role == "receive":
         supplier = preps.get("from")
         if "for" in preps and (_entity_for(preps["for"]) is not None or preps["for"].lower_ in AGENT_PRONOUNS):
@@ -416,6 +423,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     sent = verb.sent
     quantity = _quantity(item_token) if item_token is not None else None
     status = _status(verb.head.head, role) if paid_for else _status(verb, role)
+    if ordered and status == "delivered":
+        status = "purchased"  # an order received is a sale made, not yet a delivery
     return Supply(
         supplier=supplier_m, recipient=recipient_m, item=item, status=status,
         evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
@@ -697,7 +706,9 @@ def _measured(token: Token) -> Token | None:
     """Return X in `hundreds of X`, `large amounts of X`."""
     if token.lemma_.lower() not in quantity_nouns() and token.pos_ != "NUM":
         return None
-    prep = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    # `of` for a count (`hundreds of X`), `in` for money (`$500 million in military financing`)
+    prep = next((c for c in token.children if c.dep_ == "prep" and (c.lower_ == "of" or c.lower_ == "in"
+                                                                     and token.ent_type_ == "MONEY")), None)
     return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
 
 
