@@ -9,6 +9,10 @@ from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Mention
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "WEAPON"}
+# Words of government titles that the NER reads as organisations (`Defence Minister`, `Secretary of State`)
+TITLE_WORDS = {"defence", "defense", "state", "foreign", "interior", "home", "finance", "security", "national",
+               "navy", "army", "air", "force", "forces", "affairs", "external", "military", "economy", "trade",
+               "justice", "cabinet", "council", "junta", "intelligence", "coordinator", "white", "house"}
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "around", "inside", "across", "within"}
 
 
@@ -21,12 +25,29 @@ def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
     for ent in doc_ents(doc):
         if ent.start_char < body_start or not any(c.isalpha() for c in ent.text):
             continue
+        if ent.label_ == "ORG" and not ent.ent_id_ and in_title(ent):
+            continue  # `Defence` in `Defence Minister`, `State` in `Secretary of State`: part of a title
         if ent.label_ == "NORP" and ent.ent_id_:
             yield Mention(ent.text, "NORP", ent.start_char, ent.end_char, ent.ent_id_)
         elif ent.label_ == "GPE" and is_capital_as_place(ent):
             yield Mention(ent.text, "LOC", ent.start_char, ent.end_char, None)
         elif ent.label_ in ENTITY_LABELS:
             yield Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_ or None)
+
+
+def in_title(ent: Span) -> bool:
+    """True for an organisation name that is only part of a person's title: followed by a title noun (`Defence
+    Minister Boris Pistorius`, `National Security Council Coordinator`) or after `Secretary of`/`Minister of`."""
+    from kg.extract.claims import role_nouns
+
+    doc = ent.doc
+    if not all(t.lower_ in TITLE_WORDS for t in ent):
+        return False  # `Wagner chief Yevgeny Prigozhin`: Wagner is a name of its own
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if after is not None and role_nouns().get(after.lower_) == "person" or ent.root.lower_ in role_nouns():
+        return True
+    before = doc[max(ent.start - 2, 0):ent.start]
+    return len(before) == 2 and before[1].lower_ == "of" and role_nouns().get(before[0].lower_) == "person"
 
 
 def is_capital_as_place(ent: Span) -> bool:
