@@ -17,6 +17,9 @@ from kg.timex import resolve_time
 from kg.types import Article, Claim, Extraction, Mention, Supply
 
 KIND_BY_LABEL = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC": "Place", "WEAPON": "Weapon"}
+# Pronouns, relative pronouns and determiners a speaker rule may leave unresolved: never an entity of their own
+NOT_NAMES = {"it", "he", "she", "they", "we", "i", "you", "him", "her", "them", "us", "both", "which", "who", "that",
+             "this", "these", "those", "all", "some", "each", "either", "neither", "one", "its", "their"}
 AGENT_KINDS = {"Person", "Organization", "Country", "Agent"}
 
 
@@ -269,6 +272,8 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str,
         if entity is not None:
             return entity
     named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)
+    if _display_name(named).lower() in NOT_NAMES:  # `It`, `Both`, `which`: no one to name; the mention stays
+        return resolver.unattributed_speaker(ex.article.sha256[:16])
     return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
 
 

@@ -55,3 +55,16 @@ def test_the_article_graph_is_made_from_the_resolved_extraction_alone():
     assert {e.id: (e.aliases, e.roles) for e in resolver.entities.values()} == before  # the resolver untouched
     [(event, supplier)] = graph.subject_objects(KG.supplier)
     assert supplier == entity_iri(resolved.supplies[0].supplier) and supplier.endswith("/germany")
+
+
+def test_a_pronoun_or_determiner_speaker_is_never_an_entity_of_its_own():
+    from dataclasses import replace
+
+    ex = extraction()
+    both = Mention("Both", "", 0, 4)
+    ex = replace(ex, claims=(replace(ex.claims[0], speaker=both, speaker_name=None, speaker_label=None),))
+    resolver = Resolver([ex])
+    resolved = resolve(ex, resolver)
+    [claim] = resolved.claims
+    assert resolver.entities[claim.speaker].name == "unattributed"
+    assert not any(e.name == "Both" for e in resolver.entities.values())
