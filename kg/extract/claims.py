@@ -48,11 +48,8 @@ have said it).
 from __future__ import annotations
 
 import bisect
-import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy
 from spacy.attrs import LEMMA, LOWER, POS
@@ -60,10 +57,10 @@ from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
+from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Claim, Mention
 
-DATA = Path(__file__).resolve().parent / "data"
 OPEN_QUOTES = "“\"«„"
 CLOSE_QUOTES = "”\"»“"
 QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
@@ -88,48 +85,36 @@ SPLIT_QUOTE_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?][”\"»]?\s*[“\"«„]?\s*$")  # `X said. “` ends the sentence before the next quote
 
 
-@lru_cache(maxsize=1)
 def reporting_verbs() -> dict[str, str]:
     """Return reporting-verb lemma -> type (speech, belief, evidence)."""
-    with (DATA / "reporting_verbs.csv").open(encoding="utf-8") as fh:
-        return {row["lemma"]: row["type"] for row in csv.DictReader(fh)}
+    return table("reporting_verbs", "lemma", "type")
 
 
-@lru_cache(maxsize=1)
 def role_nouns() -> dict[str, str]:
     """Return role noun -> what it refers to (person, news-outlet)."""
-    with (DATA / "role_nouns.csv").open(encoding="utf-8") as fh:
-        return {row["noun"]: row["refers_to"] for row in csv.DictReader(fh)}
+    return table("role_nouns", "noun", "refers_to")
 
 
-@lru_cache(maxsize=1)
 def cue_nouns() -> frozenset[str]:
     """Return nouns that report speech or belief with a that-clause (`X's claim that …`)."""
-    with (DATA / "cue_nouns.csv").open(encoding="utf-8") as fh:
-        return frozenset(row["noun"] for row in csv.DictReader(fh))
+    return table("cue_nouns", "noun")
 
 
-@lru_cache(maxsize=1)
 def object_cues() -> dict[str, str]:
     """Return reporting verbs whose object can be the content (`called for a ban`, `polls show X ahead`) -> the
     preposition the object needs to be a claim (`saw X as Y`, `likened X to Y`; empty when none)."""
-    with (DATA / "object_cues.csv").open(encoding="utf-8") as fh:
-        return {row["lemma"]: row["needs"] for row in csv.DictReader(fh)}
+    return table("object_cues", "lemma", "needs")
 
 
-@lru_cache(maxsize=1)
 def not_reporting_verbs() -> frozenset[str]:
     """Return verbs whose that-clause is not an attribution (`the problem is that …`)."""
-    with (DATA / "not_reporting_verbs.csv").open(encoding="utf-8") as fh:
-        return frozenset(row["lemma"] for row in csv.DictReader(fh))
+    return table("not_reporting_verbs", "lemma")
 
 
-@lru_cache(maxsize=1)
 def agentless_cues() -> dict[str, str]:
     """Return word -> how it marks a claim whose source the article does not name: `passive` (`X is expected to
     …`), `raising` (`X seems to …`), `evaluative` (`it is clear that …`) or `adverb` (`X reportedly …`)."""
-    with (DATA / "agentless_cues.csv").open(encoding="utf-8") as fh:
-        return {row["word"]: row["pattern"] for row in csv.DictReader(fh)}
+    return table("agentless_cues", "word", "pattern")
 
 
 @dataclass
@@ -1171,11 +1156,9 @@ def _body_named_before(span: Span) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
 def government_nouns() -> dict[str, bool]:
     """Return noun -> whether only its singular speaks for a government (data/government_nouns.csv)."""
-    with (DATA / "government_nouns.csv").open(encoding="utf-8") as fh:
-        return {row["noun"]: row["singular_only"] == "yes" for row in csv.DictReader(fh)}
+    return flags("government_nouns", "noun", "singular_only")
 
 
 NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}

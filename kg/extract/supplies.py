@@ -16,18 +16,15 @@ verb `include`; `…, including X and Y` adds one supply per named item.
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
-from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.entities import doc_ents, doc_text
+from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer
 from kg.types import Mention, Supply
 
-DATA = Path(__file__).resolve().parent / "data"
 AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
 AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
@@ -43,39 +40,29 @@ OBJECT_WARNED = {"warn", "urge", "advise", "caution", "press", "remind"}  # `it`
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
 
-@lru_cache(maxsize=1)
 def transfer_verbs() -> dict[str, str]:
     """Return transfer-verb lemma -> role (give, receive, request, flow)."""
-    with (DATA / "transfer_verbs.csv").open(encoding="utf-8") as fh:
-        return {row["lemma"]: row["role"] for row in csv.DictReader(fh)}
-
-
-@lru_cache(maxsize=1)
-def _lemmas(name: str) -> frozenset[str]:
-    with (DATA / name).open(encoding="utf-8") as fh:
-        return frozenset(row["lemma"] for row in csv.DictReader(fh))
+    return table("transfer_verbs", "lemma", "role")
 
 
 def transfer_nouns() -> frozenset[str]:
     """Return nouns that name a transfer (`shipments of X to Y`)."""
-    return _lemmas("transfer_nouns.csv")
+    return table("transfer_nouns", "lemma")
 
 
 def receiving_nouns() -> frozenset[str]:
     """Return nouns that name a transfer from the receiver's side (`Poland's purchase of X from the US`)."""
-    return _lemmas("receiving_nouns.csv")
+    return table("receiving_nouns", "lemma")
 
 
 def quantity_nouns() -> frozenset[str]:
     """Return nouns that measure an item (`hundreds of X`, `large amounts of X`)."""
-    return _lemmas("quantity_nouns.csv")
+    return table("quantity_nouns", "lemma")
 
 
-@lru_cache(maxsize=1)
 def status_words() -> dict[str, str]:
     """Return word or lemma -> the supply status it signals."""
-    with (DATA / "status_words.csv").open(encoding="utf-8") as fh:
-        return {row["word"]: row["status"] for row in csv.DictReader(fh)}
+    return table("status_words", "word", "status")
 
 
 Speakers = list[tuple[int, int, Mention]]  # (claim start, claim end, who its pronouns can point to)
@@ -575,11 +562,9 @@ def _unlisted_weapon(token: Token, modifiers: list[Token]) -> Mention | None:
     return Mention(span.text, "WEAPON", span.start_char, span.end_char, None)
 
 
-@lru_cache(maxsize=1)
 def weapon_heads() -> dict[str, bool]:
     """Return head-noun lemma -> whether it names a weapon only with a modifier (data/weapon_heads.csv)."""
-    with (DATA / "weapon_heads.csv").open(encoding="utf-8") as fh:
-        return {row["lemma"]: row["needs_modifier"] == "yes" for row in csv.DictReader(fh)}
+    return flags("weapon_heads", "lemma", "needs_modifier")
 
 
 def _in_reach(item: Mention, pronoun: Token) -> bool:
