@@ -541,16 +541,26 @@ def write_atomic(path: Path, data: bytes) -> None:
 
     Raises OutputError (disk full, no permission); the file's old version stays.
     """
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise cannot_write(path, exc) from exc
-    try:
-        os.fchmod(fd, _FILE_MODE)
-        with os.fdopen(fd, "wb") as fh:
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+
+    _replace_atomically(path, write)
+
+
+def _replace_atomically(path: Path, write) -> None:
+    """Have `write(temporary path)` write the file beside `path`, then rename it over `path`; on failure the
+    temporary file goes, and an OSError becomes an OutputError naming `path`."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.fchmod(fd, _FILE_MODE)
+        os.close(fd)
+    except OSError as exc:
+        raise cannot_write(path, exc) from exc
+    try:
+        write(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -615,20 +625,9 @@ def dump_union(store: ox.Store, path: Path, fmt: ox.RdfFormat = ox.RdfFormat.TUR
 def _dump_atomic(path: Path, write) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.fchmod(fd, _FILE_MODE)
-        os.close(fd)
     except OSError as exc:
         raise cannot_write(path, exc) from exc
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise cannot_write(path, exc) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _replace_atomically(path, write)
 
 
 # ------------------------------------------------------------------ queries
