@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.extract.tables import flags
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
 from kg.timex import resolve_time
 from kg.types import Article, Claim, Extraction, Mention, Supply
@@ -163,12 +164,10 @@ class Resolver:
     def _body_country(self, entity: Entity) -> Entry | None:
         """Return the country of a government body: from the gazetteer (`Pentagon`), or from its name when that
         names a country and a government noun (`Slovak Defense Ministry`, `Seoul's defense ministry`)."""
-        from kg.extract.claims import government_nouns
-
         if entity.country:
             return self.gazetteer.entries.get(entity.country)
         words = [w.removesuffix("'s").removesuffix("’s") for w in entity.name.split()]
-        if entity.org_type is not None or not any(w.lower() in government_nouns() for w in words):
+        if entity.org_type is not None or not any(w.lower() in flags("government_nouns", "noun", "singular_only") for w in words):
             return None
         for word in words:
             entry = self.gazetteer.lookup(word) or self.gazetteer.by_demonym.get(normalize(word)) or \

@@ -1084,7 +1084,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
             return best, "PERSON", "role"
     appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
     if refers == "person" and appositive is not None:  # `the bloc's top diplomat, Josep Borrell, said`
-        ent = next(e for e in span.doc.ents if e.start <= appositive.i < e.end)
+        ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
         return people.get(bare.split()[-1], bare), "PERSON", "named"
     if refers == "person" and not any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in span):
@@ -1132,7 +1132,7 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
     for token in sorted(root.subtree, key=lambda t: abs(t.i - root.i)):
         if token.ent_type_ not in ("GPE", "NORP", "ORG"):
             continue
-        ent = next(e for e in span.doc.ents if e.start <= token.i < e.end)
+        ent = next(e for e in doc_ents(span.doc) if e.start <= token.i < e.end)
         entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text))
         if entry is not None and entry.kind == "Country":
             return entry.name

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.tables import table
 from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Mention
 
@@ -38,16 +39,15 @@ def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
 def in_title(ent: Span) -> bool:
     """True for an organisation name that is only part of a person's title: followed by a title noun (`Defence
     Minister Boris Pistorius`, `National Security Council Coordinator`) or after `Secretary of`/`Minister of`."""
-    from kg.extract.claims import role_nouns
-
     doc = ent.doc
     if not all(t.lower_ in TITLE_WORDS for t in ent):
         return False  # `Wagner chief Yevgeny Prigozhin`: Wagner is a name of its own
+    roles = table("role_nouns", "noun", "refers_to")
     after = doc[ent.end] if ent.end < len(doc) else None
-    if after is not None and role_nouns().get(after.lower_) == "person" or ent.root.lower_ in role_nouns():
+    if after is not None and roles.get(after.lower_) == "person" or ent.root.lower_ in roles:
         return True
     before = doc[max(ent.start - 2, 0):ent.start]
-    return len(before) == 2 and before[1].lower_ == "of" and role_nouns().get(before[0].lower_) == "person"
+    return len(before) == 2 and before[1].lower_ == "of" and roles.get(before[0].lower_) == "person"
 
 
 def is_capital_as_place(ent: Span) -> bool:
