@@ -111,15 +111,27 @@ def entity_consistency(doc: Doc) -> Doc:
     return doc
 
 
+BRACKETS = set("[](){}")
+
+
 def _without_possessive(ent: Span) -> Span | None:
-    end = ent.end
-    while end > ent.start and doc_token_is_possessive(ent.doc[end - 1]):
+    """Return the entity without a possessive ending, and without what a bracket cuts off (`Getty Images]`,
+    `[Javier] Milei` keeps `Milei`: an editor's insertion or a caption's edge, not part of the name)."""
+    start, end = ent.start, ent.end
+    for i in range(ent.start, ent.end):
+        if any(c in BRACKETS for c in ent.doc[i].text):
+            if i - start > end - i - 1:
+                end = i  # keep the longer side
+            else:
+                start = i + 1
+            break
+    while end > start and doc_token_is_possessive(ent.doc[end - 1]):
         end -= 1
-    if end == ent.start:
+    if end <= start:
         return None
-    if end == ent.end:
+    if (start, end) == (ent.start, ent.end):
         return ent
-    return Span(ent.doc, ent.start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
+    return Span(ent.doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
 
 
 def doc_token_is_possessive(token) -> bool:

@@ -68,3 +68,10 @@ def test_extraction_leaves_no_parsed_doc_for_the_garbage_collector(nlp):
         assert not [o for o in gc.get_objects() if isinstance(o, Doc) and o.text == text]
     finally:
         gc.enable()
+
+
+def test_a_bracket_cuts_an_entity_to_its_name(nlp):
+    doc = nlp("Argentine President [Javier] Milei said the jets were ready. The photo came from Getty Images] this week.")
+    texts = {ent.text for ent in doc.ents}
+    assert "Getty Images" in texts and "Milei" in texts
+    assert not any(c in ent.text for ent in doc.ents for c in "[]")
