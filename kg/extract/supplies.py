@@ -462,6 +462,9 @@ def _payer_of(item: Token) -> Token | None:
 
 def _subject(verb: Token) -> Token | None:
     """Return the subject of a transfer verb, from the controlling verb for infinitives and conjuncts."""
+    owner = _intent_owner(verb)
+    if owner is not None:
+        return owner
     token = verb
     for _ in range(4):
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -488,6 +491,24 @@ def _subject(verb: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _intent_owner(verb: Token) -> Token | None:
+    """Return whose plan a transfer is: `Germany's decision to send tanks`, `the EU will fall short of its target
+    of sending shells` (a possessive pronoun: the subject of the clause that holds the noun)."""
+    if verb.dep_ == "acl" and verb.head.pos_ == "NOUN":
+        noun = verb.head
+    elif verb.dep_ == "pcomp" and verb.head.lower_ == "of" and verb.head.head.pos_ == "NOUN":
+        noun = verb.head.head
+    else:
+        return None
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is None or owner.lower_ not in ("its", "their"):
+        return owner
+    node = noun
+    while node.head.i != node.i and node.pos_ not in ("VERB", "AUX"):
+        node = node.head
+    return next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 def _prep_objects(token: Token) -> dict[str, Token]:
