@@ -349,7 +349,8 @@ def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped
     for n, record in records:
         source = str(path) if single else f"{path}#{n}"
         text = record.get("text") if isinstance(record, dict) else None
-        if not isinstance(text, str) or not stored_text(text).strip():
+        text = stored_text(text) if isinstance(text, str) else None
+        if not text or not text.strip():
             yield Skipped(source, "no 'text' field with article text")
             continue
         try:
@@ -357,7 +358,7 @@ def _read_json(path: Path, text: str, lines: bool) -> Iterator[Article | Skipped
         except UnicodeEncodeError:
             yield Skipped(source, "text holds a lone surrogate (invalid Unicode)")
             continue
-        yield _checked(_finish(_article(source, stored_text(text), record)))
+        yield _checked(_finish(_article(source, text, record)))
 
 
 def _read_html(path: Path, html: str) -> Article:

@@ -272,7 +272,9 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
         # Article by article into the store: only the entities, the analysis' entity graph and one article's
         # RDF are in memory at a time, however big the corpus.
         resolver = Resolver(plan.extractions())
-        with StoreWriter(lease.store, plan.known) as writer, _on_store_failure(folder):  # the thread stops on failure
+        with StoreWriter(lease.store, plan.known) as writer, _explained(OSError, lambda exc: (
+                f"cannot write the store {folder}: {exc.strerror or exc}; it keeps its last finished build's "
+                f"articles and this build's cached extractions, so run the build again once the disk has room")):
             network, facts = EntityNetwork(), PageFacts()
             events = []
             for ex in plan.extractions():
@@ -307,7 +309,9 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
         report.files = plan.files
         # oxigraph serializes and answers queries outside the GIL, so the two exports and the report's
         # queries run in threads beside the page.
-        with ThreadPoolExecutor(max_workers=3) as pool, _on_file_failure(folder):
+        with ThreadPoolExecutor(max_workers=3) as pool, _explained(OutputError, lambda exc: (
+                f"{exc}; the store {folder} holds the whole graph (kg query and kg export work), run the build "
+                f"again to write the files")):
             exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
                         pool.submit(dump_union, lease.store, out / "graph.ttl")]
             markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
@@ -325,24 +329,12 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
 
 
 @contextlib.contextmanager
-def _on_store_failure(folder: Path):
-    """Turn a failed store write (disk full) into one OutputError that says what the store still holds."""
+def _explained(caught: type[Exception], explain: Callable[[Exception], str]):
+    """Turn a failed write (disk full, no permission) into one OutputError that says what is still usable."""
     try:
         yield
-    except OSError as exc:
-        raise OutputError(f"cannot write the store {folder}: {exc.strerror or exc}; it keeps its last finished "
-                          f"build's articles and this build's cached extractions, so run the build again once "
-                          f"the disk has room") from exc
-
-
-@contextlib.contextmanager
-def _on_file_failure(folder: Path):
-    """Say, when an output file cannot be written, that the store itself is complete."""
-    try:
-        yield
-    except OutputError as exc:
-        raise OutputError(f"{exc}; the store {folder} holds the whole graph (kg query and kg export work), "
-                          f"run the build again to write the files") from exc
+    except caught as exc:
+        raise OutputError(explain(exc)) from exc
 
 
 def _state_key(articles: list[Article], skipped: list[Skipped], fingerprint: str) -> str:
