@@ -1,4 +1,5 @@
 """Claims and supplies as spaCy components: `spacy.load` plus `add_pipe` gives them on a Doc (issue 14)."""
+import pytest
 import spacy
 
 from kg.nlp import default_model
@@ -28,3 +29,19 @@ def test_the_supplies_component_reads_the_claims_for_pronouns():
 
     assert suppliers("kg_claims", "kg_supplies") == ["Dick Schoof"]
     assert suppliers("kg_supplies") == [None]
+
+
+def test_a_rules_confidence_is_set_through_config():
+    nlp = spacy.load(default_model())
+    nlp.add_pipe("kg_claims", config={"confidence": {"reported-ccomp": 0.55}})
+    doc = nlp("Olaf Scholz said Germany will send more tanks.")
+    assert [(c.rule, c.confidence) for c in doc._.claims] == [("reported-ccomp", 0.55)]
+    nlp = spacy.load(default_model())
+    nlp.add_pipe("kg_claims")
+    assert [c.confidence for c in nlp("Olaf Scholz said Germany will send more tanks.")._.claims] == [0.85]
+
+
+def test_an_unknown_rule_in_the_config_is_named():
+    nlp = spacy.load(default_model())
+    with pytest.raises(ValueError, match="no rule named reported-everything.*quote-cue"):
+        nlp.add_pipe("kg_claims", config={"confidence": {"reported-everything": 0.9}})

@@ -49,13 +49,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy
 from spacy.attrs import LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.antecedents import last_entity_before, last_plural_subject, pronouns, pronouns_as_subject
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer, normalize
@@ -71,14 +74,15 @@ PARTICIPLE_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "dep"}
 OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "tell", "advise", "warn", "remind", "press"}
 # prepositions whose object is the topic of speech (`warned against`, `complained about`), not a place or time
 CONTENT_PREPS = {"about", "against", "of", "on", "over", "for"}
-AGENT_PRONOUNS = {"i", "we", "you", "he", "she", "they", "who"}
+AGENT_PRONOUNS = pronouns_as_subject("speaker", "listener", "person", "group", "relative")  # who can speak
 AGENT_TAGS = {"NNP", "NNPS", "NNS"}
 TITLE_SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "for", "to", "at", "with", "or"}
 # nouns for people and documents that are cited as sources, not as content
 SOURCE_NOUNS = {"source", "official", "person", "people", "report", "document", "study", "survey", "poll", "data"}
 NEGATING_HEADS = {"decline", "refuse", "fail"}
-PERSON_PRONOUNS = {"he", "she", "him", "her"}
-GROUP_PRONOUNS = {"they", "them"}
+PERSON_PRONOUNS = pronouns("person")
+GROUP_PRONOUNS = pronouns("group")
+THING_PRONOUNS = pronouns("thing", possessive=True)  # `It said`, `its statement`: a body that spoke
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 # the most words an attribution that interrupts a quote has (`,” the Republican nominee told reporters on Monday. “`)
 SPLIT_QUOTE_WORDS = 15
@@ -117,6 +121,52 @@ def agentless_cues() -> dict[str, str]:
     return table("agentless_cues", "word", "pattern")
 
 
+class Rule(StrEnum):
+    """The rules that find a claim; the value is what the graph records as the claim's `kg:rule`."""
+    REPORTED_CCOMP = "reported-ccomp"                    # `X said (that) …`
+    REPORTED_OBJECT_CONTROL = "reported-object-control"  # `X urged Y to …`
+    REPORTED_PARATAXIS = "reported-parataxis"            # `The plan, he said, is …`
+    REPORTED_OBJECT = "reported-object"                  # `X called for a ban`
+    REPORTED_PASSIVE = "reported-passive"                # `was first reported by the Post`
+    REPORTED_AS_CLAUSE = "reported-as-clause"            # `…, as X noted`
+    REPORTED_INFINITIVE = "reported-infinitive"          # `X vowed to …`
+    REPORTED_PREP = "reported-prep"                      # `X warned against …`
+    REPORTED_THAT_CLAUSE = "reported-that-clause"        # `X charges that …` (a verb outside the lists)
+    REPORTED_CUE_NOUN = "reported-cue-noun"              # `X's claim that …`
+    REPORTED_STATEMENT = "reported-statement"            # `X said in a statement that …`
+    ACCORDING_TO = "according-to"                        # `according to X, …`
+    AGENTLESS_PASSIVE = "agentless-passive"              # `X is expected to …`
+    AGENTLESS_RAISING = "agentless-raising"              # `X seems to …`
+    AGENTLESS_EVALUATIVE = "agentless-evaluative"        # `it is clear that …`
+    AGENTLESS_ADVERB = "agentless-adverb"                # `X reportedly …`
+    QUOTE_CUE = "quote-cue"                              # `“…,” X said`
+    QUOTE_DASH = "quote-dash"                            # `“…” ― X`
+    QUOTE_COLON = "quote-colon"                          # `X said: “…”`
+    QUOTE_CONTINUATION = "quote-continuation"            # a quote right after one of the same speaker
+    COLON_LINE = "colon-line"                            # `Zelensky: we need air defence`
+
+
+# How far a claim of each rule is trusted when the rule finds its speaker (the claim's kg:confidence). A claim
+# without one goes to the article's `unattributed` agent at UNATTRIBUTED at most; a speaker that is only a
+# pronoun or a role, or that kg cannot resolve, caps it at SPEAKER_CAP. A build can override any of them
+# (the kg_claims component's `confidence` config).
+CONFIDENCE: dict[Rule, float] = {
+    Rule.QUOTE_CUE: 0.9, Rule.REPORTED_CCOMP: 0.85, Rule.REPORTED_OBJECT_CONTROL: 0.85,
+    Rule.QUOTE_DASH: 0.8, Rule.QUOTE_COLON: 0.8, Rule.ACCORDING_TO: 0.8,
+    Rule.QUOTE_CONTINUATION: 0.7, Rule.REPORTED_PARATAXIS: 0.7, Rule.REPORTED_STATEMENT: 0.7,
+    Rule.REPORTED_AS_CLAUSE: 0.6, Rule.REPORTED_CUE_NOUN: 0.6, Rule.COLON_LINE: 0.6,
+    Rule.REPORTED_OBJECT: 0.5, Rule.REPORTED_PASSIVE: 0.5, Rule.REPORTED_INFINITIVE: 0.5,
+    Rule.REPORTED_THAT_CLAUSE: 0.5, Rule.REPORTED_PREP: 0.4,
+    Rule.AGENTLESS_PASSIVE: 0.3, Rule.AGENTLESS_RAISING: 0.3, Rule.AGENTLESS_EVALUATIVE: 0.3,
+    Rule.AGENTLESS_ADVERB: 0.3,
+}
+UNATTRIBUTED = 0.3
+SPEAKER_CAP = {"pronoun": 0.75, "role": 0.75, "unresolved": 0.4}  # by how the speaker was resolved
+NOT_SPEECH_PENALTY = 0.2  # `X believes that …`, `the data show …`: a belief or evidence verb, not a statement
+QUOTE_RULES = frozenset({Rule.QUOTE_CUE, Rule.QUOTE_DASH, Rule.QUOTE_COLON, Rule.QUOTE_CONTINUATION})
+JOINABLE_QUOTES = frozenset({Rule.QUOTE_CUE, Rule.QUOTE_CONTINUATION})  # may go on a quote of the same speaker
+
+
 @dataclass
 class _Found:
     start: int
@@ -125,9 +175,9 @@ class _Found:
     cue: Token | None
     cue_text: str
     speaker: Span | None
-    rule: str
-    confidence: float
+    rule: Rule
     polarity: str = "positive"
+    penalty: float = 0.0  # taken off the rule's confidence
 
 
 # ---------------------------------------------------------------- quotes
@@ -204,11 +254,14 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 
 # ---------------------------------------------------------------- claims
 
-def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> list[Claim]:
+def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
+                confidence: dict[str, float] | None = None) -> list[Claim]:
     """Return every claim in the document whose content starts at or after `body_start`.
 
     A headline before `body_start` still counts when it reads `Name: …`, unless the name is the publisher.
+    `confidence` overrides CONFIDENCE for the rules it names (by their value, `quote-cue`).
     """
+    confidences = {**CONFIDENCE, **{Rule(name): value for name, value in (confidence or {}).items()}}
     text = doc_text(doc)
     # NYT style writes quotes with two apostrophes; same length, so offsets hold
     quotes = [q for q in find_quote_spans(text.replace("''", ' "')) if q[0] >= body_start]
@@ -221,7 +274,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None) -> 
     found += turns + _direct_quotes(doc, quotes, in_quote, found)
     found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
-    return _resolve(doc, _dedupe(_join_split_quotes(doc, found)))
+    return _resolve(doc, _dedupe(_join_split_quotes(doc, found)), confidences)
 
 
 def _quote_mask(n: int, quotes: list[tuple[int, int]]) -> bytearray:
@@ -271,20 +324,14 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
 
 
 def _claim_at(token: Token) -> _Found | None:
-    """Return the claim a candidate token (a verb, a cue noun, `according` or an evidential adverb) introduces."""
-    if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
-        return _according_to(token)
-    hit = _agentless_claim(token)
-    if hit is not None:
-        return hit
-    if _is_cue(token):
-        return _verb_claim(token)
-    if token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children):
-        return _as_clause_claim(token)  # `as X put it`
-    if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in not_reporting_verbs():
-        return _that_clause_claim(token)
-    if token.pos_ == "NOUN" and token.lemma_.lower() in cue_nouns():
-        return _noun_claim(token)
+    """Return the claim a candidate token (a verb, a cue noun, `according` or an evidential adverb) introduces:
+    the first rule of TOKEN_RULES that applies to the token decides, unless it finds nothing and lets the next
+    rules try."""
+    for rule in TOKEN_RULES:
+        if rule.applies(token):
+            hit = rule.find(token)
+            if hit is not None or not rule.falls_through:
+                return hit
     return None
 
 
@@ -294,13 +341,13 @@ def _verb_claim(verb: Token) -> _Found | None:
     complements = [c for c in verb.children if c.dep_ == "ccomp"]
     complement = next((c for c in complements if c.i > verb.i), complements[0] if complements else None)
     lemma = verb.lemma_.lower()
-    rule = "reported-ccomp"
+    rule = Rule.REPORTED_CCOMP
     start_token = complement
     if complement is None and lemma in OBJECT_CONTROL:
         xcomp = next((c for c in verb.children if c.dep_ == "xcomp"), None)
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if xcomp is not None and obj is not None and obj.i < xcomp.i:
-            complement, start_token, rule = xcomp, obj, "reported-object-control"
+            complement, start_token, rule = xcomp, obj, Rule.REPORTED_OBJECT_CONTROL
     if complement is None and lemma in object_cues():
         hit = _object_claim(verb)
         if hit is not None:
@@ -313,19 +360,16 @@ def _verb_claim(verb: Token) -> _Found | None:
             if not tokens:
                 return None
             return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
-                          _speaker_of(verb), "reported-parataxis", 0.7, _polarity(verb))
-        return _as_clause_claim(verb) or _passive_claim(verb) or _infinitive_claim(verb) or _prep_claim(verb)
+                          _speaker_of(verb), Rule.REPORTED_PARATAXIS, _polarity(verb))
+        return next((hit for find in VERB_FALLBACKS if (hit := find(verb)) is not None), None)
     left = min(start_token.left_edge.i, complement.left_edge.i) if start_token is not complement else complement.left_edge.i
     right = complement.right_edge.i
     if left <= verb.i <= right:
         return None
     doc = verb.doc
     start, end = doc[left].idx, doc[right].idx + len(doc[right])
-    speaker = _speaker_of(verb)
-    confidence = 0.85 if speaker is not None else 0.4
-    if reporting_verbs()[lemma] != "speech":
-        confidence -= 0.2
-    return _Found(start, end, "indirect", verb, _cue_phrase(verb), speaker, rule, confidence, _polarity(verb))
+    penalty = NOT_SPEECH_PENALTY if reporting_verbs()[lemma] != "speech" else 0.0
+    return _Found(start, end, "indirect", verb, _cue_phrase(verb), _speaker_of(verb), rule, _polarity(verb), penalty)
 
 
 def _object_claim(verb: Token) -> _Found | None:
@@ -362,7 +406,7 @@ def _object_claim(verb: Token) -> _Found | None:
             p.dep_ in ("oprd", "ccomp", "xcomp") for p in parts) and _is_person(speaker):
         return None  # `polls show X`, `the study found X`, but not `he found a way`, `she showed bad judgment`
     return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
-                  "reported-object", 0.5 if speaker is not None else 0.3, _polarity(verb))
+                  Rule.REPORTED_OBJECT, _polarity(verb))
 
 
 def _is_person(span: Span) -> bool:
@@ -383,7 +427,7 @@ def _passive_claim(verb: Token) -> _Found | None:
     left = subject.left_edge.i
     right = max([subject.right_edge.i] + [c.right_edge.i for c in verb.children if c.dep_ in ("oprd", "xcomp")])
     return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), _speaker_of(verb),
-                  "reported-passive", 0.5, _polarity(verb))
+                  Rule.REPORTED_PASSIVE, _polarity(verb))
 
 
 def _as_clause_claim(verb: Token) -> _Found | None:
@@ -403,7 +447,7 @@ def _as_clause_claim(verb: Token) -> _Found | None:
         return None
     cue = "put it" if verb.lemma_ == "put" else _cue_phrase(verb)
     return _Found(tokens[0].idx, _end(tokens[-1]), "indirect", verb, cue, speaker,
-                  "reported-as-clause", 0.6, _polarity(verb))
+                  Rule.REPORTED_AS_CLAUSE, _polarity(verb))
 
 
 def _active_speech(verb: Token) -> bool:
@@ -436,7 +480,7 @@ def _infinitive_claim(verb: Token) -> _Found | None:
         return None
     doc = verb.doc
     return _Found(doc[xcomp.left_edge.i].idx, _end(doc[xcomp.right_edge.i]), "indirect", verb, _cue_phrase(verb),
-                  speaker, "reported-infinitive", 0.5, _polarity(verb))
+                  speaker, Rule.REPORTED_INFINITIVE, _polarity(verb))
 
 
 def _prep_claim(verb: Token) -> _Found | None:
@@ -454,7 +498,7 @@ def _prep_claim(verb: Token) -> _Found | None:
         return None
     doc = verb.doc
     return _Found(doc[obj.left_edge.i].idx, _end(doc[obj.right_edge.i]), "indirect", verb,
-                  f"{_cue_phrase(verb)} {prep.lower_}", speaker, "reported-prep", 0.4, _polarity(verb))
+                  f"{_cue_phrase(verb)} {prep.lower_}", speaker, Rule.REPORTED_PREP, _polarity(verb))
 
 
 def _that_clause(head: Token) -> Token | None:
@@ -479,7 +523,7 @@ def _that_clause_claim(verb: Token) -> _Found | None:
         return None
     doc = verb.doc
     return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect", verb,
-                  _cue_phrase(verb), _noun_phrase(subject), "reported-that-clause", 0.5, _polarity(verb))
+                  _cue_phrase(verb), _noun_phrase(subject), Rule.REPORTED_THAT_CLAUSE, _polarity(verb))
 
 
 def _noun_claim(noun: Token) -> _Found | None:
@@ -498,13 +542,12 @@ def _noun_claim(noun: Token) -> _Found | None:
         if speaker is not None:
             doc = noun.doc
             return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect",
-                          noun.head.head, _cue_phrase(noun.head.head), speaker, "reported-cue-noun", 0.7)
+                          noun.head.head, _cue_phrase(noun.head.head), speaker, Rule.REPORTED_STATEMENT)
     if owner is None and noun.head.i < noun.i and noun.head.ent_type_ in SPEAKER_LABELS:
         owner = noun.head  # `Trump charges that …` parsed as a noun phrase
     doc = noun.doc
     return _Found(doc[complement.left_edge.i].idx, _end(doc[complement.right_edge.i]), "indirect", noun,
-                  noun.lemma_.lower(), _noun_phrase(owner) if owner is not None else None, "reported-cue-noun",
-                  0.6 if owner is not None else 0.3)
+                  noun.lemma_.lower(), _noun_phrase(owner) if owner is not None else None, Rule.REPORTED_CUE_NOUN)
 
 
 # ---------------------------------------------------------------- claims without a named source
@@ -516,7 +559,7 @@ def _agentless_claim(token: Token) -> _Found | None:
     if token.pos_ == "ADV":
         if agentless_cues().get(token.lower_) != "adverb" or token.head.pos_ not in ("VERB", "AUX"):
             return None
-        return _agentless(token, _clause(token.head), token.lower_, "agentless-adverb")
+        return _agentless(token, _clause(token.head), token.lower_, Rule.AGENTLESS_ADVERB)
     lemma = token.lemma_.lower()
     kind = agentless_cues().get(lemma)
     if kind == "passive":
@@ -528,11 +571,11 @@ def _agentless_claim(token: Token) -> _Found | None:
     return None
 
 
-def _agentless(cue: Token, span: tuple[int, int] | None, cue_text: str, rule: str) -> _Found | None:
+def _agentless(cue: Token, span: tuple[int, int] | None, cue_text: str, rule: Rule) -> _Found | None:
     if span is None:
         return None
     doc = cue.doc
-    return _Found(doc[span[0]].idx, _end(doc[span[1]]), "indirect", cue, cue_text, None, rule, 0.3, _polarity(cue))
+    return _Found(doc[span[0]].idx, _end(doc[span[1]]), "indirect", cue, cue_text, None, rule, _polarity(cue))
 
 
 def _agentless_passive(verb: Token) -> _Found | None:
@@ -543,11 +586,11 @@ def _agentless_passive(verb: Token) -> _Found | None:
     complement = _that_clause(verb) or next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if complement is not None:  # the that-clause is the claim
         return _agentless(verb, (complement.left_edge.i, complement.right_edge.i), verb.lemma_.lower(),
-                          "agentless-passive")
+                          Rule.AGENTLESS_PASSIVE)
     if "nsubjpass" not in deps or not (deps & {"xcomp", "oprd", "acomp", "attr"} or any(
             c.dep_ == "prep" and c.lower_ in ("as", "for", "of") for c in verb.children)):
         return None  # `the deal was announced`: an event, not a claim
-    return _agentless(verb, _clause(verb), verb.lemma_.lower(), "agentless-passive")
+    return _agentless(verb, _clause(verb), verb.lemma_.lower(), Rule.AGENTLESS_PASSIVE)
 
 
 def _agentless_raising(verb: Token) -> _Found | None:
@@ -555,11 +598,11 @@ def _agentless_raising(verb: Token) -> _Found | None:
     complement = next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if complement is not None:
         return _agentless(verb, (complement.left_edge.i, complement.right_edge.i), verb.lemma_.lower(),
-                          "agentless-raising")
+                          Rule.AGENTLESS_RAISING)
     deps = {c.dep_ for c in verb.children}
     if "nsubj" not in deps or not deps & {"xcomp", "acomp", "attr", "oprd"}:
         return None
-    return _agentless(verb, _clause(verb), verb.lemma_.lower(), "agentless-raising")
+    return _agentless(verb, _clause(verb), verb.lemma_.lower(), Rule.AGENTLESS_RAISING)
 
 
 def _agentless_evaluative(be: Token) -> _Found | None:
@@ -571,7 +614,7 @@ def _agentless_evaluative(be: Token) -> _Found | None:
     complement = next((c for h in (be, adjective) for c in h.children if c.dep_ == "ccomp"), None)
     if complement is None:
         return None
-    return _agentless(be, (complement.left_edge.i, complement.right_edge.i), adjective.lower_, "agentless-evaluative")
+    return _agentless(be, (complement.left_edge.i, complement.right_edge.i), adjective.lower_, Rule.AGENTLESS_EVALUATIVE)
 
 
 def _clause(head: Token) -> tuple[int, int]:
@@ -611,7 +654,46 @@ def _according_to(according: Token) -> _Found | None:
     if not tokens:
         return None
     return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", according, "according to",
-                  _noun_phrase(source), "according-to", 0.8)
+                  _noun_phrase(source), Rule.ACCORDING_TO)
+
+
+@dataclass(frozen=True)
+class TokenRule:
+    """A rule tried on each candidate token: `applies` picks its tokens, `find` reads the claim there."""
+    applies: Callable[[Token], bool]
+    find: Callable[[Token], _Found | None]
+    falls_through: bool = False  # finding nothing, let the rules after it try the token
+
+
+def _is_according(token: Token) -> bool:
+    return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
+
+
+def _is_put_it(token: Token) -> bool:
+    return token.lemma_ == "put" and any(c.dep_ == "dobj" and c.lower_ == "it" for c in token.children)
+
+
+def _is_other_verb(token: Token) -> bool:
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() not in not_reporting_verbs()
+
+
+def _is_cue_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and token.lemma_.lower() in cue_nouns()
+
+
+# The order is the precedence: `according to` first, a claim without a named source (its own tests pick its
+# cues), reporting verbs (data/reporting_verbs.csv), `as X put it`, a that-clause of any other verb, cue nouns.
+TOKEN_RULES: tuple[TokenRule, ...] = (
+    TokenRule(_is_according, _according_to),
+    TokenRule(lambda token: True, _agentless_claim, falls_through=True),
+    TokenRule(_is_cue, _verb_claim),
+    TokenRule(_is_put_it, _as_clause_claim),
+    TokenRule(_is_other_verb, _that_clause_claim),
+    TokenRule(_is_cue_noun, _noun_claim),
+)
+# A reporting verb without a clausal complement: the first of these that reads a claim.
+VERB_FALLBACKS: tuple[Callable[[Token], _Found | None], ...] = (
+    _as_clause_claim, _passive_claim, _infinitive_claim, _prep_claim)
 
 
 def _speaker_of(verb: Token) -> Span | None:
@@ -722,20 +804,18 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         hit = None
         dash = _dash_speaker(doc, qb)
         if cue is not None:
-            speaker = _speaker_of(cue)
-            hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), speaker, "quote-cue",
-                         0.9 if speaker is not None else 0.4, _polarity(cue))
+            hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), _speaker_of(cue), Rule.QUOTE_CUE, _polarity(cue))
         elif dash is not None:
-            hit = _Found(qa, qb, "direct", None, "―", dash, "quote-dash", 0.8)
+            hit = _Found(qa, qb, "direct", None, "―", dash, Rule.QUOTE_DASH)
         else:
             colon = _colon_cue(doc, sents[0], in_quote) or _colon_intro(doc, qa, in_quote)
             frame_words = [t for t in frame if t.is_alpha]
             if colon is not None and words >= 2:
-                hit = _Found(qa, qb, "direct", colon, _cue_phrase(colon), _speaker_of(colon), "quote-colon", 0.8)
+                hit = _Found(qa, qb, "direct", colon, _cue_phrase(colon), _speaker_of(colon), Rule.QUOTE_COLON)
             elif previous is not None and previous.speaker is not None and len(frame_words) <= 2 \
                     and _near(doc, previous, qa):
                 hit = _Found(qa, qb, "direct", previous.cue, previous.cue_text, previous.speaker,
-                             "quote-continuation", 0.7)
+                             Rule.QUOTE_CONTINUATION)
         if hit is not None:
             found.append(hit)
     return found
@@ -763,8 +843,7 @@ def _join_split_quotes(doc: Doc, found: list[_Found]) -> list[_Found]:
 def _continues_quote(text: str, prev: _Found, f: _Found) -> bool:
     """True when `f` quotes the speaker of the quote `prev` right after it, in the same sentence, with no more than
     an attribution (`,” Trump said, “`) between them."""
-    if prev.kind != "direct" or f.kind != "direct" or not prev.rule.startswith("quote") or \
-            f.rule not in ("quote-cue", "quote-continuation"):
+    if prev.kind != "direct" or f.kind != "direct" or prev.rule not in QUOTE_RULES or f.rule not in JOINABLE_QUOTES:
         return False
     if prev.speaker is None or f.speaker is None or prev.speaker.start_char != f.speaker.start_char:
         return False
@@ -799,7 +878,7 @@ def _colon_lines(doc: Doc) -> list[_Found]:
         if len(re.findall(r"\w+", text[a:b])) < 3:
             continue
         kind = "direct" if speaker.text.isupper() else "indirect"  # transcripts name speakers in capitals
-        out.append(_Found(a, b, kind, None, ":", speaker, "colon-line", 0.6))
+        out.append(_Found(a, b, kind, None, ":", speaker, Rule.COLON_LINE))
     return out
 
 
@@ -950,7 +1029,7 @@ def _restates(f: _Found, found: list[_Found]) -> bool:
 
 # ---------------------------------------------------------------- speakers
 
-def _resolve(doc: Doc, found: list[_Found]) -> list[Claim]:
+def _resolve(doc: Doc, found: list[_Found], confidences: dict[Rule, float]) -> list[Claim]:
     people = _people_by_surname(doc)
     roles = person_roles(doc)
     mentions = list(find_mentions(doc))
@@ -959,20 +1038,18 @@ def _resolve(doc: Doc, found: list[_Found]) -> list[Claim]:
     last_government: str | None = None  # the country the last government body that spoke stands for
     last_body: tuple[str, str] | None = None  # the last organisation or country that spoke: (name, label)
     for f in found:
-        name, label, confidence = None, None, f.confidence
+        name, label = None, None
+        confidence = confidences[f.rule] - f.penalty
         span = f.speaker
         if span is None:
-            confidence = min(confidence, 0.3)  # unattributed: the article names no source, or kg found none
+            confidence = min(confidence, UNATTRIBUTED)  # the article names no source, or kg found none
         else:
             name, label, how = _resolve_span(span, people, roles, last_person, last_government, last_body)
             if how == "government":
                 last_government = name
             if name and label in ("ORG", "GPE"):
                 last_body = (name, label)
-            if how == "pronoun" or how == "role":
-                confidence = min(confidence, 0.75)
-            elif how == "unresolved":
-                confidence = min(confidence, 0.4)
+            confidence = min(confidence, SPEAKER_CAP.get(how, 1.0))
         if name and label == "PERSON":
             last_person = (name, label)
         sents = _sentences_over(doc, f.start, f.end)
@@ -1055,21 +1132,22 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     if head in PERSON_PRONOUNS:
         if last_person is not None:
             return last_person[0], "PERSON", "pronoun"
-        person = _last_entity_before(span, {"PERSON"})
+        person = last_entity_before(span, {"PERSON"})
         if person is not None:
             return people.get(person[-1].text, person.text), "PERSON", "pronoun"
         return None, None, "unresolved"
     if head in GROUP_PRONOUNS:
-        group = _last_plural_subject(span)
+        subject = last_plural_subject(span)
+        group = _noun_phrase(subject) if subject is not None else None
         if group is not None:
             entity = _entity_in(group)
             if entity is not None and entity.root.i == group.root.i:
                 return entity.text, entity.label_, "pronoun"
             return group.text, None, "pronoun"
         return None, None, "unresolved"
-    if head in ("it", "its") and last_government is not None:  # `It said` after `the Slovak Defense Ministry said`
+    if head in THING_PRONOUNS and last_government is not None:  # `It said` after `the Slovak Defense Ministry said`
         return last_government, "GPE", "pronoun"
-    if head in ("it", "its") and last_body is not None:  # `It said` after `Rheinmetall said`
+    if head in THING_PRONOUNS and last_body is not None:  # `It said` after `Rheinmetall said`
         return last_body[0], last_body[1], "pronoun"
     refers = role_nouns().get(head)
     if refers == "person" and any(t.dep_ == "det" and t.lower_ in ("the", "this") for t in span):
@@ -1091,16 +1169,16 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         # `the Defence Secretary`, `foreign minister`: who last held that title in the article, else the last
         # person named before (a title with no name refers back, in news)
         titled = next((person for person, role in reversed(roles) if head in role.lower().split()), None)
-        person = _last_entity_before(span, {"PERSON"}) or _next_person(span)
+        person = last_entity_before(span, {"PERSON"}) or _next_person(span)
         if titled is not None or person is not None:
             return titled or people.get(_bare_name(person).split()[-1], _bare_name(person)), "PERSON", "role"
     if refers == "news-outlet":
-        outlet = _last_entity_before(span, {"ORG"})
+        outlet = last_entity_before(span, {"ORG"})
         if outlet is not None:
             return outlet.text, "ORG", "role"
     if refers == "organization":  # `the company said`: the last organisation named that is not a news outlet
         outlets = load_gazetteer().news_outlets
-        company = _last_entity_before(span, {"ORG"}, lambda e: normalize(e.text) not in outlets)
+        company = last_entity_before(span, {"ORG"}, lambda e: normalize(e.text) not in outlets)
         if company is not None:
             return company.text, "ORG", "role"
     if span.root.lemma_.lower() in STATEMENT_NOUNS:  # `an Indian foreign ministry statement`: its issuer
@@ -1195,16 +1273,6 @@ def _body_country(name: str) -> str | None:
     return country.name if country is not None else None
 
 
-def _last_plural_subject(span: Span) -> Span | None:
-    """Return the last plural subject before `span` in its paragraph or the one before (`US officials … They say`)."""
-    doc = span.doc
-    first = max(span.sent.start - 80, 0)
-    for token in reversed(doc[first:span.start]):
-        if token.dep_ in SUBJECT_DEPS and token.tag_ in ("NNS", "NNPS") and token.head.pos_ in ("VERB", "AUX"):
-            return _noun_phrase(token)
-    return None
-
-
 def _entity_in(span: Span) -> Span | None:
     """Return the entity that heads the mention (not one that only modifies it, as US in `the US president`)."""
     i = span.root.i
@@ -1225,9 +1293,3 @@ def _ent_index(doc: Doc) -> tuple[tuple[Span, ...], numpy.ndarray]:
     return cached
 
 
-def _last_entity_before(span: Span, labels: set[str], keep=lambda ent: True) -> Span | None:
-    best = None
-    for ent in doc_ents(span.doc):
-        if ent.end <= span.start and ent.label_ in labels and keep(ent):
-            best = ent
-    return best

@@ -11,7 +11,9 @@ alone gives both:
     doc._.claims, doc._.supplies
 
 Both start reading at `start` characters (config; a build sets it to the
-article's headline). `kg build` adds kg's own entity ruler too (`kg.nlp`);
+article's headline). `kg_claims` takes `confidence`, a mapping from rule
+name (`kg.extract.claims.Rule`, as `quote-cue`) to the confidence its claims
+get, for the rules to trust more or less than `CONFIDENCE` does. `kg build` adds kg's own entity ruler too (`kg.nlp`);
 with a bare model the components work on the model's entities alone.
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.claims import find_claims
+from kg.extract.claims import Rule, find_claims
 from kg.extract.entities import forget_cached_spans
 from kg.extract.supplies import find_supplies
 
@@ -31,12 +33,15 @@ for _name in ("claims", "supplies"):
 class ClaimsComponent:
     """Sets `doc._.claims`: every claim, with its speaker resolved within the document."""
 
-    def __init__(self, start: int, publisher: str | None):
-        self.start, self.publisher = start, publisher
+    def __init__(self, start: int, publisher: str | None, confidence: dict[str, float]):
+        unknown = sorted(set(confidence) - {rule.value for rule in Rule})
+        if unknown:
+            raise ValueError(f"kg_claims: no rule named {', '.join(unknown)}; the rules: {', '.join(Rule)}")
+        self.start, self.publisher, self.confidence = start, publisher, confidence
 
     def __call__(self, doc: Doc) -> Doc:
         try:
-            doc._.claims = find_claims(doc, self.start, self.publisher)
+            doc._.claims = find_claims(doc, self.start, self.publisher, self.confidence)
         finally:
             forget_cached_spans(doc)  # the cached spans point back at the Doc (see kg.extract.extract)
         return doc
@@ -58,9 +63,10 @@ class SuppliesComponent:
         return doc
 
 
-@Language.factory("kg_claims", default_config={"start": 0, "publisher": None})
-def make_claims(nlp: Language, name: str, start: int, publisher: str | None) -> ClaimsComponent:
-    return ClaimsComponent(start, publisher)
+@Language.factory("kg_claims", default_config={"start": 0, "publisher": None, "confidence": {}})
+def make_claims(nlp: Language, name: str, start: int, publisher: str | None,
+                confidence: dict[str, float]) -> ClaimsComponent:
+    return ClaimsComponent(start, publisher, confidence)
 
 
 @Language.factory("kg_supplies", default_config={"start": 0})

@@ -17,17 +17,19 @@ verb `include`; `…, including X and Y` adds one supply per named item.
 from __future__ import annotations
 
 from dataclasses import replace
+from enum import StrEnum
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for, previous_sentence_start, pronouns,
+                                     warned_party)
 from kg.extract.entities import doc_ents, doc_text
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer
 from kg.types import Mention, Supply
 
-AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
-ITEM_PRONOUNS = {"them", "those", "these", "it", "they"}
-AGENT_PRONOUNS = {"they", "them", "we", "he", "she", "it"}
+ITEM_PRONOUNS = pronouns("group", "thing", "demonstrative")  # `sent them`, `those`
+AGENT_PRONOUNS = pronouns("person", "group", "thing", "speaker")  # `it will send`, `we will buy`
 RELATIVE_PRONOUNS = {"that", "which"}
 INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: X is transferred
 RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives
@@ -36,8 +38,28 @@ ORDER_NOUNS = {"order", "contract"}  # what a seller receives or wins: `received
 DEAL_MAKING_VERBS = {"sign", "ink", "approve", "announce", "reach", "conclude", "finalize", "finalise", "seal", "adopt",
                      "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree"}
 DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
-OBJECT_WARNED = {"warn", "urge", "advise", "caution", "press", "remind"}  # `it` in what follows is the one warned
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
+
+
+class SupplyRule(StrEnum):
+    """The rules that find a supply; the value is what the graph records as its `kg:rule`."""
+    TRANSFER_GIVE = "transfer-give"        # a verb of giving: `Germany sent tanks to Ukraine`
+    TRANSFER_RECEIVE = "transfer-receive"  # of receiving: `Poland bought K2 tanks from South Korea`
+    TRANSFER_REQUEST = "transfer-request"  # of asking: `Ukraine asked Germany for Taurus missiles`
+    TRANSFER_FLOW = "transfer-flow"        # of moving: `F-16 jets arrived in Ukraine from Denmark`
+    TRANSFER_NOUN = "transfer-noun"        # a noun: `shipments of Patriot interceptors to Ukraine`
+    TRADE_PARTNER = "trade-partner"        # a relation: `Russia, one of Egypt's major arms suppliers`
+
+
+# How far a supply of each rule is trusted (its kg:confidence); a verb's supply that states one side only gets
+# ONE_SIDED, and a side filled from the rest of the article (FROM_CONTEXT added to the rule) costs a quarter.
+CONFIDENCE: dict[SupplyRule, float] = {
+    SupplyRule.TRANSFER_GIVE: 0.8, SupplyRule.TRANSFER_RECEIVE: 0.8, SupplyRule.TRANSFER_REQUEST: 0.8,
+    SupplyRule.TRANSFER_FLOW: 0.8, SupplyRule.TRANSFER_NOUN: 0.6, SupplyRule.TRADE_PARTNER: 0.6,
+}
+ONE_SIDED = 0.5
+FROM_CONTEXT = "+context"
+CONTEXT_DISCOUNT = 0.75
 
 
 def transfer_verbs() -> dict[str, str]:
@@ -117,8 +139,8 @@ def _completed(supply: Supply, found: list[Supply]) -> Supply:
             nearest = min(candidates, key=lambda s: (s.start > supply.start, abs(s.start - supply.start)))
             filled = getattr(nearest, side)
         if filled is not None:
-            return replace(supply, **{side: filled}, rule=f"{supply.rule}+context",
-                           confidence=round(supply.confidence * 0.75, 2))
+            return replace(supply, **{side: filled}, rule=f"{supply.rule}{FROM_CONTEXT}",
+                           confidence=round(supply.confidence * CONTEXT_DISCOUNT, 2))
     return supply
 
 
@@ -156,7 +178,8 @@ def _trade_partner(noun: Token, previous: list[Supply], speakers: Speakers) -> S
     supplier, recipient = (referent_m, owner_m) if noun.lemma_.lower() in SUPPLIER_NOUNS else (owner_m, referent_m)
     sent = noun.sent
     return Supply(supplier=supplier, recipient=recipient, item=item, status="ongoing", evidence=sent.text.strip(),
-                  start=sent.start_char, end=sent.end_char, rule="trade-partner", confidence=0.6)
+                  start=sent.start_char, end=sent.end_char, rule=SupplyRule.TRADE_PARTNER,
+                  confidence=CONFIDENCE[SupplyRule.TRADE_PARTNER])
 
 
 def _referent(noun: Token) -> Token | None:
@@ -235,7 +258,7 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
         for t in token.subtree:
             if t.i > token.i and t.dep_ == "prep" and t.lower_ in ("to", "from") and t.lower_ not in preps:
                 pobj = next((c for c in t.children if c.dep_ == "pobj"), None)
-                if pobj is not None and _entity_for(pobj) is not None:
+                if pobj is not None and entity_for(pobj) is not None:
                     preps[t.lower_] = pobj
     governed_by = _subject(governor) if governor is not None else None
     if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
@@ -259,8 +282,8 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
         status = _status(governor, role) if governor is not None and governor.pos_ == "VERB" else "ongoing"
     sent = noun.sent
     return [Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
-                   evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule="transfer-noun",
-                   confidence=0.6, quantity=_quantity(token), made_in=_agent(_made_in(token), previous, speakers, noun))
+                   evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=SupplyRule.TRANSFER_NOUN,
+                   confidence=CONFIDENCE[SupplyRule.TRANSFER_NOUN], quantity=_quantity(token), made_in=_agent(_made_in(token), previous, speakers, noun))
             for token, item in _each_item_once(items)]
 
 
@@ -316,7 +339,7 @@ def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
         if span is None:
             continue
         for conj in span.root.conjuncts:
-            other = _entity_for(conj)
+            other = entity_for(conj)
             if other is not None and other.start_char != mention.start:
                 out += [replace(s, **{role: _mention(other)}) for s in list(out)]
     return out
@@ -386,7 +409,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         supplier, recipient = subject, preps.get("from")  # `Lockheed received an order for X from Y`: Y buys
     elif role == "receive":
         supplier = preps.get("from")
-        if "for" in preps and (_entity_for(preps["for"]) is not None or preps["for"].lower_ in AGENT_PRONOUNS):
+        if "for" in preps and (entity_for(preps["for"]) is not None or preps["for"].pos_ == "PRON"
+                                and preps["for"].lower_ in AGENT_PRONOUNS):
             recipient, payer = preps["for"], subject
         else:
             recipient = subject
@@ -408,6 +432,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if supplier_m is not None and recipient_m is not None and supplier_m.text == recipient_m.text:
         return None
     sent = verb.sent
+    rule = SupplyRule(f"transfer-{role}")  # the role column of data/transfer_verbs.csv
     quantity = _quantity(item_token) if item_token is not None else None
     status = _status(verb.head.head, role) if paid_for else _status(verb, role)
     if ordered and status == "delivered":
@@ -415,7 +440,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     return Supply(
         supplier=supplier_m, recipient=recipient_m, item=item, status=status,
         evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char,
-        rule=f"transfer-{role}", confidence=0.8 if supplier_m and recipient_m else 0.5,
+        rule=rule, confidence=CONFIDENCE[rule] if supplier_m and recipient_m else ONE_SIDED,
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
         via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb), when=_time_of(verb),
         made_in=_agent(made_in, previous, speakers, verb))
@@ -591,13 +616,7 @@ def weapon_heads() -> dict[str, bool]:
 def _in_reach(item: Mention, pronoun: Token) -> bool:
     """True when the item was named in the pronoun's sentence or the one before (`give it up`, paragraphs after
     a supply, is not about its weapons)."""
-    return item.start >= pronoun.doc[_previous_sentence_start(pronoun)].idx
-
-
-def _previous_sentence_start(token: Token) -> int:
-    """Return the index of the first token of the sentence before the token's (or of its own, the first)."""
-    start = token.sent.start
-    return token.doc[start - 1].sent.start if start > 0 else start
+    return item.start >= pronoun.doc[previous_sentence_start(pronoun)].idx
 
 
 def _made_in(item: Token) -> Token | None:
@@ -621,8 +640,8 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
     if token is None:
         return None
     lower = token.lower_
-    if lower in AGENT_PRONOUNS:
-        warned = _warned(token)
+    if lower in AGENT_PRONOUNS and token.pos_ == "PRON":  # `us`, not the `US`
+        warned = warned_party(token)
         if warned is not None:
             return _mention(warned)
         inside = [(end - start, who) for start, end, who in speakers if start <= token.idx < end]
@@ -636,76 +655,18 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
         if lower in ("it", "they") and token.dep_ in ("nsubj", "nsubjpass") and (
                 token.head == verb or token.head.lemma_.lower() in status_words()):
             # the agent of the transfer or of `plans to`, `refused to` …; not `it is faster to order it`
-            antecedent = _antecedent(token)
+            antecedent = acting_antecedent(token)
             return _mention(antecedent) if antecedent is not None else None
         return None
     if lower == "country" and token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ == "the" for c in token.children):
-        antecedent = _antecedent(token)  # `Serbia … Last year the country ordered 12 Rafale jets`
+        antecedent = acting_antecedent(token)  # `Serbia … Last year the country ordered 12 Rafale jets`
         return _mention(antecedent) if antecedent is not None else None
-    span = _entity_for(token)
+    span = entity_for(token)
     return _mention(span) if span is not None else None
-
-
-def _warned(pronoun: Token) -> Span | None:
-    """Return who `it`/`they` is in `the US warned Serbia that it should not buy …`: the one warned."""
-    clause = pronoun.head
-    if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp" or \
-            clause.head.lemma_.lower() not in OBJECT_WARNED:
-        return None
-    obj = next((c for c in clause.head.children if c.dep_ in ("dobj", "obj")), None)
-    return _entity_for(obj) if obj is not None and _agrees(pronoun, obj) else None
 
 
 def _mention(span: Span) -> Mention:
     return Mention(span.text, span.label_, span.start_char, span.end_char, span.ent_id_ or None)
-
-
-def _antecedent(pronoun: Token) -> Span | None:
-    """Return the country or organisation a subject `it`/`they` stands for.
-
-    First the subject of the verb that reports the pronoun's clause (`Dutch
-    officials said they would send …`), else the last such subject before it
-    in its own or the previous sentence (`Poland has received F-16 jets. It
-    says it will not give them to Ukraine.`). People are left out: `it` never
-    means one, and `they` after a person's name rarely does.
-    """
-    clause = pronoun.head
-    candidates = []
-    while clause.dep_ in ("ccomp", "xcomp", "conj") and clause.head.i != clause.i:
-        clause = clause.head
-        if clause.lemma_.lower() in OBJECT_WARNED:  # `the US warned Serbia that it should not buy`: Serbia
-            candidates += [c for c in clause.children if c.dep_ in ("dobj", "obj")]
-        candidates += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
-    candidates += [t for t in reversed(pronoun.doc[_previous_sentence_start(pronoun):pronoun.i])
-                   if t.dep_ in ("nsubj", "nsubjpass")]
-    for subject in candidates:
-        if subject.lower_ in AGENT_PRONOUNS or not _agrees(pronoun, subject):
-            continue  # `officials say it has sent`: `it` is not the officials
-        entity = _entity_for(subject)
-        if entity is not None and entity.label_ != "PERSON":
-            return entity
-    return None
-
-
-def _agrees(pronoun: Token, subject: Token) -> bool:
-    """True when the subject can be what the pronoun stands for: `it` one thing, `they` several or a people;
-    an organisation can be either (`the Houthis … They`, `Hanwha … It`)."""
-    if subject.ent_type_ == "ORG":
-        return True
-    plural = subject.tag_ in ("NNS", "NNPS") or bool(subject.conjuncts) or subject.ent_type_ == "NORP"
-    return plural if pronoun.lower_ == "they" else not plural
-
-
-def _entity_for(token: Token) -> Span | None:
-    """Return the agent entity a noun phrase names: the head's own entity, else one of its modifiers."""
-    doc = token.doc
-    by_token = {i: e for e in doc_ents(doc) if e.label_ in AGENT_LABELS for i in range(e.start, e.end)}
-    if token.i in by_token:
-        return by_token[token.i]
-    for child in sorted(token.subtree, key=lambda t: abs(t.i - token.i)):
-        if child.i in by_token and child.dep_ in ("compound", "amod", "poss", "nmod", "pobj"):
-            return by_token[child.i]
-    return None
 
 
 def _measured(token: Token) -> Token | None:
