@@ -22,6 +22,13 @@ CASES = [
     ("According to Reuters, the deal was signed on Monday.", "Reuters", "the deal was signed on Monday", "indirect"),
     ("Reuters, citing its sources, reported that the plan was approved.", "Reuters", "the plan was approved",
      "indirect"),
+    # who relays words is not who says them: the cited one speaks
+    ("The missiles were sent in secret, Reuters reported, citing an unnamed official.", "an unnamed official",
+     "The missiles were sent in secret", "indirect"),
+    ("Reuters quoted a senior administration official as saying that the deal was done.",
+     "a senior administration official", "the deal was done", "indirect"),
+    ("The agency cited Sergei Lavrov as saying that talks would resume.", "Sergei Lavrov", "talks would resume",
+     "indirect"),
     ("Senator Ted Cruz warned that the bill would fail.", "Ted Cruz", "the bill would fail", "indirect"),
     ("Hillary Clinton argued that the economy was strong.", "Hillary Clinton", "the economy was strong", "indirect"),
     ("Sources said the meeting had been cancelled.", "Sources", "the meeting had been cancelled", "indirect"),
@@ -367,3 +374,17 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     doc, article = parse(text)
     [claim] = find_claims(doc, article.body_start)
     assert claim.speaker_label != "GPE"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Serbia bought 12 Rafale jets from France. The Balkan country said the jets would arrive in 2028.", "Serbia"),
+    ("Polish Prime Minister Donald Tusk spoke in Warsaw. The nation said it would build a shield on its border.",
+     "Poland"),
+    ("Josep Borrell met the ministers in Brussels. The bloc's top diplomat said the target would be missed.",
+     "Josep Borrell"),
+    ("Hamas fired rockets on Sunday. The group said the strikes were a warning.", "Hamas"),
+])
+def test_a_role_noun_speaks_for_whom_the_article_named(parse, text, speaker):
+    doc, article = parse(text)
+    [claim] = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert claim.speaker_name == speaker, (claim.speaker_name, claim.speaker)

@@ -82,6 +82,13 @@ def acting_antecedent(pronoun: Token) -> Span | None:
     return None
 
 
+def subject_entities_before(token: Token) -> list[Span]:
+    """Return the entities that head a subject before `token` in its sentence and the one before, nearest first:
+    what a description (`the country`, `it`) most likely takes up, the subject being what a sentence is about."""
+    subjects = [t for t in reversed(token.doc[previous_sentence_start(token):token.i]) if t.dep_ in SUBJECT_DEPS]
+    return [entity for t in subjects if (entity := entity_for(t)) is not None]
+
+
 def warned_party(pronoun: Token) -> Span | None:
     """Return who `it`/`they` is in `the US warned Serbia that it should not buy …`: the one warned."""
     clause = pronoun.head

@@ -58,7 +58,8 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.antecedents import last_entity_before, last_plural_subject, pronouns, pronouns_as_subject
+from kg.extract.antecedents import (last_entity_before, last_plural_subject, pronouns, pronouns_as_subject,
+                                     subject_entities_before)
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer, normalize
@@ -705,9 +706,16 @@ def _speaker_of(verb: Token) -> Span | None:
         k = ent_of[verb.i + 1]
         if k >= 0 and ents[k].start == verb.i + 1 and ents[k].label_ in ("PERSON", "ORG"):
             return ents[k]  # `Said Ellis: …`, `…,” said Alan Cole` when the parser finds no subject
+    cited = _cited(verb)
+    if cited is not None:
+        return cited
     seen = 0
     token = verb
     while token is not None and seen < 4:
+        if token.dep_ == "prep" and token.lower_ == "as":
+            cited = _cited_as(token)
+            if cited is not None:
+                return cited
         subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
         if subject is not None:
             if subject.lower_ in ("who", "that") and token.dep_ == "relcl":
@@ -728,6 +736,39 @@ def _speaker_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+CITING_VERBS = {"cite", "quote"}
+
+
+def _cited(verb: Token) -> Span | None:
+    """Return who `X reported, citing Y` relays: Y speaks; X only passes the words on (news-dev's convention)."""
+    for child in verb.children:
+        if child.dep_ in ("advcl", "xcomp", "conj") and child.tag_ == "VBG" and child.lemma_ in CITING_VERBS:
+            source = next((c for c in child.children if c.dep_ in ("dobj", "obj")), None)
+            if source is not None and _can_speak(source):
+                return _noun_phrase(source)
+    return None
+
+
+def _cited_as(prep: Token) -> Span | None:
+    """Return Y in `X cited Y as saying …`, `X quoted Y as saying …`: Y speaks."""
+    head = prep.head
+    if head.pos_ == "NOUN" and head.dep_ in ("dobj", "obj") and head.head.lemma_ in CITING_VERBS:
+        return _noun_phrase(head)  # the parser hangs `as` on the object
+    source = next((c for c in head.children if c.dep_ in ("dobj", "obj")), None)
+    if head.lemma_ in CITING_VERBS and source is not None and _can_speak(source):
+        return _noun_phrase(source)
+    return None
+
+
+def _can_speak(token: Token) -> bool:
+    """True for a noun phrase that names or describes one who speaks: a person or body, an official, a source;
+    not unnamed sources in the plural (`citing its sources`: the outlet stays the one who reports)."""
+    if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    return token.tag_ != "NNS" and (token.lemma_.lower() in role_nouns() or token.lemma_.lower() in
+                                    government_nouns() or token.lemma_.lower() in ("source", "person"))
 
 
 def _noun_phrase(token: Token) -> Span:
@@ -1181,6 +1222,13 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         company = last_entity_before(span, {"ORG"}, lambda e: normalize(e.text) not in outlets)
         if company is not None:
             return company.text, "ORG", "role"
+    if refers == "country" and any(t.dep_ == "det" and t.lower_ == "the" for t in span):
+        # `the Balkan country said`: the country a recent sentence is about, else the last one named (or its
+        # people, `Polish`)
+        about = next((e for e in subject_entities_before(span.root) if _country_named(e) is not None), None)
+        named = about or last_entity_before(span, {"GPE", "NORP"}, lambda e: _country_named(e) is not None)
+        if named is not None:
+            return _country_named(named), "GPE", "role"
     if span.root.lemma_.lower() in STATEMENT_NOUNS:  # `an Indian foreign ministry statement`: its issuer
         country = _government_country(span, last_government, issued=True)
         if country is not None:
@@ -1220,6 +1268,13 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
     if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span):
         return last_government or _body_named_before(span)  # `the ministry`: the body named before
     return None
+
+
+def _country_named(ent: Span) -> str | None:
+    """Return the country an entity names, by name or by its people (`Polish` -> Poland)."""
+    gazetteer = load_gazetteer()
+    entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text))
+    return entry.name if entry is not None and entry.kind == "Country" else None
 
 
 def _body_named_before(span: Span) -> str | None:
