@@ -251,6 +251,8 @@ def _add_entity(g: TripleIndex, entity: Entity) -> None:
         g.add((iri, KG.category, KG[entity.category or "GenericWeapon"]))
     for role in sorted(entity.roles):
         g.add((iri, KG.role, Literal(role)))
+    if entity.part_of is not None:
+        g.add((iri, KG.partOf, entity_iri(entity.part_of)))
 
 
 def union_graph(ds: Dataset) -> Graph:

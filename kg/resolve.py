@@ -4,7 +4,8 @@ Gazetteer entries win (their canonical name and Wikidata id); a person gets the
 fullest name the corpus gives them (`Trump` = `Donald Trump`), titles become
 roles; capitals and demonyms resolve to their country; a person who acts as a
 supplier or recipient acts for their country when the gazetteer or a title in
-the article (`US President Donald Trump`) says which.
+the article (`US President Donald Trump`) says which. A government body is
+part of its country (`Entity.part_of`).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class Entity:
     roles: set[str] = field(default_factory=set)
     country: str | None = None  # key of the country a person acts for
     org_type: str | None = None  # organisations in the gazetteer: party, armed-group, news-outlet …
+    part_of: EntityId | None = None  # a government body's country
 
     @property
     def id(self) -> EntityId:
@@ -95,6 +97,10 @@ class Resolver:
                     country = self.gazetteer.by_iso2.get(entry.country)
                     entity.country = country.key if country else None
             self.entities[(kind, key)] = entity
+            if kind == "Organization":
+                country = self._body_country(entity)
+                if country is not None:
+                    entity.part_of = self._from_entry(country, "").id
         surface = " ".join(surface.split())
         if surface and surface != entity.name:
             entity.aliases.add(surface)
