@@ -17,7 +17,8 @@ from kg.types import Article, Extraction
 from kg.vocab import ID, KG, SCHEMA, WD
 
 KIND_CLASS = {"Person": KG.Person, "Organization": KG.Organization, "Country": KG.Country, "Place": KG.Place,
-              "Weapon": KG.Weapon, "Agent": KG.Agent}
+              "Weapon": KG.Weapon, "AnonymousSource": KG.AnonymousSource, "Agent": KG.Agent}
+KIND_PATH = {"AnonymousSource": "anonymous-source"}  # the IRI path of a kind, when not its name in lowercase
 
 
 def bind_prefixes(graph: Graph) -> None:
@@ -35,7 +36,7 @@ def article_iri(sha256: str) -> URIRef:
 def entity_iri(entity: Entity | EntityId) -> URIRef:
     """Return the IRI of a canonical entity, or of the entity with that id (kind, key)."""
     kind, key = entity if isinstance(entity, tuple) else entity.id
-    return ID[f"{kind.lower()}/{key}"]
+    return ID[f"{KIND_PATH.get(kind, kind.lower())}/{key}"]
 
 
 def entity_graph_iri(build_id: str) -> URIRef:
@@ -242,6 +243,8 @@ def _add_supply(g: TripleIndex, article: URIRef, art: Article, resolved: Resolve
 def _add_entity(g: TripleIndex, entity: Entity) -> None:
     iri = entity_iri(entity)
     g.add((iri, RDF.type, KIND_CLASS[entity.kind]))
+    if entity.kind == "AnonymousSource":  # stated, not inferred: readers that know only kg:Agent still see a speaker
+        g.add((iri, RDF.type, KG.Agent))
     g.add((iri, RDFS.label, Literal(entity.name)))
     for alias in sorted(entity.aliases - {entity.name, ""}):
         g.add((iri, SKOS.altLabel, Literal(alias)))
@@ -251,6 +254,10 @@ def _add_entity(g: TripleIndex, entity: Entity) -> None:
         g.add((iri, KG.category, KG[entity.category or "GenericWeapon"]))
     for role in sorted(entity.roles):
         g.add((iri, KG.role, Literal(role)))
+    if entity.affiliation is not None:
+        g.add((iri, KG.affiliation, entity_iri(entity.affiliation)))
+    if entity.part_of is not None:
+        g.add((iri, KG.partOf, entity_iri(entity.part_of)))
 
 
 def union_graph(ds: Dataset) -> Graph:

@@ -4,7 +4,10 @@ Gazetteer entries win (their canonical name and Wikidata id); a person gets the
 fullest name the corpus gives them (`Trump` = `Donald Trump`), titles become
 roles; capitals and demonyms resolve to their country; a person who acts as a
 supplier or recipient acts for their country when the gazetteer or a title in
-the article (`US President Donald Trump`) says which.
+the article (`US President Donald Trump`) says which. A government body is
+part of its country (`Entity.part_of`); an unnamed source (`U.S. officials`,
+`a source familiar with the matter`) is an anonymous source of its article,
+affiliated with the country or organisation its description names.
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kg.extract.tables import flags
+from kg.extract.tables import flags, table
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
 from kg.timex import resolve_time
 from kg.types import Article, Claim, Extraction, Mention, Supply
@@ -21,14 +24,17 @@ KIND_BY_LABEL = {"PERSON": "Person", "ORG": "Organization", "GPE": "Place", "LOC
 # Pronouns, relative pronouns and determiners a speaker rule may leave unresolved: never an entity of their own
 NOT_NAMES = {"it", "he", "she", "they", "we", "i", "you", "him", "her", "them", "us", "both", "which", "who", "that",
              "this", "these", "those", "all", "some", "each", "either", "neither", "one", "its", "their"}
-AGENT_KINDS = {"Person", "Organization", "Country", "Agent"}
+AGENT_KINDS = {"Person", "Organization", "Country", "AnonymousSource", "Agent"}
+# Words after the head of an unnamed source's description (`officials in Moscow`, `a source familiar with …`)
+POST_MODIFIERS = {"in", "at", "of", "from", "with", "for", "on", "to", "close", "familiar", "who", "that", "briefed",
+                  "speaking", "involved", "knowledgeable"}
 
 
 @dataclass
 class Entity:
     """A canonical entity and everything known about it."""
 
-    kind: str  # Person, Organization, Country, Place, Weapon, Agent
+    kind: str  # Person, Organization, Country, Place, Weapon, AnonymousSource, Agent
     key: str  # slug, unique within the kind
     name: str
     aliases: set[str] = field(default_factory=set)
@@ -37,6 +43,8 @@ class Entity:
     roles: set[str] = field(default_factory=set)
     country: str | None = None  # key of the country a person acts for
     org_type: str | None = None  # organisations in the gazetteer: party, armed-group, news-outlet …
+    part_of: EntityId | None = None  # a government body's country
+    affiliation: EntityId | None = None  # an anonymous source's country or organisation, when its words name one
 
     @property
     def id(self) -> EntityId:
@@ -95,6 +103,10 @@ class Resolver:
                     country = self.gazetteer.by_iso2.get(entry.country)
                     entity.country = country.key if country else None
             self.entities[(kind, key)] = entity
+            if kind == "Organization":
+                country = self._body_country(entity)
+                if country is not None:
+                    entity.part_of = self._from_entry(country, "").id
         surface = " ".join(surface.split())
         if surface and surface != entity.name:
             entity.aliases.add(surface)
@@ -134,9 +146,37 @@ class Resolver:
         return self._add(kind, slug(name), name, text)
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:
-        """Return an agent for a speaker the article never names (`sources`, `officials`), local to the article."""
+        """Return the speaker, local to the article, for a mention the article never names: an anonymous source
+        when its words describe one (`U.S. officials`, `a source familiar with the matter`), else a plain agent
+        named after the words. The same words in one article are one speaker."""
         name = _display_name(mention.text)
-        return self._add("Agent", f"{article_id}-{slug(name)}", name, mention.text)
+        key = f"{article_id}-{slug(name)}"
+        if not is_anonymous_source(name):
+            return self._add("Agent", key, name, mention.text)
+        new = ("AnonymousSource", key) not in self.entities
+        source = self._add("AnonymousSource", key, name, mention.text)
+        if new:
+            affiliation = self._named_affiliation(name)
+            source.affiliation = affiliation.id if affiliation is not None else None
+        return source
+
+    def _named_affiliation(self, description: str) -> Entity | None:
+        """Return the country or organisation a description names, the longest name first (`US State Department
+        officials` -> State Department, `Two Egyptian security sources` -> Egypt, `Moscow officials` -> Russia)."""
+        g = self.gazetteer
+        words = [w.strip(",;:") for w in description.split()]
+        for n in range(min(len(words), 4), 0, -1):
+            for i in range(len(words) - n + 1):
+                gram = words[i:i + n]
+                if not all(w[:1].isupper() for w in gram):  # names are capitalised; `navy`, `state` are not
+                    continue
+                form = " ".join(gram)
+                entry = g.lookup(form)
+                if entry is None and n == 1:
+                    entry = g.by_demonym.get(normalize(form)) or g.by_capital.get(normalize(form))
+                if entry is not None and entry.kind in ("Country", "Organization"):
+                    return self._from_entry(entry, "")
+        return None
 
     def unattributed_speaker(self, article_id: str) -> Entity:
         """Return the agent, local to the article, that stands for the unnamed source of its unattributed claims
@@ -188,7 +228,7 @@ class ResolvedClaim:
     """A claim with the entities it rests on."""
 
     claim: Claim
-    speaker: EntityId  # who said it: a named entity, an article-local agent, or the article's `unattributed`
+    speaker: EntityId  # who said it: a named entity, an article-local anonymous source or agent, or `unattributed`
     mentions: tuple[EntityId, ...]  # the other entities the claim mentions, in order (the speaker left out)
 
 
@@ -261,8 +301,9 @@ def _id(entity: Entity | None) -> EntityId | None:
 
 
 def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity:
-    """Return the agent who said a claim: the entity its speaker resolves to, an article-local agent for an
-    unnamed speaker (`officials`), or the article's `unattributed` agent when no speaker was found."""
+    """Return the agent who said a claim: the entity its speaker resolves to, an article-local anonymous source
+    for an unnamed one (`officials`, `U.S. officials`; kg.resolve.Resolver.unnamed_speaker), or the article's
+    `unattributed` agent when no speaker was found."""
     if claim.speaker is None:
         return resolver.unattributed_speaker(ex.article.sha256[:16])
     if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
@@ -307,6 +348,15 @@ def _resolve_supply(ex: Extraction, n: int, supply: Supply, resolver: Resolver,
     return ResolvedSupply(supply, n, item.id, _id(supplier), _id(recipient), _id(payer), _id(via),
                           made_in.id if made_in is not None and made_in.kind == "Country" else None,
                           resolve_time(supply.when, ex.article.date) if supply.when else None)
+
+
+def is_anonymous_source(description: str) -> bool:
+    """Return whether a speaker's description is an unnamed source: its head is a source noun
+    (kg/extract/data/source_nouns.csv: officials, sources, a diplomat, local media), not a title or a thing."""
+    words = description.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
+    head = words[cut - 1].lower().strip(",;:.") if cut else ""
+    return head.removesuffix("’s").removesuffix("'s") in table("source_nouns", "noun")
 
 
 def _display_name(text: str) -> str:
