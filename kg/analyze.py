@@ -1,94 +1,209 @@
 """Network analysis of the entity graph with networkx.
 
-`to_networkx` (or `EntityNetwork`, graph by graph) reads the RDF into a MultiDiGraph of entities whose edges
-are `said` (speaker -> entity named in the claim), `supplies to` (supplier ->
-recipient) and `supplies` (supplier -> item). The metric functions take that
-graph and return plain dicts, easy to test on a five-node graph.
+`read_facts` is the one reader of the RDF: it walks a graph (an article's, the
+entities', or every graph of a Dataset or store) once and yields plain frozen
+dataclasses. `GraphFacts` collects them, graph by graph, and both the entity
+graph of the analyses (`to_networkx`) and the page's side panel (kg.render)
+are built from it, so the two can never read the graph differently.
+
+The entity graph is a MultiDiGraph of entities whose edges are `said` (speaker
+-> entity named in the claim), `supplies to` (supplier -> recipient),
+`supplies` (supplier -> item) and `supplied to` (item -> recipient, supplier
+not named). The metric functions take that graph and return plain dicts, easy
+to test on a five-node graph.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.store import iter_graphs
-from kg.vocab import KG
+from kg.vocab import KG, SCHEMA
 
+# A node with several types takes the first one here: a Person that is also a kg:Agent is a Person.
 TYPE_NAMES = {KG.Person: "Person", KG.Organization: "Organization", KG.Country: "Country", KG.Place: "Place",
               KG.Weapon: "Weapon", KG.Agent: "Agent"}
 
 
-def to_networkx(source: Graph | ox.Store) -> nx.MultiDiGraph:
-    """Return the entity graph of an RDF graph, a Dataset or a store (read one graph at a time)."""
-    network = EntityNetwork()
+# ---------------------------------------------------------------- what the graph says, as plain data
+
+@dataclass(frozen=True)
+class EntityFact:
+    """An entity: its IRI, canonical label, type and other names."""
+
+    id: str
+    label: str
+    type: str  # Person, Organization, Country, Place, Weapon or Agent
+    aliases: tuple[str, ...] = ()  # every skos:altLabel, sorted
+
+
+@dataclass(frozen=True)
+class ArticleFact:
+    """An article as the page names it."""
+
+    id: str
+    title: str  # dcterms:title, else the file name of dcterms:source, else the IRI's last segment
+    date: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    """One claim of one speaker."""
+
+    id: str
+    speaker: str
+    text: str
+    kind: str = ""  # direct | indirect | mixed
+    article: str | None = None
+    mentions: tuple[str, ...] = ()  # the entities named in the claim, sorted
+
+
+@dataclass(frozen=True)
+class SupplyFact:
+    """One supply event: who supplies what to whom, as one article states it."""
+
+    id: str
+    supplier: str | None
+    recipient: str | None
+    item: str | None
+    status: str = ""  # the kg:SupplyStatus, lowercased: ongoing, delivered …
+    quantity: str = ""
+    evidence: str = ""
+    article: str | None = None
+    payer: str | None = None
+    made_in: str | None = None
+
+
+Fact = EntityFact | ArticleFact | ClaimFact | SupplyFact
+
+
+def read_facts(source: Graph | ox.Store) -> Iterator[Fact]:
+    """Yield the facts of an RDF graph (an rdflib Graph or a kg.rdf.TripleIndex), a Dataset or a store.
+
+    A store or Dataset is read one graph at a time, so a caller that keeps what it needs never holds the
+    whole corpus as RDF.
+    """
     for graph in iter_graphs(source):
-        network.add(graph)
-    return network.finish()
+        yield from _facts_of_graph(graph)
 
 
-class EntityNetwork:
-    """Builds the entity graph from RDF graphs given one at a time (articles and entities, in any order).
+def _facts_of_graph(graph: Graph) -> Iterator[Fact]:
+    def iri(term) -> str | None:
+        return str(term) if term is not None else None
 
-    Nodes are entity IRIs with label and type; edges carry the relation and
-    its evidence. It keeps only what the graph needs from each RDF graph, so a
-    build can feed it article by article without holding the corpus.
+    def text(term) -> str:
+        return str(term) if term is not None else ""
+
+    types: dict = {}
+    for cls, name in TYPE_NAMES.items():
+        for node in graph.subjects(RDF.type, cls):
+            types.setdefault(node, name)
+    for node, kind in types.items():
+        label = text(graph.value(node, RDFS.label)) or str(node).rsplit("/", 1)[-1]
+        aliases = tuple(sorted({str(alt) for alt in graph.objects(node, SKOS.altLabel)} - {label}))
+        yield EntityFact(str(node), label, kind, aliases)
+    for a in set(graph.subjects(RDF.type, KG.Article)):
+        source = graph.value(a, DCTERMS.source)
+        title = text(graph.value(a, DCTERMS.title)) or (
+            str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a).rsplit("/", 1)[-1])
+        yield ArticleFact(str(a), title, text(graph.value(a, DCTERMS.date)), text(graph.value(a, SCHEMA.url)))
+    for speaker, claim in graph.subject_objects(KG.said):
+        yield ClaimFact(str(claim), str(speaker), text(graph.value(claim, KG.text)), text(graph.value(claim, KG.kind)),
+                        iri(graph.value(claim, PROV.wasDerivedFrom)),
+                        tuple(sorted(str(m) for m in graph.objects(claim, KG.mentions))))
+    for supply in set(graph.subjects(RDF.type, KG.Supply)):
+        status = graph.value(supply, KG.status)
+        yield SupplyFact(str(supply), *(iri(graph.value(supply, p)) for p in (KG.supplier, KG.recipient, KG.item)),
+                         status=str(status).rsplit("#", 1)[-1].lower() if status else "",
+                         quantity=text(graph.value(supply, KG.quantity)),
+                         evidence=text(graph.value(supply, KG.evidence)),
+                         article=iri(graph.value(supply, PROV.wasDerivedFrom)),
+                         payer=iri(graph.value(supply, KG.payer)), made_in=iri(graph.value(supply, KG.madeIn)))
+
+
+@dataclass
+class GraphFacts:
+    """Every fact read from RDF graphs given one at a time (articles and entities, in any order).
+
+    A build feeds it article by article; `GraphFacts.of` reads a whole graph, Dataset or store.
     """
 
-    def __init__(self):
-        self.nodes: dict[str, dict] = {}
-        self.claims: list[tuple] = []  # (agent, claim, text, article title, date, mentioned entities)
-        self.supplies: list[tuple] = []  # (supply, supplier, recipient, item, info)
+    entities: dict[str, EntityFact] = field(default_factory=dict)
+    articles: dict[str, ArticleFact] = field(default_factory=dict)
+    claims: list[ClaimFact] = field(default_factory=list)
+    supplies: list[SupplyFact] = field(default_factory=list)
 
-    def add(self, graph: Graph) -> None:
-        """Take what the entity graph needs from one RDF graph (an rdflib Graph, or a kg.rdf.TripleIndex)."""
-        for cls, kind in TYPE_NAMES.items():
-            for node in graph.subjects(RDF.type, cls):
-                label = graph.value(node, RDFS.label)
-                self.nodes[str(node)] = {"label": str(label) if label else str(node).rsplit("/", 1)[-1], "type": kind}
-        articles = {}
-        for a in graph.subjects(RDF.type, KG.Article):
-            date = graph.value(a, DCTERMS.date)
-            articles[a] = (str(graph.value(a, DCTERMS.title) or graph.value(a, DCTERMS.source) or a),
-                           str(date) if date else "")
-        for agent, claim in graph.subject_objects(KG.said):
-            title, date = articles.get(graph.value(claim, PROV.wasDerivedFrom), ("", ""))
-            self.claims.append((str(agent), str(claim), str(graph.value(claim, KG.text) or ""), title, date,
-                                sorted(str(t) for t in graph.objects(claim, KG.mentions))))
-        for supply in graph.subjects(RDF.type, KG.Supply):
-            supplier, recipient, item = (graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
-            status = graph.value(supply, KG.status)
-            info = {"evidence": str(graph.value(supply, KG.evidence) or ""),
-                    "status": str(status).rsplit("#", 1)[-1].lower() if status else "",
-                    "article": articles.get(graph.value(supply, PROV.wasDerivedFrom), ("", ""))[0],
-                    "quantity": str(graph.value(supply, KG.quantity) or "")}
-            self.supplies.append((str(supply), *(str(x) if x is not None else None for x in (supplier, recipient, item)),
-                                  info))
+    @classmethod
+    def of(cls, source: Graph | ox.Store) -> GraphFacts:
+        facts = cls()
+        facts.add(source)
+        return facts
 
-    def finish(self) -> nx.MultiDiGraph:
-        G = nx.MultiDiGraph()
-        for node in sorted(self.nodes):
-            G.add_node(node, **self.nodes[node])
-        for agent, claim, text, article, date, targets in sorted(self.claims):
-            if agent not in G:
-                continue
-            G.nodes[agent].setdefault("claims", []).append(
-                {"text": text, "article": article, "date": date, "claim": claim})
-            for target in targets:
-                if target in G:
-                    G.add_edge(agent, target, relation="said", text=text, article=article)
-        for _, supplier, recipient, item, info in sorted(self.supplies, key=lambda row: row[0]):
-            info = dict(info, item=G.nodes[item]["label"] if item in G else "")
-            if supplier is not None and recipient is not None:
-                G.add_edge(supplier, recipient, relation="supplies to", **info)
-            if supplier is not None and item is not None:
-                G.add_edge(supplier, item, relation="supplies", **info)
-            if recipient is not None and item is not None and supplier is None:
-                G.add_edge(item, recipient, relation="supplied to", **info)
-        return G
+    def add(self, source: Graph | ox.Store) -> None:
+        """Take the facts of an RDF graph, a Dataset or a store."""
+        for fact in read_facts(source):
+            match fact:
+                case EntityFact():
+                    known = self.entities.get(fact.id)
+                    if known is not None:  # named in two graphs: keep every name from both
+                        fact = replace(known, aliases=tuple(sorted(set(known.aliases) | set(fact.aliases))))
+                    self.entities[fact.id] = fact
+                case ArticleFact():
+                    self.articles[fact.id] = fact
+                case ClaimFact():
+                    self.claims.append(fact)
+                case SupplyFact():
+                    self.supplies.append(fact)
+
+
+# ---------------------------------------------------------------- the entity graph
+
+def to_networkx(source: Graph | ox.Store | GraphFacts) -> nx.MultiDiGraph:
+    """Return the entity graph of an RDF graph, a Dataset, a store (read one graph at a time) or their facts.
+
+    Nodes are entity IRIs with label, type and the speaker's claims; edges carry the relation and its
+    evidence.
+    """
+    facts = source if isinstance(source, GraphFacts) else GraphFacts.of(source)
+    G = nx.MultiDiGraph()
+    for node in sorted(facts.entities):
+        entity = facts.entities[node]
+        G.add_node(node, label=entity.label, type=entity.type)
+    no_article = ArticleFact("", "")
+    for claim in sorted(facts.claims, key=lambda c: (c.speaker, c.id)):
+        if claim.speaker not in G:
+            continue
+        article = facts.articles.get(claim.article, no_article)
+        G.nodes[claim.speaker].setdefault("claims", []).append(
+            {"text": claim.text, "article": article.title, "date": article.date, "claim": claim.id})
+        for target in claim.mentions:
+            if target in G:
+                G.add_edge(claim.speaker, target, relation="said", text=claim.text, article=article.title)
+    for s in sorted(facts.supplies, key=lambda s: s.id):
+        info = {"evidence": s.evidence, "status": s.status, "article": facts.articles.get(s.article, no_article).title,
+                "quantity": s.quantity, "item": G.nodes[s.item]["label"] if s.item in G else ""}
+        if s.supplier is not None and s.recipient is not None:
+            G.add_edge(s.supplier, s.recipient, relation="supplies to", **info)
+        if s.supplier is not None and s.item is not None:
+            G.add_edge(s.supplier, s.item, relation="supplies", **info)
+        if s.recipient is not None and s.item is not None and s.supplier is None:
+            G.add_edge(s.item, s.recipient, relation="supplied to", **info)
+    return G
+
+
+def read_network(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, GraphFacts | None]:
+    """Return the entity graph of `source` and the facts it was built from (None when given the graph itself)."""
+    if isinstance(source, nx.MultiDiGraph):
+        return source, None
+    facts = source if isinstance(source, GraphFacts) else GraphFacts.of(source)
+    return to_networkx(facts), facts
 
 
 EXACT_BETWEENNESS_MAX = 500  # above this many nodes, betweenness is estimated ...
@@ -172,15 +287,16 @@ class Analysis:
     community: dict[str, int] = field(default_factory=dict)
     chains: list[list[str]] = field(default_factory=list)
     speakers: list[dict] = field(default_factory=list)
+    facts: GraphFacts | None = None  # what the graph was read from, when it was: the page's side panel shows it
 
     def label(self, node: str) -> str:
         return self.graph.nodes[node].get("label", node)
 
 
-def analyze(source: Graph | ox.Store | nx.MultiDiGraph) -> Analysis:
-    """Return the networkx analysis of an RDF graph, a store, or an entity graph made by `to_networkx`."""
-    G = source if isinstance(source, nx.MultiDiGraph) else to_networkx(source)
-    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G))
+def analyze(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
+    """Return the networkx analysis of an RDF graph, a store, their facts, or an entity graph from `to_networkx`."""
+    G, facts = read_network(source)
+    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), facts=facts)
 
 
 def write_back(graph: Graph, analysis: Analysis) -> None:

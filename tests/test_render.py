@@ -295,3 +295,23 @@ def test_page_script_passes_eslint():
                              "--max-warnings", "0", str(PAGE_SCRIPT)],
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_reader_gives_the_page_and_the_analysis_their_facts(dataset, analysis):
+    from dataclasses import FrozenInstanceError
+
+    from kg.analyze import EntityFact, GraphFacts
+
+    facts = GraphFacts.of(dataset)
+    trump = facts.entities[TRUMP]
+    assert trump == EntityFact(TRUMP, "Donald Trump", "Person", ("Trump", "US President Donald Trump"))
+    with pytest.raises(FrozenInstanceError):
+        trump.label = "Mr Trump"
+    assert sorted(c.kind for c in facts.claims if c.speaker == TRUMP) == ["direct", "indirect"]
+    (supply,) = facts.supplies
+    assert (supply.supplier, supply.recipient, supply.item, supply.status, supply.quantity) == (
+        US, UKRAINE, PATRIOT, "ongoing", "two")
+    assert facts.articles[ID + "article/a2"].title == "a2.txt"  # no title: the source's file name
+    # the entity graph is made from the same facts, and keeps them for the page
+    assert [c["claim"] for c in analysis.graph.nodes[TRUMP]["claims"]] == sorted(c.id for c in facts.claims)
+    assert sorted(analysis.facts.entities) == sorted(facts.entities)
