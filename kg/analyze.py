@@ -9,8 +9,10 @@ are built from it, so the two can never read the graph differently.
 The entity graph is a MultiDiGraph of entities whose edges are `said` (speaker
 -> entity named in the claim), `supplies to` (supplier -> recipient),
 `supplies` (supplier -> item) and `supplied to` (item -> recipient, supplier
-not named). The metric functions take that graph and return plain dicts, easy
-to test on a five-node graph.
+not named). The analyses are over actors: generic items (`tanks`, `weapons`)
+stay in the graph but are never ranked, and weapon systems are ranked by the
+transfers they appear in. The metric functions take that graph and return
+plain dicts, easy to test on a five-node graph.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ class EntityFact:
     label: str
     type: str  # Person, Organization, Country, Place, Weapon or Agent
     aliases: tuple[str, ...] = ()  # every skos:altLabel, sorted
+    generic: bool = False  # an item with no designation (`tanks`): drawn, never ranked (see is_generic_item)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,19 @@ class SupplyFact:
 Fact = EntityFact | ArticleFact | ClaimFact | SupplyFact
 
 
+def is_generic_item(label: str) -> bool:
+    """Return True when a weapon's label names no particular system: a common noun alone, with no capital
+    and no digit (`tanks`, `air defence systems`), where a system has a designation (`Patriot`, `Su-30MKI`).
+
+    The graph has no term for this: kg:category kg:GenericWeapon marks only `weapons` among the generic
+    items (`tanks` is a kg:Tank like a Leopard 2) and marks every unlisted system too, so the label decides.
+
+    >>> [is_generic_item(x) for x in ("tanks", "air defence systems", "Patriot", "Leopard 2", "Su-30MKI")]
+    [True, True, False, False, False]
+    """
+    return not any(ch.isupper() or ch.isdigit() for ch in label)
+
+
 def read_facts(source: Graph | ox.Store) -> Iterator[Fact]:
     """Yield the facts of an RDF graph (an rdflib Graph or a kg.rdf.TripleIndex), a Dataset or a store.
 
@@ -108,7 +124,7 @@ def _facts_of_graph(graph: Graph) -> Iterator[Fact]:
     for node, kind in types.items():
         label = text(graph.value(node, RDFS.label)) or str(node).rsplit("/", 1)[-1]
         aliases = tuple(sorted({str(alt) for alt in graph.objects(node, SKOS.altLabel)} - {label}))
-        yield EntityFact(str(node), label, kind, aliases)
+        yield EntityFact(str(node), label, kind, aliases, generic=kind == "Weapon" and is_generic_item(label))
     for a in set(graph.subjects(RDF.type, KG.Article)):
         source = graph.value(a, DCTERMS.source)
         title = text(graph.value(a, DCTERMS.title)) or (
@@ -168,14 +184,14 @@ class GraphFacts:
 def to_networkx(source: Graph | ox.Store | GraphFacts) -> nx.MultiDiGraph:
     """Return the entity graph of an RDF graph, a Dataset, a store (read one graph at a time) or their facts.
 
-    Nodes are entity IRIs with label, type and the speaker's claims; edges carry the relation and its
-    evidence.
+    Nodes are entity IRIs with label, type, generic and the speaker's claims; edges carry the relation and
+    its evidence.
     """
     facts = source if isinstance(source, GraphFacts) else GraphFacts.of(source)
     G = nx.MultiDiGraph()
     for node in sorted(facts.entities):
         entity = facts.entities[node]
-        G.add_node(node, label=entity.label, type=entity.type)
+        G.add_node(node, label=entity.label, type=entity.type, generic=entity.generic)
     no_article = ArticleFact("", "")
     for claim in sorted(facts.claims, key=lambda c: (c.speaker, c.id)):
         if claim.speaker not in G:
@@ -206,12 +222,26 @@ def read_network(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> tup
     return to_networkx(facts), facts
 
 
+def actor_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Return the view of G that the analyses rank: every entity but the generic items.
+
+    A generic item is named by everyone (`weapons` are supplied by half the corpus), so it would top PageRank
+    and join unrelated suppliers into one community without being an actor at all.
+    """
+    return nx.subgraph_view(G, filter_node=lambda n: not G.nodes[n].get("generic", False))
+
+
+# ---------------------------------------------------------------- metrics
+
 EXACT_BETWEENNESS_MAX = 500  # above this many nodes, betweenness is estimated ...
 BETWEENNESS_SAMPLES = 100  # ... from this many sampled sources
 
 
-def centrality(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, dict[str, float]]:
-    """Return node -> {degree, pagerank, betweenness} for every node.
+def centrality(G: nx.MultiDiGraph, seed: int = 42, *, betweenness: bool = True) -> dict[str, dict[str, float]]:
+    """Return node -> {degree, pagerank, betweenness} for every node, computed over the actors.
+
+    Generic items are left out of the computation (see `actor_graph`): they get their degree and a
+    PageRank and betweenness of 0. `betweenness=False` skips betweenness, the slow one.
 
     Betweenness is exact up to EXACT_BETWEENNESS_MAX nodes and estimated from
     BETWEENNESS_SAMPLES sampled sources beyond that (Brandes & Pich 2007): exact
@@ -222,23 +252,67 @@ def centrality(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, dict[str, float]
     >>> round(centrality(G)["b"]["betweenness"], 2)
     1.0
     """
-    simple = nx.DiGraph(G)
-    undirected = simple.to_undirected()
+    actors = actor_graph(G)
+    simple = nx.DiGraph(actors)
     pagerank = nx.pagerank(simple) if len(simple) else {}
-    sample = BETWEENNESS_SAMPLES if len(undirected) > EXACT_BETWEENNESS_MAX else None
-    betweenness = nx.betweenness_centrality(undirected, k=sample, normalized=True, seed=seed) if len(simple) else {}
-    return {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0), "betweenness": betweenness.get(n, 0.0)}
-            for n in G.nodes}
+    metrics = {n: {"degree": actors.degree(n) if n in actors else G.degree(n), "pagerank": pagerank.get(n, 0.0)}
+               for n in G.nodes}
+    if betweenness:
+        undirected = simple.to_undirected()
+        sample = BETWEENNESS_SAMPLES if len(undirected) > EXACT_BETWEENNESS_MAX else None
+        values = nx.betweenness_centrality(undirected, k=sample, normalized=True, seed=seed) if len(simple) else {}
+        for n, m in metrics.items():
+            m["betweenness"] = values.get(n, 0.0)
+    return metrics
 
 
 def communities(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, int]:
-    """Return node -> Louvain community number (largest community first)."""
-    undirected = nx.Graph(G.to_undirected())
+    """Return node -> Louvain community number (largest community first), for the actors in a community.
+
+    A community of one is none: an entity with no link, or one Louvain leaves on its own, gets no number,
+    so a graph whose communities would all be singletons has no communities. Generic items are left out.
+
+    >>> communities(nx.MultiDiGraph([("a", "b"), ("c", "c")]))
+    {'a': 0, 'b': 0}
+    """
+    undirected = nx.Graph(actor_graph(G))
     if undirected.number_of_edges() == 0:
-        return {n: i for i, n in enumerate(sorted(G.nodes))}
-    groups = nx.community.louvain_communities(undirected, seed=seed)
-    groups = sorted(groups, key=lambda c: (-len(c), sorted(c)[0]))
-    return {n: i for i, group in enumerate(groups) for n in group}
+        return {}
+    groups = [g for g in nx.community.louvain_communities(undirected, seed=seed) if len(g) > 1]
+    groups.sort(key=lambda c: (-len(c), min(c)))
+    return {n: i for i, group in enumerate(groups) for n in sorted(group)}
+
+
+def transfers(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Return weapon system -> the number of supply statements that name it (generic items left out).
+
+    >>> G = nx.MultiDiGraph([("us", "hawk", {"relation": "supplies"}), ("hawk", "ua", {"relation": "supplied to"})])
+    >>> G.nodes["hawk"].update(type="Weapon", label="Hawk")
+    >>> transfers(G)
+    {'hawk': 2}
+    """
+    counts: Counter[str] = Counter()
+    for u, v, d in G.edges(data=True):
+        if d.get("relation") == "supplies":
+            counts[v] += 1
+        elif d.get("relation") == "supplied to":
+            counts[u] += 1
+    return {n: counts[n] for n, d in G.nodes(data=True) if d.get("type") == "Weapon" and not d.get("generic")}
+
+
+def standing(analysis: Analysis) -> dict[str, float]:
+    """Return node -> the score entities are ranked by: PageRank, but weapon systems by their transfers.
+
+    Weapon systems share the PageRank they hold as a group in proportion to the transfers each appears in:
+    a system in ten transfers outranks one in two whatever its suppliers, and the systems take the room in
+    the ranking that PageRank gives them. Generic items score 0.
+    """
+    score = {n: analysis.metrics.get(n, {}).get("pagerank", 0.0) for n in analysis.graph.nodes}
+    total = sum(analysis.transfers.values())
+    if total:
+        pool = sum(score[n] for n in analysis.transfers)
+        score.update({n: pool * t / total for n, t in analysis.transfers.items()})
+    return score
 
 
 def supply_chains(G: nx.MultiDiGraph, max_length: int = 4) -> list[list[str]]:
@@ -287,6 +361,7 @@ class Analysis:
     community: dict[str, int] = field(default_factory=dict)
     chains: list[list[str]] = field(default_factory=list)
     speakers: list[dict] = field(default_factory=list)
+    transfers: dict[str, int] = field(default_factory=dict)
     facts: GraphFacts | None = None  # what the graph was read from, when it was: the page's side panel shows it
 
     def label(self, node: str) -> str:
@@ -296,23 +371,27 @@ class Analysis:
 def analyze(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
     """Return the networkx analysis of an RDF graph, a store, their facts, or an entity graph from `to_networkx`."""
     G, facts = read_network(source)
-    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), facts=facts)
+    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), transfers(G), facts)
 
 
 def write_back(graph: Graph, analysis: Analysis) -> None:
     """Add the metrics to `graph` (an rdflib Graph, or the build's kg.rdf.TripleIndex) as kg: properties so
-    SPARQL can read them."""
+    SPARQL can read them. A generic item gets its degree only: it is not ranked, so it has no PageRank to
+    read, and an entity in no community has no kg:community."""
     for node, m in analysis.metrics.items():
         iri = URIRef(node)
         graph.add((iri, KG.degree, Literal(m["degree"])))
+        if analysis.graph.nodes[node].get("generic"):
+            continue
         graph.add((iri, KG.pageRank, Literal(f"{m['pagerank']:.6f}", datatype=XSD.decimal)))
         graph.add((iri, KG.betweenness, Literal(f"{m['betweenness']:.6f}", datatype=XSD.decimal)))
-        graph.add((iri, KG.community, Literal(analysis.community.get(node, 0))))
+        if node in analysis.community:
+            graph.add((iri, KG.community, Literal(analysis.community[node])))
 
 
 def communities_table(analysis: Analysis) -> dict[int, list[str]]:
-    """Return community -> member labels, by PageRank."""
+    """Return community -> member labels, by PageRank (only communities of two or more, see `communities`)."""
     members: dict[int, list[str]] = defaultdict(list)
-    for node in sorted(analysis.graph.nodes, key=lambda n: -analysis.metrics[n]["pagerank"]):
-        members[analysis.community.get(node, 0)].append(analysis.label(node))
+    for node in sorted(analysis.community, key=lambda n: (-analysis.metrics[n]["pagerank"], n)):
+        members[analysis.community[node]].append(analysis.label(node))
     return dict(sorted(members.items()))
