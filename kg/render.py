@@ -11,15 +11,17 @@ What the page offers, all in plain JavaScript over vis-network:
 
 - a header with the title, the corpus summary, the build date and a legend
   whose entries double as filters (entity types and relations);
-- node size by PageRank; colours from the Okabe–Ito palette, which stays
-  distinguishable with the common colour-vision deficiencies, and a shape per
-  type so colour is never the only cue;
+- node size by rank (`kg.analyze.standing`: actors by PageRank, weapon
+  systems by transfers, generic items such as `tanks` unranked and last);
+  colours from the Okabe–Ito palette, which stays distinguishable with the
+  common colour-vision deficiencies, and a shape per type so colour is never
+  the only cue;
 - a search box that finds a node by its label or any `skos:altLabel`;
 - a side panel on click: a person's claims (quote, date, article linked to its
   URL), a country's supplies in and out, a weapon's suppliers and recipients;
 - physics that stabilises off-screen and is then switched off, so the page
   stays still and light; large graphs open on the top `max_nodes` entities by
-  PageRank with a switch to the full graph (pyvis #204: pages that hang on
+  rank with a switch to the full graph (pyvis #204: pages that hang on
   1,500 nodes), and `focus=` narrows the page to an ego graph.
 """
 from __future__ import annotations
@@ -41,7 +43,7 @@ from jinja2 import Environment, FileSystemLoader, PrefixLoader, Template
 from markupsafe import Markup
 from rdflib import Graph
 
-from kg.analyze import Analysis, GraphFacts, read_network
+from kg.analyze import Analysis, GraphFacts, centrality, read_network, standing, transfers
 from kg.errors import InputError
 
 # Okabe–Ito palette, one shape per type: readable with deuteranopia, protanopia and tritanopia.
@@ -80,7 +82,8 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     ----------
     analysis : the networkx analysis (`kg.analyze.analyze`) whose graph and PageRank are drawn.
     title, summary : the page heading and the corpus summary shown under it.
-    max_nodes : the default view shows the top `max_nodes` entities by PageRank; a switch shows all.
+    max_nodes : the default view shows the top `max_nodes` entities (`kg.analyze.standing`: actors by
+        PageRank, weapon systems by transfers, generic items last); a switch shows all.
     graph : the RDF graph or store the analysis came from, or the GraphFacts read from it (by default the
         analysis' own facts): search matches its `skos:altLabel`s and the side panel shows its claims and
         supplies, with articles, kinds, payers and makers. An analysis of a bare networkx graph has none.
@@ -91,13 +94,15 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     G = analysis.graph
     facts = analysis.facts if graph is None else graph if isinstance(graph, GraphFacts) else GraphFacts.of(graph)
     names = entity_names(G, facts)
-    rank = {n: analysis.metrics.get(n, {}).get("pagerank", 0.0) for n in G.nodes}
+    rank = standing(analysis)
     centre = None
     scope = set(G.nodes)
     if focus is not None:
         centre = find_entity(G, names, focus, rank)
         scope = ego_nodes(G, centre, depth)
-    order = sorted(scope, key=lambda n: (n != centre, -rank[n], G.nodes[n].get("label", n)))
+    # Generic items go last even beside weapon systems in no transfer (both score 0): they are not actors.
+    order = sorted(scope, key=lambda n: (n != centre, bool(G.nodes[n].get("generic")), -rank[n],
+                                         G.nodes[n].get("label", n)))
     index = {n: i for i, n in enumerate(order)}
     default_count = min(max(int(max_nodes), 1), len(order))
 
@@ -153,14 +158,13 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
 
 
 def page_analysis(graph: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
-    """Return the part of `kg.analyze.analyze` the page needs: the entity graph, degree and PageRank.
+    """Return the part of `kg.analyze.analyze` the page needs: the entity graph, degree, PageRank, transfers.
 
     The page draws nothing else, and the rest (exact betweenness above all) takes minutes on a few
     thousand entities, so `kg html` leaves it out.
     """
     G, facts = read_network(graph)
-    pagerank = nx.pagerank(nx.DiGraph(G)) if len(G) else {}
-    return Analysis(G, {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0)} for n in G.nodes}, facts=facts)
+    return Analysis(G, centrality(G, betweenness=False), transfers=transfers(G), facts=facts)
 
 
 def corpus_summary(facts: GraphFacts, analysis: Analysis) -> str:
@@ -233,10 +237,13 @@ def _vis_nodes(G, order, names, rank, analysis, base: str) -> list[dict]:
         row = {"id": i, "label": own[0], "group": data.get("type") if data.get("type") in STYLE else "Agent",
                # sqrt: PageRank is heavy-tailed, so a linear scale would draw nearly every node at the minimum.
                "size": round(8 + 30 * math.sqrt(rank[node] / top), 1),
-               "rank": float(f"{rank[node]:.3g}"), "degree": int(analysis.metrics.get(node, {}).get("degree", 0)),
-               "iri": node[len(base):]}
+               "rank": float(f"{rank[node]:.3g}"), "degree": G.degree(node), "iri": node[len(base):]}
         if len(own) > 1:
             row["alt"] = own[1:]
+        if node in analysis.transfers:  # the panel says what a weapon system is ranked by
+            row["transfers"] = analysis.transfers[node]
+        if data.get("generic"):
+            row["generic"] = True
         nodes.append(row)
     return nodes
 

@@ -140,3 +140,15 @@ def test_the_report_lists_no_singleton_community(seed_build):
     central = report.split("## Central actors\n\n", 1)[1].split("\n\n", 1)[0]
     assert "| weapons |" not in central and "| Patriot |" not in central
     assert "| Patriot |" in report.split("## Weapon systems\n\n", 1)[1].split("## Communities", 1)[0]
+
+
+def test_the_built_page_ranks_generic_items_after_every_actor(seed_build):
+    import json
+    import re
+
+    page = (seed_build[1] / "graph.html").read_text(encoding="utf-8")
+    nodes = json.loads(re.search(r"^var KG_NODES = (.*);$", page, re.M).group(1))
+    flags = [bool(n.get("generic")) for n in nodes]
+    assert any(flags)  # the samples supply `weapons`, which plain PageRank ranked fourth of 24
+    assert flags == sorted(flags)  # generic items last, so the top 20 hold none while there are 20 others
+    assert "weapons" in {n["label"] for n, generic in zip(nodes, flags) if generic}
