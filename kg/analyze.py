@@ -1,102 +1,247 @@
 """Network analysis of the entity graph with networkx.
 
-`to_networkx` (or `EntityNetwork`, graph by graph) reads the RDF into a MultiDiGraph of entities whose edges
-are `said` (speaker -> entity named in the claim), `supplies to` (supplier ->
-recipient) and `supplies` (supplier -> item). The metric functions take that
-graph and return plain dicts, easy to test on a five-node graph.
+`read_facts` is the one reader of the RDF: it walks a graph (an article's, the
+entities', or every graph of a Dataset or store) once and yields plain frozen
+dataclasses. `GraphFacts` collects them, graph by graph, and both the entity
+graph of the analyses (`to_networkx`) and the page's side panel (kg.render)
+are built from it, so the two can never read the graph differently.
+
+The entity graph is a MultiDiGraph of entities whose edges are `said` (speaker
+-> entity named in the claim), `supplies to` (supplier -> recipient),
+`supplies` (supplier -> item) and `supplied to` (item -> recipient, supplier
+not named). The analyses are over actors: generic items (`tanks`, `weapons`)
+stay in the graph but are never ranked, and weapon systems are ranked by the
+transfers they appear in. The metric functions take that graph and return
+plain dicts, easy to test on a five-node graph.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 import networkx as nx
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.store import iter_graphs
-from kg.vocab import KG
+from kg.vocab import KG, SCHEMA
 
+# A node with several types takes the first one here: a Person that is also a kg:Agent is a Person.
 TYPE_NAMES = {KG.Person: "Person", KG.Organization: "Organization", KG.Country: "Country", KG.Place: "Place",
               KG.Weapon: "Weapon", KG.Agent: "Agent"}
 
 
-def to_networkx(source: Graph | ox.Store) -> nx.MultiDiGraph:
-    """Return the entity graph of an RDF graph, a Dataset or a store (read one graph at a time)."""
-    network = EntityNetwork()
+# ---------------------------------------------------------------- what the graph says, as plain data
+
+@dataclass(frozen=True)
+class EntityFact:
+    """An entity: its IRI, canonical label, type and other names."""
+
+    id: str
+    label: str
+    type: str  # Person, Organization, Country, Place, Weapon or Agent
+    aliases: tuple[str, ...] = ()  # every skos:altLabel, sorted
+    generic: bool = False  # an item with no designation (`tanks`): drawn, never ranked (see is_generic_item)
+
+
+@dataclass(frozen=True)
+class ArticleFact:
+    """An article as the page names it."""
+
+    id: str
+    title: str  # dcterms:title, else the file name of dcterms:source, else the IRI's last segment
+    date: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimFact:
+    """One claim of one speaker."""
+
+    id: str
+    speaker: str
+    text: str
+    kind: str = ""  # direct | indirect | mixed
+    article: str | None = None
+    mentions: tuple[str, ...] = ()  # the entities named in the claim, sorted
+
+
+@dataclass(frozen=True)
+class SupplyFact:
+    """One supply event: who supplies what to whom, as one article states it."""
+
+    id: str
+    supplier: str | None
+    recipient: str | None
+    item: str | None
+    status: str = ""  # the kg:SupplyStatus, lowercased: ongoing, delivered …
+    quantity: str = ""
+    evidence: str = ""
+    article: str | None = None
+    payer: str | None = None
+    made_in: str | None = None
+
+
+Fact = EntityFact | ArticleFact | ClaimFact | SupplyFact
+
+
+def is_generic_item(label: str) -> bool:
+    """Return True when a weapon's label names no particular system: a common noun alone, with no capital
+    and no digit (`tanks`, `air defence systems`), where a system has a designation (`Patriot`, `Su-30MKI`).
+
+    The graph has no term for this: kg:category kg:GenericWeapon marks only `weapons` among the generic
+    items (`tanks` is a kg:Tank like a Leopard 2) and marks every unlisted system too, so the label decides.
+
+    >>> [is_generic_item(x) for x in ("tanks", "air defence systems", "Patriot", "Leopard 2", "Su-30MKI")]
+    [True, True, False, False, False]
+    """
+    return not any(ch.isupper() or ch.isdigit() for ch in label)
+
+
+def read_facts(source: Graph | ox.Store) -> Iterator[Fact]:
+    """Yield the facts of an RDF graph (an rdflib Graph or a kg.rdf.TripleIndex), a Dataset or a store.
+
+    A store or Dataset is read one graph at a time, so a caller that keeps what it needs never holds the
+    whole corpus as RDF.
+    """
     for graph in iter_graphs(source):
-        network.add(graph)
-    return network.finish()
+        yield from _facts_of_graph(graph)
 
 
-class EntityNetwork:
-    """Builds the entity graph from RDF graphs given one at a time (articles and entities, in any order).
+def _facts_of_graph(graph: Graph) -> Iterator[Fact]:
+    def iri(term) -> str | None:
+        return str(term) if term is not None else None
 
-    Nodes are entity IRIs with label and type; edges carry the relation and
-    its evidence. It keeps only what the graph needs from each RDF graph, so a
-    build can feed it article by article without holding the corpus.
+    def text(term) -> str:
+        return str(term) if term is not None else ""
+
+    types: dict = {}
+    for cls, name in TYPE_NAMES.items():
+        for node in graph.subjects(RDF.type, cls):
+            types.setdefault(node, name)
+    for node, kind in types.items():
+        label = text(graph.value(node, RDFS.label)) or str(node).rsplit("/", 1)[-1]
+        aliases = tuple(sorted({str(alt) for alt in graph.objects(node, SKOS.altLabel)} - {label}))
+        yield EntityFact(str(node), label, kind, aliases, generic=kind == "Weapon" and is_generic_item(label))
+    for a in set(graph.subjects(RDF.type, KG.Article)):
+        source = graph.value(a, DCTERMS.source)
+        title = text(graph.value(a, DCTERMS.title)) or (
+            str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a).rsplit("/", 1)[-1])
+        yield ArticleFact(str(a), title, text(graph.value(a, DCTERMS.date)), text(graph.value(a, SCHEMA.url)))
+    for speaker, claim in graph.subject_objects(KG.said):
+        yield ClaimFact(str(claim), str(speaker), text(graph.value(claim, KG.text)), text(graph.value(claim, KG.kind)),
+                        iri(graph.value(claim, PROV.wasDerivedFrom)),
+                        tuple(sorted(str(m) for m in graph.objects(claim, KG.mentions))))
+    for supply in set(graph.subjects(RDF.type, KG.Supply)):
+        status = graph.value(supply, KG.status)
+        yield SupplyFact(str(supply), *(iri(graph.value(supply, p)) for p in (KG.supplier, KG.recipient, KG.item)),
+                         status=str(status).rsplit("#", 1)[-1].lower() if status else "",
+                         quantity=text(graph.value(supply, KG.quantity)),
+                         evidence=text(graph.value(supply, KG.evidence)),
+                         article=iri(graph.value(supply, PROV.wasDerivedFrom)),
+                         payer=iri(graph.value(supply, KG.payer)), made_in=iri(graph.value(supply, KG.madeIn)))
+
+
+@dataclass
+class GraphFacts:
+    """Every fact read from RDF graphs given one at a time (articles and entities, in any order).
+
+    A build feeds it article by article; `GraphFacts.of` reads a whole graph, Dataset or store.
     """
 
-    def __init__(self):
-        self.nodes: dict[str, dict] = {}
-        self.claims: list[tuple] = []  # (agent, claim, text, article title, date, mentioned entities)
-        self.supplies: list[tuple] = []  # (supply, supplier, recipient, item, info)
+    entities: dict[str, EntityFact] = field(default_factory=dict)
+    articles: dict[str, ArticleFact] = field(default_factory=dict)
+    claims: list[ClaimFact] = field(default_factory=list)
+    supplies: list[SupplyFact] = field(default_factory=list)
 
-    def add(self, graph: Graph) -> None:
-        """Take what the entity graph needs from one RDF graph (an rdflib Graph, or a kg.rdf.TripleIndex)."""
-        for cls, kind in TYPE_NAMES.items():
-            for node in graph.subjects(RDF.type, cls):
-                label = graph.value(node, RDFS.label)
-                self.nodes[str(node)] = {"label": str(label) if label else str(node).rsplit("/", 1)[-1], "type": kind}
-        articles = {}
-        for a in graph.subjects(RDF.type, KG.Article):
-            date = graph.value(a, DCTERMS.date)
-            articles[a] = (str(graph.value(a, DCTERMS.title) or graph.value(a, DCTERMS.source) or a),
-                           str(date) if date else "")
-        for agent, claim in graph.subject_objects(KG.said):
-            title, date = articles.get(graph.value(claim, PROV.wasDerivedFrom), ("", ""))
-            self.claims.append((str(agent), str(claim), str(graph.value(claim, KG.text) or ""), title, date,
-                                sorted(str(t) for t in graph.objects(claim, KG.mentions))))
-        for supply in graph.subjects(RDF.type, KG.Supply):
-            supplier, recipient, item = (graph.value(supply, p) for p in (KG.supplier, KG.recipient, KG.item))
-            status = graph.value(supply, KG.status)
-            info = {"evidence": str(graph.value(supply, KG.evidence) or ""),
-                    "status": str(status).rsplit("#", 1)[-1].lower() if status else "",
-                    "article": articles.get(graph.value(supply, PROV.wasDerivedFrom), ("", ""))[0],
-                    "quantity": str(graph.value(supply, KG.quantity) or "")}
-            self.supplies.append((str(supply), *(str(x) if x is not None else None for x in (supplier, recipient, item)),
-                                  info))
+    @classmethod
+    def of(cls, source: Graph | ox.Store) -> GraphFacts:
+        facts = cls()
+        facts.add(source)
+        return facts
 
-    def finish(self) -> nx.MultiDiGraph:
-        G = nx.MultiDiGraph()
-        for node in sorted(self.nodes):
-            G.add_node(node, **self.nodes[node])
-        for agent, claim, text, article, date, targets in sorted(self.claims):
-            if agent not in G:
-                continue
-            G.nodes[agent].setdefault("claims", []).append(
-                {"text": text, "article": article, "date": date, "claim": claim})
-            for target in targets:
-                if target in G:
-                    G.add_edge(agent, target, relation="said", text=text, article=article)
-        for _, supplier, recipient, item, info in sorted(self.supplies, key=lambda row: row[0]):
-            info = dict(info, item=G.nodes[item]["label"] if item in G else "")
-            if supplier is not None and recipient is not None:
-                G.add_edge(supplier, recipient, relation="supplies to", **info)
-            if supplier is not None and item is not None:
-                G.add_edge(supplier, item, relation="supplies", **info)
-            if recipient is not None and item is not None and supplier is None:
-                G.add_edge(item, recipient, relation="supplied to", **info)
-        return G
+    def add(self, source: Graph | ox.Store) -> None:
+        """Take the facts of an RDF graph, a Dataset or a store."""
+        for fact in read_facts(source):
+            match fact:
+                case EntityFact():
+                    known = self.entities.get(fact.id)
+                    if known is not None:  # named in two graphs: keep every name from both
+                        fact = replace(known, aliases=tuple(sorted(set(known.aliases) | set(fact.aliases))))
+                    self.entities[fact.id] = fact
+                case ArticleFact():
+                    self.articles[fact.id] = fact
+                case ClaimFact():
+                    self.claims.append(fact)
+                case SupplyFact():
+                    self.supplies.append(fact)
 
+
+# ---------------------------------------------------------------- the entity graph
+
+def to_networkx(source: Graph | ox.Store | GraphFacts) -> nx.MultiDiGraph:
+    """Return the entity graph of an RDF graph, a Dataset, a store (read one graph at a time) or their facts.
+
+    Nodes are entity IRIs with label, type, generic and the speaker's claims; edges carry the relation and
+    its evidence.
+    """
+    facts = source if isinstance(source, GraphFacts) else GraphFacts.of(source)
+    G = nx.MultiDiGraph()
+    for node in sorted(facts.entities):
+        entity = facts.entities[node]
+        G.add_node(node, label=entity.label, type=entity.type, generic=entity.generic)
+    no_article = ArticleFact("", "")
+    for claim in sorted(facts.claims, key=lambda c: (c.speaker, c.id)):
+        if claim.speaker not in G:
+            continue
+        article = facts.articles.get(claim.article, no_article)
+        G.nodes[claim.speaker].setdefault("claims", []).append(
+            {"text": claim.text, "article": article.title, "date": article.date, "claim": claim.id})
+        for target in claim.mentions:
+            if target in G:
+                G.add_edge(claim.speaker, target, relation="said", text=claim.text, article=article.title)
+    for s in sorted(facts.supplies, key=lambda s: s.id):
+        info = {"evidence": s.evidence, "status": s.status, "article": facts.articles.get(s.article, no_article).title,
+                "quantity": s.quantity, "item": G.nodes[s.item]["label"] if s.item in G else ""}
+        if s.supplier is not None and s.recipient is not None:
+            G.add_edge(s.supplier, s.recipient, relation="supplies to", **info)
+        if s.supplier is not None and s.item is not None:
+            G.add_edge(s.supplier, s.item, relation="supplies", **info)
+        if s.recipient is not None and s.item is not None and s.supplier is None:
+            G.add_edge(s.item, s.recipient, relation="supplied to", **info)
+    return G
+
+
+def read_network(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, GraphFacts | None]:
+    """Return the entity graph of `source` and the facts it was built from (None when given the graph itself)."""
+    if isinstance(source, nx.MultiDiGraph):
+        return source, None
+    facts = source if isinstance(source, GraphFacts) else GraphFacts.of(source)
+    return to_networkx(facts), facts
+
+
+def actor_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Return the view of G that the analyses rank: every entity but the generic items.
+
+    A generic item is named by everyone (`weapons` are supplied by half the corpus), so it would top PageRank
+    and join unrelated suppliers into one community without being an actor at all.
+    """
+    return nx.subgraph_view(G, filter_node=lambda n: not G.nodes[n].get("generic", False))
+
+
+# ---------------------------------------------------------------- metrics
 
 EXACT_BETWEENNESS_MAX = 500  # above this many nodes, betweenness is estimated ...
 BETWEENNESS_SAMPLES = 100  # ... from this many sampled sources
 
 
-def centrality(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, dict[str, float]]:
-    """Return node -> {degree, pagerank, betweenness} for every node.
+def centrality(G: nx.MultiDiGraph, seed: int = 42, *, betweenness: bool = True) -> dict[str, dict[str, float]]:
+    """Return node -> {degree, pagerank, betweenness} for every node, computed over the actors.
+
+    Generic items are left out of the computation (see `actor_graph`): they get their degree and a
+    PageRank and betweenness of 0. `betweenness=False` skips betweenness, the slow one.
 
     Betweenness is exact up to EXACT_BETWEENNESS_MAX nodes and estimated from
     BETWEENNESS_SAMPLES sampled sources beyond that (Brandes & Pich 2007): exact
@@ -107,23 +252,67 @@ def centrality(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, dict[str, float]
     >>> round(centrality(G)["b"]["betweenness"], 2)
     1.0
     """
-    simple = nx.DiGraph(G)
-    undirected = simple.to_undirected()
+    actors = actor_graph(G)
+    simple = nx.DiGraph(actors)
     pagerank = nx.pagerank(simple) if len(simple) else {}
-    sample = BETWEENNESS_SAMPLES if len(undirected) > EXACT_BETWEENNESS_MAX else None
-    betweenness = nx.betweenness_centrality(undirected, k=sample, normalized=True, seed=seed) if len(simple) else {}
-    return {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0), "betweenness": betweenness.get(n, 0.0)}
-            for n in G.nodes}
+    metrics = {n: {"degree": actors.degree(n) if n in actors else G.degree(n), "pagerank": pagerank.get(n, 0.0)}
+               for n in G.nodes}
+    if betweenness:
+        undirected = simple.to_undirected()
+        sample = BETWEENNESS_SAMPLES if len(undirected) > EXACT_BETWEENNESS_MAX else None
+        values = nx.betweenness_centrality(undirected, k=sample, normalized=True, seed=seed) if len(simple) else {}
+        for n, m in metrics.items():
+            m["betweenness"] = values.get(n, 0.0)
+    return metrics
 
 
 def communities(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, int]:
-    """Return node -> Louvain community number (largest community first)."""
-    undirected = nx.Graph(G.to_undirected())
+    """Return node -> Louvain community number (largest community first), for the actors in a community.
+
+    A community of one is none: an entity with no link, or one Louvain leaves on its own, gets no number,
+    so a graph whose communities would all be singletons has no communities. Generic items are left out.
+
+    >>> communities(nx.MultiDiGraph([("a", "b"), ("c", "c")]))
+    {'a': 0, 'b': 0}
+    """
+    undirected = nx.Graph(actor_graph(G))
     if undirected.number_of_edges() == 0:
-        return {n: i for i, n in enumerate(sorted(G.nodes))}
-    groups = nx.community.louvain_communities(undirected, seed=seed)
-    groups = sorted(groups, key=lambda c: (-len(c), sorted(c)[0]))
-    return {n: i for i, group in enumerate(groups) for n in group}
+        return {}
+    groups = [g for g in nx.community.louvain_communities(undirected, seed=seed) if len(g) > 1]
+    groups.sort(key=lambda c: (-len(c), min(c)))
+    return {n: i for i, group in enumerate(groups) for n in sorted(group)}
+
+
+def transfers(G: nx.MultiDiGraph) -> dict[str, int]:
+    """Return weapon system -> the number of supply statements that name it (generic items left out).
+
+    >>> G = nx.MultiDiGraph([("us", "hawk", {"relation": "supplies"}), ("hawk", "ua", {"relation": "supplied to"})])
+    >>> G.nodes["hawk"].update(type="Weapon", label="Hawk")
+    >>> transfers(G)
+    {'hawk': 2}
+    """
+    counts: Counter[str] = Counter()
+    for u, v, d in G.edges(data=True):
+        if d.get("relation") == "supplies":
+            counts[v] += 1
+        elif d.get("relation") == "supplied to":
+            counts[u] += 1
+    return {n: counts[n] for n, d in G.nodes(data=True) if d.get("type") == "Weapon" and not d.get("generic")}
+
+
+def standing(analysis: Analysis) -> dict[str, float]:
+    """Return node -> the score entities are ranked by: PageRank, but weapon systems by their transfers.
+
+    Weapon systems share the PageRank they hold as a group in proportion to the transfers each appears in:
+    a system in ten transfers outranks one in two whatever its suppliers, and the systems take the room in
+    the ranking that PageRank gives them. Generic items score 0.
+    """
+    score = {n: analysis.metrics.get(n, {}).get("pagerank", 0.0) for n in analysis.graph.nodes}
+    total = sum(analysis.transfers.values())
+    if total:
+        pool = sum(score[n] for n in analysis.transfers)
+        score.update({n: pool * t / total for n, t in analysis.transfers.items()})
+    return score
 
 
 def supply_chains(G: nx.MultiDiGraph, max_length: int = 4) -> list[list[str]]:
@@ -172,31 +361,37 @@ class Analysis:
     community: dict[str, int] = field(default_factory=dict)
     chains: list[list[str]] = field(default_factory=list)
     speakers: list[dict] = field(default_factory=list)
+    transfers: dict[str, int] = field(default_factory=dict)
+    facts: GraphFacts | None = None  # what the graph was read from, when it was: the page's side panel shows it
 
     def label(self, node: str) -> str:
         return self.graph.nodes[node].get("label", node)
 
 
-def analyze(source: Graph | ox.Store | nx.MultiDiGraph) -> Analysis:
-    """Return the networkx analysis of an RDF graph, a store, or an entity graph made by `to_networkx`."""
-    G = source if isinstance(source, nx.MultiDiGraph) else to_networkx(source)
-    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G))
+def analyze(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
+    """Return the networkx analysis of an RDF graph, a store, their facts, or an entity graph from `to_networkx`."""
+    G, facts = read_network(source)
+    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), transfers(G), facts)
 
 
 def write_back(graph: Graph, analysis: Analysis) -> None:
     """Add the metrics to `graph` (an rdflib Graph, or the build's kg.rdf.TripleIndex) as kg: properties so
-    SPARQL can read them."""
+    SPARQL can read them. A generic item gets its degree only: it is not ranked, so it has no PageRank to
+    read, and an entity in no community has no kg:community."""
     for node, m in analysis.metrics.items():
         iri = URIRef(node)
         graph.add((iri, KG.degree, Literal(m["degree"])))
+        if analysis.graph.nodes[node].get("generic"):
+            continue
         graph.add((iri, KG.pageRank, Literal(f"{m['pagerank']:.6f}", datatype=XSD.decimal)))
         graph.add((iri, KG.betweenness, Literal(f"{m['betweenness']:.6f}", datatype=XSD.decimal)))
-        graph.add((iri, KG.community, Literal(analysis.community.get(node, 0))))
+        if node in analysis.community:
+            graph.add((iri, KG.community, Literal(analysis.community[node])))
 
 
 def communities_table(analysis: Analysis) -> dict[int, list[str]]:
-    """Return community -> member labels, by PageRank."""
+    """Return community -> member labels, by PageRank (only communities of two or more, see `communities`)."""
     members: dict[int, list[str]] = defaultdict(list)
-    for node in sorted(analysis.graph.nodes, key=lambda n: -analysis.metrics[n]["pagerank"]):
-        members[analysis.community.get(node, 0)].append(analysis.label(node))
+    for node in sorted(analysis.community, key=lambda n: (-analysis.metrics[n]["pagerank"], n)):
+        members[analysis.community[node]].append(analysis.label(node))
     return dict(sorted(members.items()))

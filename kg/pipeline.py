@@ -258,9 +258,9 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
 
     The store comes in its lease (see _Lease), which this never copies out.
     """
-    from kg.analyze import EntityNetwork, analyze, write_back
+    from kg.analyze import GraphFacts, analyze, write_back
     from kg.rdf import article_graph, entity_graph, supply_events
-    from kg.render import PageFacts, to_html
+    from kg.render import to_html
     from kg.report import to_markdown
     from kg.resolve import Resolver, resolve
 
@@ -275,7 +275,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
         with StoreWriter(lease.store, plan.known) as writer, _explained(OSError, lambda exc: (
                 f"cannot write the store {folder}: {exc.strerror or exc}; it keeps its last finished build's "
                 f"articles and this build's cached extractions, so run the build again once the disk has room")):
-            network, facts = EntityNetwork(), PageFacts()
+            facts = GraphFacts()  # what the analysis and the page need, read once from each graph
             events = []
             for ex in plan.extractions():
                 try:
@@ -287,16 +287,14 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
                     continue
                 report.claims += len(ex.claims)
                 report.supplies += len(ex.supplies)
-                network.add(graph)
                 facts.add(graph)
                 events += supply_events(graph)
                 triples = to_oxigraph_triples(graph)
                 report.triples += len(triples)
                 writer.put(to_oxigraph(graph.identifier), triples)
             entities = entity_graph(resolver, events)
-            network.add(entities)
             facts.add(entities)
-            analysis = analyze(network.finish())
+            analysis = analyze(facts)
             write_back(entities, analysis)  # the metrics, so SPARQL can read them
             triples = to_oxigraph_triples(entities)
             report.triples += len(triples)
@@ -317,7 +315,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
             summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
                        f"{report.entities} entities.")
-            write_atomic(out / "graph.html", to_html(analysis, summary=summary, graph=facts).encode("utf-8"))
+            write_atomic(out / "graph.html", to_html(analysis, summary=summary).encode("utf-8"))
             write_atomic(out / "report.md", markdown.result().encode("utf-8"))
             for export in exported:
                 export.result()

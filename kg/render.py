@@ -11,15 +11,17 @@ What the page offers, all in plain JavaScript over vis-network:
 
 - a header with the title, the corpus summary, the build date and a legend
   whose entries double as filters (entity types and relations);
-- node size by PageRank; colours from the Okabe–Ito palette, which stays
-  distinguishable with the common colour-vision deficiencies, and a shape per
-  type so colour is never the only cue;
+- node size by rank (`kg.analyze.standing`: actors by PageRank, weapon
+  systems by transfers, generic items such as `tanks` unranked and last);
+  colours from the Okabe–Ito palette, which stays distinguishable with the
+  common colour-vision deficiencies, and a shape per type so colour is never
+  the only cue;
 - a search box that finds a node by its label or any `skos:altLabel`;
 - a side panel on click: a person's claims (quote, date, article linked to its
   URL), a country's supplies in and out, a weapon's suppliers and recipients;
 - physics that stabilises off-screen and is then switched off, so the page
   stays still and light; large graphs open on the top `max_nodes` entities by
-  PageRank with a switch to the full graph (pyvis #204: pages that hang on
+  rank with a switch to the full graph (pyvis #204: pages that hang on
   1,500 nodes), and `focus=` narrows the page to an ego graph.
 """
 from __future__ import annotations
@@ -39,13 +41,10 @@ import pyvis
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, Template
 from markupsafe import Markup
-from rdflib import RDF, Graph
-from rdflib.namespace import DCTERMS, PROV, SKOS
+from rdflib import Graph
 
-from kg.analyze import Analysis, EntityNetwork, to_networkx
+from kg.analyze import Analysis, GraphFacts, centrality, read_network, standing, transfers
 from kg.errors import InputError
-from kg.store import iter_graphs
-from kg.vocab import KG, SCHEMA
 
 # Okabe–Ito palette, one shape per type: readable with deuteranopia, protanopia and tritanopia.
 STYLE = {
@@ -75,32 +74,35 @@ _SCRIPT_UNSAFE = re.compile(r"[<>&\u2028\u2029\ud800-\udfff]")
 
 
 def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary: str = "",
-            max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | ox.Store | PageFacts | None = None, focus: str | None = None,
-            depth: int = 2, built: datetime | None = None) -> str:
+            max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | ox.Store | GraphFacts | None = None,
+            focus: str | None = None, depth: int = 2, built: datetime | None = None) -> str:
     """Return a self-contained HTML page of the entity graph.
 
     Parameters
     ----------
     analysis : the networkx analysis (`kg.analyze.analyze`) whose graph and PageRank are drawn.
     title, summary : the page heading and the corpus summary shown under it.
-    max_nodes : the default view shows the top `max_nodes` entities by PageRank; a switch shows all.
-    graph : the RDF graph or store the analysis came from, or the PageFacts read from it; when given,
-        search also matches `skos:altLabel` and the side panel gains article URLs, claim kinds, payers
-        and makers.
+    max_nodes : the default view shows the top `max_nodes` entities (`kg.analyze.standing`: actors by
+        PageRank, weapon systems by transfers, generic items last); a switch shows all.
+    graph : the RDF graph or store the analysis came from, or the GraphFacts read from it (by default the
+        analysis' own facts): search matches its `skos:altLabel`s and the side panel shows its claims and
+        supplies, with articles, kinds, payers and makers. An analysis of a bare networkx graph has none.
     focus, depth : draw only the entities within `depth` steps of the entity named `focus`
         (a label or alternative label); raises InputError when no entity has that name.
     built : the build time shown in the header (now when omitted).
     """
     G = analysis.graph
-    facts = graph if isinstance(graph, PageFacts) or graph is None else PageFacts.of(graph)
+    facts = analysis.facts if graph is None else graph if isinstance(graph, GraphFacts) else GraphFacts.of(graph)
     names = entity_names(G, facts)
-    rank = {n: analysis.metrics.get(n, {}).get("pagerank", 0.0) for n in G.nodes}
+    rank = standing(analysis)
     centre = None
     scope = set(G.nodes)
     if focus is not None:
         centre = find_entity(G, names, focus, rank)
         scope = ego_nodes(G, centre, depth)
-    order = sorted(scope, key=lambda n: (n != centre, -rank[n], G.nodes[n].get("label", n)))
+    # Generic items go last even beside weapon systems in no transfer (both score 0): they are not actors.
+    order = sorted(scope, key=lambda n: (n != centre, bool(G.nodes[n].get("generic")), -rank[n],
+                                         G.nodes[n].get("label", n)))
     index = {n: i for i, n in enumerate(order)}
     default_count = min(max(int(max_nodes), 1), len(order))
 
@@ -108,7 +110,7 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     base = base[: base.rfind("/") + 1]
     nodes = _vis_nodes(G, order, names, rank, analysis, base)
     edges = _vis_edges(G, index)
-    records = facts.records(G, index) if facts is not None else _records_from_networkx(G, index)
+    records = page_records(facts, G, index)
     relation_counts: dict[str, int] = defaultdict(int)
     for e in edges:
         relation_counts[e["relation"]] += e["count"]
@@ -144,11 +146,8 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
     """Return the path of `out_dir`/graph.html, re-rendered from the graph `kg build` wrote to out_dir."""
     from kg.store import open_store, write_atomic
 
-    network, facts = EntityNetwork(), PageFacts()
-    for rdf in iter_graphs(open_store(out_dir)):  # one pass over the store feeds both
-        network.add(rdf)
-        facts.add(rdf)
-    analysis = page_analysis(network.finish())
+    facts = GraphFacts.of(open_store(out_dir))  # one pass over the store feeds the graph and the panel
+    analysis = page_analysis(facts)
     if title is None:
         title = "kg: news knowledge graph" if focus is None else f"kg: around {focus}"
     page = to_html(analysis, title=title, summary=corpus_summary(facts, analysis), max_nodes=max_nodes,
@@ -158,24 +157,23 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
     return path
 
 
-def page_analysis(graph: Graph | ox.Store | nx.MultiDiGraph) -> Analysis:
-    """Return the part of `kg.analyze.analyze` the page needs: the entity graph, degree and PageRank.
+def page_analysis(graph: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
+    """Return the part of `kg.analyze.analyze` the page needs: the entity graph, degree, PageRank, transfers.
 
     The page draws nothing else, and the rest (exact betweenness above all) takes minutes on a few
     thousand entities, so `kg html` leaves it out.
     """
-    G = graph if isinstance(graph, nx.MultiDiGraph) else to_networkx(graph)
-    pagerank = nx.pagerank(nx.DiGraph(G)) if len(G) else {}
-    return Analysis(G, {n: {"degree": G.degree(n), "pagerank": pagerank.get(n, 0.0)} for n in G.nodes})
+    G, facts = read_network(graph)
+    return Analysis(G, centrality(G, betweenness=False), transfers=transfers(G), facts=facts)
 
 
-def corpus_summary(facts: PageFacts, analysis: Analysis) -> str:
+def corpus_summary(facts: GraphFacts, analysis: Analysis) -> str:
     """Return a one-line summary of the corpus: articles, claims, supplies and entities."""
     return (f"{len(facts.articles)} articles, {len(facts.claims)} claims, {len(facts.supplies)} supplies, "
             f"{len(analysis.graph)} entities.")
 
 
-def entity_names(G: nx.MultiDiGraph, graph: Graph | ox.Store | PageFacts | None = None) -> dict[str, list[str]]:
+def entity_names(G: nx.MultiDiGraph, graph: Graph | ox.Store | GraphFacts | None = None) -> dict[str, list[str]]:
     """Return node -> its names: the label first, then each `skos:altLabel` found in `graph`.
 
     >>> G = nx.MultiDiGraph(); G.add_node("x", label="Donald Trump")
@@ -184,11 +182,11 @@ def entity_names(G: nx.MultiDiGraph, graph: Graph | ox.Store | PageFacts | None 
     """
     names = {n: [str(d.get("label", n))] for n, d in G.nodes(data=True)}
     if graph is not None:
-        facts = graph if isinstance(graph, PageFacts) else PageFacts.of(graph)
-        for node, alts in facts.alt_labels.items():
+        facts = graph if isinstance(graph, GraphFacts) else GraphFacts.of(graph)
+        for node, entity in facts.entities.items():
             own = names.get(node)
             if own is not None:
-                own += [alt for alt in alts if alt not in own]
+                own += [alt for alt in entity.aliases if alt not in own]
         for own in names.values():
             own[1:] = sorted(own[1:], key=str.casefold)
     return names
@@ -239,10 +237,13 @@ def _vis_nodes(G, order, names, rank, analysis, base: str) -> list[dict]:
         row = {"id": i, "label": own[0], "group": data.get("type") if data.get("type") in STYLE else "Agent",
                # sqrt: PageRank is heavy-tailed, so a linear scale would draw nearly every node at the minimum.
                "size": round(8 + 30 * math.sqrt(rank[node] / top), 1),
-               "rank": float(f"{rank[node]:.3g}"), "degree": int(analysis.metrics.get(node, {}).get("degree", 0)),
-               "iri": node[len(base):]}
+               "rank": float(f"{rank[node]:.3g}"), "degree": G.degree(node), "iri": node[len(base):]}
         if len(own) > 1:
             row["alt"] = own[1:]
+        if node in analysis.transfers:  # the panel says what a weapon system is ranked by
+            row["transfers"] = analysis.transfers[node]
+        if data.get("generic"):
+            row["generic"] = True
         nodes.append(row)
     return nodes
 
@@ -272,136 +273,46 @@ class _Articles:
         return self._seen[key]
 
 
-class PageFacts:
-    """What the page shows beyond the entity graph, read from RDF graphs given one at a time.
+def page_records(facts: GraphFacts | None, G: nx.MultiDiGraph, index: dict[str, int]) -> dict:
+    """Return the articles, claims and supplies the side panel shows for the nodes in `index` (none without facts).
 
-    Alternative labels (for search), articles (title, date, URL), every claim
-    with its kind and every supply with payer and maker. A build feeds it
-    article by article; `PageFacts.of` reads a whole graph or store.
+    A party in view is named by its node number, any other by its label, so the panel can link the one
+    and still name the other.
     """
-
-    def __init__(self):
-        self.alt_labels: dict[str, set[str]] = defaultdict(set)
-        self.articles: dict[str, tuple[str, str, str]] = {}  # IRI -> (title, date, url)
-        self.claims: list[tuple] = []  # (agent, claim, text, kind, article, mentioned entities)
-        self.supplies: list[tuple] = []  # (supply, {end: entity or None}, details, article)
-
-    @classmethod
-    def of(cls, source: Graph | ox.Store) -> PageFacts:
-        facts = cls()
-        for rdf in iter_graphs(source):
-            facts.add(rdf)
-        return facts
-
-    def add(self, rdf: Graph) -> None:
-        """Take what the page needs from one RDF graph (an rdflib Graph, or a kg.rdf.TripleIndex)."""
-        text = lambda term: str(term) if term is not None else None  # noqa: E731
-        for node, alt in rdf.subject_objects(SKOS.altLabel):
-            self.alt_labels[str(node)].add(str(alt))
-        for a in set(rdf.subjects(RDF.type, KG.Article)):
-            title = rdf.value(a, DCTERMS.title)
-            source = rdf.value(a, DCTERMS.source)
-            title = str(title) if title else (str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a))
-            date, url = rdf.value(a, DCTERMS.date), rdf.value(a, SCHEMA.url)
-            self.articles[str(a)] = (title, str(date) if date else "", str(url) if url else "")
-        for agent, claim in rdf.subject_objects(KG.said):
-            kind = rdf.value(claim, KG.kind)
-            self.claims.append((str(agent), str(claim), str(rdf.value(claim, KG.text) or ""), str(kind) if kind else "",
-                                text(rdf.value(claim, PROV.wasDerivedFrom)),
-                                sorted(str(m) for m in rdf.objects(claim, KG.mentions))))
-        for supply in set(rdf.subjects(RDF.type, KG.Supply)):
-            ends = {k: text(rdf.value(supply, p)) for k, p in (("from", KG.supplier), ("to", KG.recipient),
-                                                                ("item", KG.item), ("payer", KG.payer),
-                                                                ("madeIn", KG.madeIn))}
-            status = rdf.value(supply, KG.status)
-            quantity = rdf.value(supply, KG.quantity)
-            self.supplies.append((str(supply), ends, {
-                "status": str(status).rsplit("#", 1)[-1].lower() if status else "",
-                "quantity": str(quantity) if quantity else "",
-                "evidence": _short(str(rdf.value(supply, KG.evidence) or ""), 400)},
-                text(rdf.value(supply, PROV.wasDerivedFrom))))
-
-    def records(self, G: nx.MultiDiGraph, index: dict[str, int]) -> dict:
-        """Return the articles, claims and supplies the side panel shows for the nodes in `index`."""
-        articles = _Articles()
-
-        def article(node: str | None) -> int | None:
-            if node is None:
-                return None
-            title, date, url = self.articles.get(node, (node.rsplit("/", 1)[-1], "", ""))
-            return articles.ref(node, title, date, url)
-
-        def party(node: str | None):
-            if node is None:
-                return None
-            if node in index:
-                return index[node]
-            return G.nodes[node]["label"] if node in G else node.rsplit("/", 1)[-1]
-
-        claims = []
-        for agent, _, text, kind, source, mentioned in sorted(self.claims, key=lambda row: row[:2]):
-            shown = sorted({index[m] for m in mentioned if m in index})
-            if agent not in index and not shown:
-                continue
-            row = {"s": party(agent), "text": text, "kind": kind, "a": article(source), "m": shown}
-            claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
-        supplies = []
-        for _, ends, details, source in sorted(self.supplies, key=lambda row: row[0]):
-            if not any(ends[k] in index for k in ("from", "to", "item") if ends[k] is not None):
-                continue
-            row = {k: party(v) for k, v in ends.items()}
-            row.update(details, a=article(source))
-            supplies.append({k: v for k, v in row.items() if v not in (None, "")})
-        return {"articles": articles.rows, "claims": claims, "supplies": supplies}
-
-
-def _records_from_networkx(G: nx.MultiDiGraph, index: dict[str, int]) -> dict:
-    """Return the articles, claims and supplies the side panel shows, from what `to_networkx` kept."""
     articles = _Articles()
-    said_about: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for u, v, d in G.edges(data=True):
-        if d.get("relation") == "said" and v in index:
-            said_about[(u, d.get("text", ""))].add(index[v])
+    if facts is None:
+        return {"articles": articles.rows, "claims": [], "supplies": []}
+
+    def article(node: str | None) -> int | None:
+        if node is None:
+            return None
+        known = facts.articles.get(node)
+        if known is None:
+            return articles.ref(node, node.rsplit("/", 1)[-1])
+        return articles.ref(node, known.title, known.date, known.url)
+
+    def party(node: str | None):
+        if node is None:
+            return None
+        if node in index:
+            return index[node]
+        return G.nodes[node]["label"] if node in G else node.rsplit("/", 1)[-1]
+
     claims = []
-    for node, data in G.nodes(data=True):
-        for c in data.get("claims", []):
-            mentioned = sorted(said_about.get((node, c.get("text", "")), ()))
-            if node not in index and not mentioned:
-                continue
-            a = articles.ref(c.get("article", ""), c.get("article", ""), c.get("date", ""))
-            row = {"s": index.get(node, data.get("label", node)), "text": c.get("text", ""), "a": a, "m": mentioned}
-            claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
-
-    def party(node):
-        return None if node is None else index.get(node, G.nodes[node].get("label", node) if node in G else node)
-
-    key = lambda d: (d.get("evidence", ""), d.get("article", ""), d.get("status", ""), d.get("item", ""))  # noqa: E731
-    items: dict[tuple, str] = {}
-    for u, v, d in G.edges(data=True):
-        if d.get("relation") == "supplies":
-            items.setdefault((u, *key(d)), v)
-    events = []
-    paired = set()
-    for u, v, d in G.edges(data=True):
-        relation = d.get("relation")
-        if relation == "supplies to":
-            item = items.get((u, *key(d)))
-            paired.add((u, *key(d)))
-            events.append((u, v, item, d))
-        elif relation == "supplied to":
-            events.append((None, v, u, d))
-    for u, v, d in G.edges(data=True):
-        if d.get("relation") == "supplies" and (u, *key(d)) not in paired:
-            events.append((u, None, v, d))
-    supplies = []
-    for supplier, recipient, item, d in events:
-        if not any(x in index for x in (supplier, recipient, item) if x is not None):
+    for claim in sorted(facts.claims, key=lambda c: (c.speaker, c.id)):
+        shown = sorted({index[m] for m in claim.mentions if m in index})
+        if claim.speaker not in index and not shown:
             continue
-        row = {"from": party(supplier), "to": party(recipient),
-               "item": party(item) if item is not None else d.get("item") or None,
-               "status": d.get("status", ""), "quantity": d.get("quantity", ""),
-               "evidence": _short(d.get("evidence", ""), 400),
-               "a": articles.ref(d.get("article", ""), d.get("article", "")) if d.get("article") else None}
+        row = {"s": party(claim.speaker), "text": claim.text, "kind": claim.kind, "a": article(claim.article),
+               "m": shown}
+        claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
+    supplies = []
+    for s in sorted(facts.supplies, key=lambda s: s.id):
+        if not any(end in index for end in (s.supplier, s.recipient, s.item) if end is not None):
+            continue
+        row = {"from": party(s.supplier), "to": party(s.recipient), "item": party(s.item), "payer": party(s.payer),
+               "madeIn": party(s.made_in), "status": s.status, "quantity": s.quantity,
+               "evidence": _short(s.evidence, 400), "a": article(s.article)}
         supplies.append({k: v for k, v in row.items() if v not in (None, "")})
     return {"articles": articles.rows, "claims": claims, "supplies": supplies}
 

@@ -88,14 +88,21 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
     lines += [f"- {' → '.join(analysis.label(n) for n in chain)}" for chain in analysis.chains] or ["(none)"]
     lines += [""]
 
+    # Weapons are ranked by the transfers they appear in, below, and generic items (`tanks`) not at all.
     lines += ["## Central actors", ""]
-    ranked = sorted(analysis.metrics.items(), key=lambda kv: -kv[1]["pagerank"])[:20]
+    actors = [(n, m) for n, m in analysis.metrics.items() if analysis.graph.nodes[n].get("type") != "Weapon"]
+    ranked = sorted(actors, key=lambda kv: (-kv[1]["pagerank"], kv[0]))[:20]
     lines += _table(["entity", "type", "PageRank", "degree", "betweenness", "community"],
                     [[analysis.label(n), analysis.graph.nodes[n].get("type"), f"{m['pagerank']:.4f}", m["degree"],
                       f"{m['betweenness']:.4f}", analysis.community.get(n)] for n, m in ranked])
 
+    lines += ["## Weapon systems", "", "By the number of supply statements that name them.", ""]
+    weapons = sorted((-t, analysis.label(n)) for n, t in analysis.transfers.items() if t)[:20]
+    lines += _table(["weapon system", "transfers"], [[label, -t] for t, label in weapons])
+
     lines += ["## Communities", ""]
-    lines += [f"- {k}: {', '.join(v[:12])}{' …' if len(v) > 12 else ''}" for k, v in communities_table(analysis).items()]
+    groups = communities_table(analysis)
+    lines += [f"- {k}: {', '.join(v[:12])}{' …' if len(v) > 12 else ''}" for k, v in groups.items()] or ["(none)"]
     lines += [""]
 
     lines += ["## Entity merges", ""]

@@ -295,3 +295,74 @@ def test_page_script_passes_eslint():
                              "--max-warnings", "0", str(PAGE_SCRIPT)],
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_reader_gives_the_page_and_the_analysis_their_facts(dataset, analysis):
+    from dataclasses import FrozenInstanceError
+
+    from kg.analyze import EntityFact, GraphFacts
+
+    facts = GraphFacts.of(dataset)
+    trump = facts.entities[TRUMP]
+    assert trump == EntityFact(TRUMP, "Donald Trump", "Person", ("Trump", "US President Donald Trump"))
+    with pytest.raises(FrozenInstanceError):
+        trump.label = "Mr Trump"
+    assert sorted(c.kind for c in facts.claims if c.speaker == TRUMP) == ["direct", "indirect"]
+    (supply,) = facts.supplies
+    assert (supply.supplier, supply.recipient, supply.item, supply.status, supply.quantity) == (
+        US, UKRAINE, PATRIOT, "ongoing", "two")
+    assert facts.articles[ID + "article/a2"].title == "a2.txt"  # no title: the source's file name
+    # the entity graph is made from the same facts, and keeps them for the page
+    assert [c["claim"] for c in analysis.graph.nodes[TRUMP]["claims"]] == sorted(c.id for c in facts.claims)
+    assert sorted(analysis.facts.entities) == sorted(facts.entities)
+
+
+GENERIC = ("weapons", "tanks", "ammunition")
+
+
+@pytest.fixture(scope="module")
+def crowded_graph():
+    """Return an article graph where 24 countries supply Ukraine generic items and one supplies Patriots, and
+    five people speak of weapons: 30 actors, and the generic items at the top of plain PageRank."""
+    from rdflib import RDF, RDFS, Graph, Literal, URIRef
+
+    from kg.vocab import KG
+
+    g = Graph()
+
+    def entity(path: str, cls, label: str) -> URIRef:
+        iri = URIRef(ID + path)
+        g.add((iri, RDF.type, cls))
+        g.add((iri, RDFS.label, Literal(label)))
+        return iri
+
+    ukraine = entity("country/ukraine", KG.Country, "Ukraine")
+    items = [entity(f"weapon/{name}", KG.Weapon, name) for name in GENERIC]
+    patriot = entity("weapon/patriot", KG.Weapon, "Patriot")
+    for i in range(24):
+        supply = URIRef(ID + f"supply/s{i}")
+        g.add((supply, RDF.type, KG.Supply))
+        g.add((supply, KG.supplier, entity(f"country/c{i}", KG.Country, f"Country {i}")))
+        g.add((supply, KG.recipient, ukraine))
+        g.add((supply, KG.item, patriot if i == 0 else items[i % 3]))
+    for i in range(5):
+        claim = URIRef(ID + f"claim/c{i}")
+        g.add((entity(f"person/p{i}", KG.Person, f"Person {i}"), KG.said, claim))
+        g.add((claim, RDF.type, KG.Claim))
+        g.add((claim, KG.text, Literal("More weapons and ammunition are coming")))
+        g.add((claim, KG.mentions, items[0]))
+        g.add((claim, KG.mentions, items[2]))
+    return g
+
+
+@pytest.mark.parametrize("analyse", [analyze, page_analysis], ids=["build", "kg html"])
+def test_the_default_view_holds_no_generic_item_in_its_top_20(crowded_graph, analyse):
+    analysis = analyse(crowded_graph)
+    plain = nx.pagerank(nx.DiGraph(analysis.graph))
+    assert set(sorted(plain, key=plain.get, reverse=True)[:3]) & {ID + "weapon/" + n for n in GENERIC}
+    nodes, _, data = page_data(to_html(analysis, max_nodes=20, graph=crowded_graph))
+    assert data["defaultCount"] == 20 and len(nodes) == 34
+    top = nodes[:20]
+    assert not [n["label"] for n in top if n["label"] in GENERIC or n.get("generic")]
+    assert {n["label"] for n in nodes[20:] if n.get("generic")} == set(GENERIC)  # still drawn, in the full view
+    assert "Patriot" in {n["label"] for n in top} and "Ukraine" == nodes[0]["label"]

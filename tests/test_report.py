@@ -1,4 +1,4 @@
-"""report.md: listings of a big corpus stop at a limit and say where the rest is."""
+"""report.md: listings of a big corpus stop at a limit and say where the rest is; loners are no community."""
 from __future__ import annotations
 
 from kg.store import open_store
@@ -16,3 +16,20 @@ def test_report_listings_stop_at_their_limit_and_say_where_the_rest_is(seed_buil
     assert sum(line.startswith("| ") for line in lines) == 1 + 2  # header and two rows
     assert "The first 2 rows; `kg query who-said-what` lists them all." in lines
     assert not any("lists them all" in line for line in _listing(["a"], [["x"], ["y"]], "supplies"))
+
+
+def test_a_graph_of_loners_reports_no_communities():
+    import networkx as nx
+    from rdflib import Dataset
+
+    from kg.analyze import analyze
+    from kg.report import to_markdown
+    from kg.resolve import Resolver
+    from kg.types import BuildReport
+
+    G = nx.MultiDiGraph()
+    G.add_node("x", label="X", type="Person")
+    G.add_node("y", label="Y", type="Country")
+    text = to_markdown(BuildReport("out"), Dataset(), analyze(G), Resolver([]))
+    assert "## Communities\n\n(none)\n" in text
+    assert "- 0: X" not in text and "- 1: Y" not in text

@@ -53,7 +53,7 @@
     for (var t = 0; t < tests.length; t++) {
       var best = null;
       names.forEach(function (x) {
-        // KG_NODES is ordered by PageRank, so the lowest id is the most central match.
+        // KG_NODES is ordered by rank, so the lowest id is the most central match.
         if (tests[t](x) && (best === null || x.id < best.id)) { best = x; }
       });
       if (best) { return best; }
@@ -142,7 +142,8 @@
   function describeView(shown, links) {
     var text;
     if (state.count < KG.total) {
-      text = "Showing the top " + state.count + " of " + KG.total + " entities by PageRank";
+      text = "Showing the top " + state.count + " of " + KG.total +
+        " entities by PageRank (weapon systems by transfers)";
     } else {
       text = "Showing all " + KG.total + " entities";
     }
@@ -189,7 +190,7 @@
   }
   function partyName(p) { return typeof p === "number" ? KG_NODES[p].label : (p || ""); }
 
-  // Views: the top entities by PageRank, or every entity in the page.
+  // Views: the top entities by rank, or every entity in the page.
   function draw(view, then) {
     var count = view === "full" ? KG.total : KG.defaultCount;
     if (state.network) { state.network.destroy(); state.network = null; }
@@ -392,7 +393,11 @@
     var n = KG_NODES[id];
     panelBody.textContent = "";
     panelBody.appendChild(el("h2", n.label));
-    var facts = n.group + " · PageRank " + n.rank.toPrecision(3) + " · " + n.degree + " links";
+    // What the node is ranked by: actors by PageRank, weapon systems by transfers, generic items not at all.
+    var standing = n.generic ? "generic item, not ranked"
+      : n.transfers !== undefined ? "in " + n.transfers + " transfer" + (n.transfers === 1 ? "" : "s")
+        : "PageRank " + n.rank.toPrecision(3);
+    var facts = n.group + " · " + standing + " · " + n.degree + " links";
     panelBody.appendChild(el("div", facts, "kg-meta"));
     if (n.alt && n.alt.length) { panelBody.appendChild(el("div", "Also: " + n.alt.join(", "), "kg-meta")); }
     var iri = el("div", KG.iriBase + n.iri, "kg-meta");
