@@ -5,7 +5,8 @@ file knows better (countries, capitals, demonyms, organisations, people,
 weapon systems). `kg_entity_consistency` then fixes, document by document, the
 class of error where one name gets different labels: a span that repeats a
 person's name (or surname) found elsewhere in the article becomes PERSON, and
-possessive endings are trimmed from entities.
+possessive endings are trimmed from entities. `kg_entity_types` last types a
+name the gazetteer does not know from the evidence in the text (`entity_types`).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from kg.entity_types import retype_entities
 from kg.errors import KgError
 from kg.gazetteer import Gazetteer, load_gazetteer
 
@@ -46,7 +48,9 @@ def load_pipeline(model: str | None = None) -> Language:
     ruler = nlp.add_pipe("entity_ruler", name="kg_entity_ruler", after="ner",
                          config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
+    nlp.add_pipe("kg_model_entities", before="kg_entity_ruler")
     nlp.add_pipe("kg_entity_consistency", after="kg_entity_ruler")
+    nlp.add_pipe("kg_entity_types", after="kg_entity_consistency")
     return nlp
 
 
@@ -136,3 +140,17 @@ def _without_possessive(ent: Span) -> Span | None:
 
 def doc_token_is_possessive(token) -> bool:
     return token.tag_ == "POS" or token.text in ("'s", "’s", "'", "’")
+
+
+@Language.component("kg_model_entities")
+def model_entities(doc: Doc) -> Doc:
+    """Note the statistical NER's own entities, before the gazetteer overwrites them (read by kg_entity_types)."""
+    doc.user_data["kg_model_ents"] = [(e.start, e.end, e.label_) for e in doc.ents]
+    return doc
+
+
+@Language.component("kg_entity_types")
+def entity_types(doc: Doc) -> Doc:
+    """Type the names the gazetteer does not know from what the text says of them (kg.entity_types)."""
+    doc.ents = retype_entities(doc, doc.user_data.pop("kg_model_ents", []))
+    return doc

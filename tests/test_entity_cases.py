@@ -9,7 +9,10 @@ claim's speaker or a supply's supplier) whose rdfs:label or skos:altLabel is M
 all have rdfs:label L. Demonyms are not kept as names of their country, so an
 expectation with "alias": false instead asks that no mentioned entity carries
 M as a name with another label and that the article refers to an entity
-labelled L. "distinct" pairs of labels must both exist as separate entities,
+labelled L. An expectation with "type": T (Person, Organization, Country,
+Place, Weapon, AnonymousSource …) also asks that every such entity is typed
+kg:T; an "absent" entry {"mention": M, "article": n} asks that nothing article
+n refers to carries the name M (a title word, a pronoun, a photo credit). "distinct" pairs of labels must both exist as separate entities,
 neither carrying the other as an altLabel. Cases marked known_failure are
 strict xfails: one that starts passing must be unmarked in the data file.
 """
@@ -43,6 +46,8 @@ SELECT ?entity ?kind ?name WHERE {
   { ?entity rdfs:label ?name . BIND("label" AS ?kind) }
   UNION
   { ?entity skos:altLabel ?name . BIND("alt" AS ?kind) }
+  UNION
+  { ?entity a ?name . BIND("type" AS ?kind) }
 }
 """
 
@@ -69,8 +74,11 @@ class Graph:
     def __init__(self, ds):
         self.label: dict[str, str] = {}
         self.alts: dict[str, set[str]] = defaultdict(set)
+        self.types: dict[str, set[str]] = defaultdict(set)  # local names: Person, Weapon …
         for entity, kind, name in ds.query(Q_NAMES):
-            if str(kind) == "label":
+            if str(kind) == "type":
+                self.types[str(entity)].add(str(name).rsplit("#", 1)[-1])
+            elif str(kind) == "label":
                 self.label[str(entity)] = str(name)
             else:
                 self.alts[str(entity)].add(str(name))
@@ -135,6 +143,9 @@ def _check(graph: Graph, case: dict) -> list[str]:
                                 f"it refers to {mentioned}")
             elif labels != [e["label"]]:
                 problems.append(f"{e['mention']!r} in article {e['article']}: want label {e['label']!r}, got {labels}")
+            elif "type" in e and not all(e["type"] in graph.types[x] for x in found):
+                types = sorted(t for x in found for t in graph.types[x])
+                problems.append(f"{e['mention']!r} in article {e['article']}: want type {e['type']}, got {types}")
         else:
             if any(label != e["label"] for label in labels):
                 problems.append(f"{e['mention']!r} in article {e['article']}: kept as a name of {labels}")
@@ -142,6 +153,12 @@ def _check(graph: Graph, case: dict) -> list[str]:
                 mentioned = sorted(graph.label.get(x, "?") for x in graph.mentions[article])
                 problems.append(f"{e['mention']!r} in article {e['article']}: no reference to {e['label']!r}; "
                                 f"the article refers to {mentioned}")
+    for e in case.get("absent", []):  # a word that must not become an entity (a title word, a pronoun)
+        article = _file_name(case["id"], e["article"])
+        found = graph.candidates(article, e["mention"])
+        if found:
+            problems.append(f"{e['mention']!r} in article {e['article']}: should be no entity, got "
+                            f"{sorted(graph.label.get(x, '?') for x in found)}")
     for a, b in case["distinct"]:
         ea, eb = graph.with_label(a), graph.with_label(b)
         if not ea or not eb:

@@ -10,6 +10,7 @@ from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Mention
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "WEAPON"}
+PLACE_LABELS = {"LOC", "FAC"}  # regions, seas, bases and buildings: places (kg:Place)
 # Words of government titles that the NER reads as organisations (`Defence Minister`, `Secretary of State`)
 TITLE_WORDS = {"defence", "defense", "state", "foreign", "interior", "home", "finance", "security", "national",
                "navy", "army", "air", "force", "forces", "affairs", "external", "military", "economy", "trade",
@@ -32,6 +33,8 @@ def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
             yield Mention(ent.text, "NORP", ent.start_char, ent.end_char, ent.ent_id_)
         elif ent.label_ == "GPE" and is_capital_as_place(ent):
             yield Mention(ent.text, "LOC", ent.start_char, ent.end_char, None)
+        elif ent.label_ in PLACE_LABELS:
+            yield Mention(ent.text, "LOC", ent.start_char, ent.end_char, ent.ent_id_ or None)
         elif ent.label_ in ENTITY_LABELS:
             yield Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_ or None)
 

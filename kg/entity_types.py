@@ -1,0 +1,191 @@
+"""Typing a name from the evidence in the text, where the gazetteer is silent and the statistical NER guesses.
+
+Each rule reads one kind of evidence and holds for every article, not for a name:
+
+- a weapon designation (`Su-30MKI`, `KC-390`, `AH-1Z`, `JF-17 Block III`) is a weapon;
+- a name that heads a weapon noun (`Caracal helicopters`, `Atmos howitzers`) or ends in one with a weapon
+  modifier (`Army Tactical Missile Systems`), or the plural of a listed weapon (`K2s`, `Dassault Rafales`), is
+  a weapon (data/weapon_heads.csv, the gazetteer);
+- a person's title read into an organisation (`Air Marshal Sadique Abubakar`) leaves the person;
+- a name met only as where something happens (`in Sokoto`, `near Zamfara`) is a place.
+
+A name the gazetteer lists (the span has an id), a country or people, and a date or number are never retyped.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from kg.extract.tables import flags
+from kg.gazetteer import load_gazetteer
+
+RETYPABLE = {"PERSON", "ORG", "PRODUCT", "FAC", "LOC", "WORK_OF_ART", "GPE", "EVENT"}
+# A letter prefix of up to four letters, a hyphen and a number, with an optional letter suffix: Su-30MKI, F-39E,
+# KC-390, AH-1Z, MiG-29, S-300, Type-055. Not COVID-19 (five letters) nor a summit (`G-20 summit`).
+DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Z]{0,4}")
+NOT_AFTER_DESIGNATION = {"summit", "summits", "meeting", "talks", "countries", "nations", "leaders", "group",
+                         "vaccine", "pandemic", "virus", "conference", "flight"}
+BLOCK_WORDS = {"block", "batch", "variant"}  # `JF-17 Block III`: part of the designation
+RANK_WORDS = {"air", "vice", "rear", "chief", "lieutenant", "lt", "lt.", "gen", "gen.", "brig", "brig.", "maj",
+              "maj.", "col", "col.", "commodore", "marshal", "general", "admiral", "adm", "adm.", "colonel",
+              "captain", "capt", "capt.", "sergeant", "sgt", "commander"}
+LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout"}
+
+
+def weapon_heads() -> dict[str, bool]:
+    return flags("weapon_heads", "lemma", "needs_modifier")
+
+
+def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = ()) -> tuple[Span, ...]:
+    """Return the Doc's entities with the evidence-based types applied, the names the NER missed that the text
+    calls weapons added, and the model's own longer place or organisation names (`model_ents`) kept where a
+    gazetteer name inside them replaced them (`South China Sea`, not `China`)."""
+    ents = _kept_longer_names(doc, list(doc.ents), model_ents)
+    ents = [_retyped(ent) for ent in ents]
+    covered = {i for ent in ents for i in range(ent.start, ent.end)}
+    ents += [span for span in _unnamed_weapons(doc) if not any(i in covered for i in range(span.start, span.end))]
+    ents = _places(doc, sorted(ents, key=lambda e: e.start))
+    return tuple(ents)
+
+
+LONGER_NAME_LABELS = {"LOC", "FAC"}  # geography: an organisation's longer name (`Brazilian Air Force`) stays its country's
+NAME_LINKS = {"of", "for", "and", "de", "al"}  # lowercase words inside a name: `Gulf of Mexico`
+
+
+def _kept_longer_names(doc: Doc, ents: list[Span], model_ents: list[tuple[int, int, str]]) -> list[Span]:
+    """Put back a model entity of several words that a shorter gazetteer match inside it replaced, when the
+    match is not the whole name but for a possessive: `South China Sea`, `Gulf of Mexico`, `Bank of England`."""
+    for start, end, label in model_ents:
+        if label not in LONGER_NAME_LABELS or end - start < 2:
+            continue
+        inside = [e for e in ents if start <= e.start and e.end <= end]
+        crossing = [e for e in ents if e.start < end and start < e.end and e not in inside]
+        if not inside or crossing or any(e.label_ in LONGER_NAME_LABELS and (e.start, e.end) == (start, end)
+                                         for e in inside):
+            continue
+        if any(e.ent_id_ and load_gazetteer().lookup(doc[start:end].text) is not None for e in inside):
+            continue  # the whole span is itself a listed name
+        if doc[start].lower_ == "the":
+            start += 1  # `the South China Sea`: the name starts after the article
+        words = [t for t in doc[start:end] if not t.is_punct and t.tag_ != "POS"]
+        if all(any(e.start <= t.i < e.end for e in inside) for t in words):
+            continue  # nothing but the listed names: `Russia and Ukraine`
+        if not all(t.is_title or t.is_upper or t.like_num or t.lower_ in NAME_LINKS for t in words):
+            continue  # not a name but a misread phrase: `Kyiv the Army Tactical Missile Systems`
+        ents = [e for e in ents if e not in inside] + [Span(doc, start, end, label=label)]
+    return sorted(ents, key=lambda e: e.start)
+
+
+def _unnamed_weapons(doc: Doc) -> list[Span]:
+    """Return designations and runs of proper nouns the NER left out that the text calls weapons: `Caracal
+    helicopters`, `the Army Tactical Missile Systems`, `KC-390`."""
+    heads = weapon_heads()
+    found = []
+    i = 0
+    while i < len(doc):
+        token = doc[i]
+        if token.ent_type_ and token.ent_type_ != "WEAPON" or not (token.pos_ == "PROPN" and token.is_title
+                                                                   or _is_designation(token)):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not doc[j + 1].ent_type_:
+            j += 1
+        run = doc[i:j + 1]
+        after = doc[j + 1] if j + 1 < len(doc) else None
+        if _is_designation(token) and len(run) == 1:
+            found.append(_designation_span(doc, i, j + 1))
+        elif after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in heads and \
+                not heads[after.lemma_.lower()] and run.root.head.i == after.i:
+            found.append(Span(doc, i, j + 1, label="WEAPON"))  # `Caracal helicopters`
+        elif len(run) > 1 and _ends_in_weapon_head(run):
+            found.append(Span(doc, i, j + 1, label="WEAPON"))  # `Army Tactical Missile Systems`
+        i = j + 1
+    return found
+
+
+def _ends_in_weapon_head(span: Span) -> bool:
+    heads = weapon_heads()
+    last = _head_lemma(span[-1])
+    return last in heads and (not heads[last] or any(
+        _head_lemma(t) in heads and not heads[_head_lemma(t)] for t in span[:-1]))
+
+
+def _head_lemma(token) -> str:
+    """Return the word's lemma, also for a capitalised plural the lemmatizer keeps (`Systems`)."""
+    lemma = token.lemma_.lower()
+    if lemma not in weapon_heads() and lemma.endswith("s") and lemma[:-1] in weapon_heads():
+        return lemma[:-1]
+    return lemma
+
+
+def _retyped(ent: Span) -> Span:
+    if ent.ent_id_ or ent.label_ not in RETYPABLE:
+        return ent
+    doc = ent.doc
+    if len(ent) == 1 and _is_designation(ent[0]) or ent.label_ != "WEAPON" and _names_weapon(ent):
+        return _designation_span(doc, ent.start, ent.end) if _is_designation(ent[0]) else Span(
+            doc, ent.start, ent.end, label="WEAPON", span_id=_listed_weapon_key(ent) or "")
+    if ent.label_ == "ORG" and len(ent) >= 3 and ent[0].lower_ in RANK_WORDS:
+        first = next((t.i for t in ent if t.lower_ not in RANK_WORDS), ent.end)
+        if ent.end - first >= 2 and all(t.is_title for t in doc[first:ent.end]):
+            return Span(doc, first, ent.end, label="PERSON")  # `Air Marshal Sadique Abubakar`
+    return ent
+
+
+def _is_designation(token) -> bool:
+    if not DESIGNATION.fullmatch(token.text) or token.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT"):
+        return False
+    after = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    return after is None or after.lower_ not in NOT_AFTER_DESIGNATION
+
+
+def _designation_span(doc: Doc, start: int, end: int) -> Span:
+    """Return the weapon span of a designation, with a `Block III` that follows it."""
+    if end + 1 < len(doc) and doc[end].lower_ in BLOCK_WORDS and (doc[end + 1].like_num or
+                                                                  re.fullmatch(r"[IVX]+", doc[end + 1].text)):
+        end += 2
+    return Span(doc, start, end, label="WEAPON")
+
+
+def _names_weapon(ent: Span) -> bool:
+    """True when the text calls the name a weapon: it heads a weapon noun, ends in one with a weapon
+    modifier, or is the plural of a listed weapon."""
+    heads = weapon_heads()
+    doc = ent.doc
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if after is not None and after.lemma_.lower() in heads and not heads[after.lemma_.lower()] and \
+            ent.label_ not in ("GPE",) and ent.root.head.i == after.i:
+        return True  # `Caracal helicopters`, `Atmos howitzers`
+    if len(ent) > 1 and _ends_in_weapon_head(ent):
+        return True  # `Army Tactical Missile Systems`
+    return _listed_weapon_key(ent) is not None
+
+
+def _listed_weapon_key(ent: Span) -> str | None:
+    """Return the gazetteer key of the weapon a plural names (`K2s`, `Dassault Rafales`)."""
+    text = ent[-1].text
+    if len(text) < 3 or not text.endswith("s"):
+        return None
+    entry = load_gazetteer().lookup(text[:-1])
+    return entry.key if entry is not None and entry.kind == "Weapon" else None
+
+
+def _places(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Make a place of every person or organisation name the article only meets as a location (`in Sokoto`)."""
+    by_text: dict[str, list[Span]] = {}
+    for ent in ents:
+        by_text.setdefault(ent.text, []).append(ent)
+    places = {text for text, spans in by_text.items()
+              if all(e.label_ in ("PERSON", "ORG") and not e.ent_id_ and _as_location(e) for e in spans)}
+    return [Span(doc, e.start, e.end, label="LOC") if e.text in places else e for e in ents]
+
+
+def _as_location(ent: Span) -> bool:
+    """True for a name that is where something happens: the object of `in`, `at`, `near` …, or a modifier of one
+    (`in Zamfara state`)."""
+    root = ent.root
+    node = root.head if root.dep_ == "compound" and root.head.pos_ in ("NOUN", "PROPN") else root
+    return node.dep_ == "pobj" and node.head.lower_ in LOCATIVE and (node is root or node.lower_ in (
+        "state", "province", "region", "city", "town", "district", "county"))
