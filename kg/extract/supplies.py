@@ -105,8 +105,9 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
         role = transfer_verbs().get(token.lemma_.lower())
         if role is not None and token.pos_ in ("VERB", "AUX"):
             supply = _supply_at(token, role, last_item, found, speakers or [])
-            supplies = [] if supply is None else [
-                split for one in _with_included(supply, token) for split in _split_suppliers(one, token)]
+            supplies = [] if supply is None else list(dict.fromkeys(  # once each: the splits can coincide
+                split for joined in _joined(supply, token) for one in _with_included(joined, token)
+                for split in _split_suppliers(one, token)))
         elif token.pos_ == "NOUN" and token.lemma_.lower() in SUPPLIER_NOUNS | CUSTOMER_NOUNS:
             supply = _trade_partner(token, found, speakers or [])
             supplies = [] if supply is None else _split_suppliers(supply, token)
@@ -118,7 +119,10 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
         for supply in supplies:
             found.append(supply)
             last_item = supply.item
-    return [_completed(supply, found) for supply in found]
+    completed = [_completed(supply, found) for supply in found]
+    # a second pass lets a side filled from context carry on to the supplies of the same sentence
+    # (`Iraq will join Malaysia and Nigeria in receiving the jets`: all from whoever supplies Iraq)
+    return [_completed(supply, completed) if supply in found else supply for supply in completed]
 
 
 def _completed(supply: Supply, found: list[Supply]) -> Supply:
@@ -485,6 +489,30 @@ def _payer_of(item: Token) -> Token | None:
     return None
 
 
+def _judged(verb: Token) -> Token | None:
+    """Return who a verb praises, blames or punishes, whose deed `for V-ing` gives: its object (`thanked Germany
+    for sending`), or the object of `on`/`against` after it (`imposed sanctions on X for buying`)."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "obj")):
+        if entity_for(obj) is not None and obj.ent_type_ not in ("", "WEAPON") or obj.pos_ == "PROPN":
+            return obj
+        for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("on", "against")):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None and entity_for(pobj) is not None:
+                return pobj
+    return None
+
+
+def _joined(supply: Supply, verb: Token) -> list[Supply]:
+    """Return the supply and one more per party `join X in V-ing` names: `Iraq will join Malaysia and Nigeria in
+    receiving the jets` (they receive too)."""
+    if verb.dep_ != "pcomp" or verb.head.lower_ != "in" or verb.head.head.lemma_.lower() != "join":
+        return [supply]
+    side = "recipient" if transfer_verbs().get(verb.lemma_.lower()) == "receive" else "supplier"
+    joined = [t for obj in verb.head.head.children if obj.dep_ in ("dobj", "obj") for t in (obj, *obj.conjuncts)]
+    others = [m for t in joined if (e := entity_for(t)) is not None and (m := _mention(e)) != getattr(supply, side)]
+    return [supply] + [replace(supply, **{side: m}) for m in others]
+
+
 def _subject(verb: Token) -> Token | None:
     """Return the subject of a transfer verb, from the controlling verb for infinitives and conjuncts."""
     owner = _intent_owner(verb)
@@ -502,6 +530,10 @@ def _subject(verb: Token) -> Token | None:
             between = [t for t in token.doc[token.head.i + 1:token.i] if t.ent_type_ in AGENT_LABELS]
             if between:
                 return between[0]
+        if token.dep_ == "pcomp" and token.head.lower_ == "for" and token.head.head.pos_ in ("VERB", "AUX"):
+            judged = _judged(token.head.head)
+            if judged is not None:
+                return judged  # `sanctioned the Chinese military for buying`: the one judged bought
         if token.dep_ == "xcomp" or (token.dep_ == "pcomp" and token.head.lower_ == "from"):
             governor = token.head if token.dep_ == "xcomp" else token.head.head
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "obj")), None)
