@@ -33,6 +33,14 @@ def pronouns_as_subject(*refers: str) -> frozenset[str]:
     return frozenset(p for p in pronouns(*refers) if cases[p] in ("subject", "any"))
 
 
+def nearest_subject(verb: Token) -> Token | None:
+    """Return the verb's subject; of two (a dateline the parser reads as one: `BERLIN, May 6 — Germany will
+    send`), the one nearest before the verb."""
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    before = [c for c in subjects if c.i < verb.i]
+    return before[-1] if before else (subjects[0] if subjects else None)
+
+
 def agrees(pronoun: Token, subject: Token) -> bool:
     """True when the subject can be what the pronoun stands for: `it` one thing, `they` several or a people;
     an organisation can be either (`the Houthis … They`, `Hanwha … It`)."""

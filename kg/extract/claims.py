@@ -58,8 +58,8 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.antecedents import (last_entity_before, last_plural_subject, pronouns, pronouns_as_subject,
-                                     subject_entities_before)
+from kg.extract.antecedents import (last_entity_before, last_plural_subject, nearest_subject, pronouns,
+                                     pronouns_as_subject, subject_entities_before)
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer, normalize
@@ -716,7 +716,7 @@ def _speaker_of(verb: Token) -> Span | None:
             cited = _cited_as(token)
             if cited is not None:
                 return cited
-        subject = next((c for c in token.children if c.dep_ in SUBJECT_DEPS), None)
+        subject = nearest_subject(token)
         if subject is not None:
             if subject.lower_ in ("who", "that") and token.dep_ == "relcl":
                 return _noun_phrase(token.head)  # `leaders, who fear that …`

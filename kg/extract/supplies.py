@@ -21,8 +21,8 @@ from enum import StrEnum
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for, previous_sentence_start, pronouns,
-                                     warned_party)
+from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for, nearest_subject,
+                                     previous_sentence_start, pronouns, warned_party)
 from kg.extract.entities import doc_ents, doc_text
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer
@@ -513,6 +513,9 @@ def _joined(supply: Supply, verb: Token) -> list[Supply]:
     return [supply] + [replace(supply, **{side: m}) for m in others]
 
 
+AMOUNT_TYPES = {"MONEY", "CARDINAL", "QUANTITY", "PERCENT", "DATE"}  # `earmarked $2bn to purchase`: not who buys
+
+
 def _subject(verb: Token) -> Token | None:
     """Return the subject of a transfer verb, from the controlling verb for infinitives and conjuncts."""
     owner = _intent_owner(verb)
@@ -520,7 +523,7 @@ def _subject(verb: Token) -> Token | None:
         return owner
     token = verb
     for _ in range(4):
-        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        subject = nearest_subject(token)
         if subject is not None:
             if subject.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
                 return token.head
@@ -537,7 +540,7 @@ def _subject(verb: Token) -> Token | None:
         if token.dep_ == "xcomp" or (token.dep_ == "pcomp" and token.head.lower_ == "from"):
             governor = token.head if token.dep_ == "xcomp" else token.head.head
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "obj")), None)
-            if obj is not None and obj.i < token.i:
+            if obj is not None and obj.i < token.i and obj.ent_type_ not in AMOUNT_TYPES and not obj.like_num:
                 return obj  # object control: `urge allies to purchase`, `barred Israel from sending`
             token = token.head
         elif token.dep_ == "acl" and token.head.dep_ in ("dobj", "obj") and \
