@@ -265,10 +265,13 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
                 if pobj is not None and entity_for(pobj) is not None:
                     preps[t.lower_] = pobj
     governed_by = _subject(governor) if governor is not None else None
+    approver = _approver(noun) if governed_by is None else None
+    governed_by = governed_by if approver is None else approver
     if noun.lemma_.lower() in receiving_nouns():  # `Poland's purchase of X from the US`
         # the governing verb's subject buys only when it acts on the purchase (`approved the procurement of`),
         # not in `officials plan to discuss arms purchases with Europe`
-        acting = governor is not None and governor.lemma_.lower() in {*status_words(), *DEAL_MAKING_VERBS, "complete"}
+        acting = approver is not None or governor is not None and governor.lemma_.lower() in {
+            *status_words(), *DEAL_MAKING_VERBS, "complete"}
         supplier, recipient = preps.get("from"), owner or (governed_by if acting else None)
     elif governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
         supplier, recipient = preps.get("from") or owner, governed_by
@@ -285,10 +288,36 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
         role = "receive" if noun.lemma_.lower() in receiving_nouns() else "give"  # a finalised purchase: purchased
         status = _status(governor, role) if governor is not None and governor.pos_ == "VERB" else "ongoing"
     sent = noun.sent
-    return [Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status,
-                   evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=SupplyRule.TRANSFER_NOUN,
-                   confidence=CONFIDENCE[SupplyRule.TRANSFER_NOUN], quantity=_quantity(token), made_in=_agent(_made_in(token), previous, speakers, noun))
+    return [Supply(supplier=supplier_m, recipient=recipient_m, item=item, status=status, evidence=sent.text.strip(),
+                   start=sent.start_char, end=sent.end_char, rule=SupplyRule.TRANSFER_NOUN,
+                   confidence=CONFIDENCE[SupplyRule.TRANSFER_NOUN], quantity=_quantity(token),
+                   made_in=_agent(_made_in(token), previous, speakers, noun))
             for token, item in _each_item_once(items)]
+
+
+def approval_nouns() -> frozenset[str]:
+    """Return the phrases that grant a transfer (`the go-ahead for the sale of X`; data/approval_nouns.csv)."""
+    return table("approval_nouns", "phrase")
+
+
+def _approver(noun: Token) -> Token | None:
+    """Return who grants the transfer a noun names: `Italy gave the go-ahead for the sale of X to Egypt` (Italy
+    sells), `India gave its nod for the purchase of X` (India buys). The subject of the granting verb."""
+    if noun.dep_ != "pobj" or noun.head.lower_ not in ("for", "of", "to"):
+        return None
+    granted = noun.head.head
+    if granted.pos_ in ("VERB", "AUX"):  # `gave the green light for the sale`: the parser hangs `for` on `gave`
+        granted = next((c for c in granted.children if c.dep_ in ("dobj", "obj")), granted)
+    if granted.pos_ != "NOUN" or granted.dep_ not in ("dobj", "obj") or _noun_phrase_text(granted) not in \
+            approval_nouns():
+        return None
+    return _subject(granted.head)
+
+
+def _noun_phrase_text(noun: Token) -> str:
+    """Return a noun with the compounds and adjectives before it, as written: `go-ahead`, `green light`."""
+    first = min([noun.i] + [c.left_edge.i for c in noun.lefts if c.dep_ in ("compound", "amod", "punct")])
+    return noun.doc[first:noun.i + 1].text.lower()
 
 
 def _noun_items(noun: Token, governor: Token | None) -> list[Token]:
@@ -370,6 +399,9 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         item_token = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         if verb.dep_ == "relcl" and (item_token is None or item_token.lower_ in RELATIVE_PRONOUNS):
             item_token = verb.head  # `the Patriot systems (that) the United States is sending`
+            while _item(item_token, None) is None and item_token.dep_ == "pobj" and item_token.head.lower_ == "of" \
+                    and item_token.head.head.pos_ == "NOUN":
+                item_token = item_token.head.head  # `five howitzers of the same model that X is sending`
             payer = _payer_of(item_token)
         subject = _subject(verb)
     paid_for = payer is not None  # `NATO allies will pay for …`: the status is the paying verb's
