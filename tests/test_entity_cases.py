@@ -11,8 +11,9 @@ expectation with "alias": false instead asks that no mentioned entity carries
 M as a name with another label and that the article refers to an entity
 labelled L. An expectation with "type": T (Person, Organization, Country,
 Place, Weapon, AnonymousSource …) also asks that every such entity is typed
-kg:T; an "absent" entry {"mention": M, "article": n} asks that nothing article
-n refers to carries the name M (a title word, a pronoun, a photo credit). "distinct" pairs of labels must both exist as separate entities,
+kg:T, and one with "part_of": C that every such entity is kg:partOf an entity
+labelled C (a ministry, armed force or agency and its country); an "absent"
+entry {"mention": M, "article": n} asks that nothing article n refers to carries the name M (a title word, a pronoun, a photo credit). "distinct" pairs of labels must both exist as separate entities,
 neither carrying the other as an altLabel. Cases marked known_failure are
 strict xfails: one that starts passing must be unmarked in the data file.
 """
@@ -50,6 +51,13 @@ SELECT ?entity ?kind ?name WHERE {
   { ?entity a ?name . BIND("type" AS ?kind) }
 }
 """
+# A government body's country (kg:partOf), wherever the build states it: the default graph or an article's graph.
+Q_PART_OF = """
+PREFIX kg: <https://w3id.org/newskg/ontology#>
+SELECT DISTINCT ?entity ?whole WHERE {
+  { ?entity kg:partOf ?whole } UNION { GRAPH ?g { ?entity kg:partOf ?whole } }
+}
+"""
 
 
 CASES = load_cases(DATA)
@@ -82,6 +90,9 @@ class Graph:
                 self.label[str(entity)] = str(name)
             else:
                 self.alts[str(entity)].add(str(name))
+        self.part_of: dict[str, set[str]] = defaultdict(set)  # entity -> the entities it is kg:partOf
+        for entity, whole in ds.query(Q_PART_OF):
+            self.part_of[str(entity)].add(str(whole))
         self.mentions: dict[str, set[str]] = defaultdict(set)  # article file name -> labelled entities it refers to
         for source, entity in ds.query(Q_MENTIONS):
             if str(entity) in self.label:
@@ -146,6 +157,10 @@ def _check(graph: Graph, case: dict) -> list[str]:
             elif "type" in e and not all(e["type"] in graph.types[x] for x in found):
                 types = sorted(t for x in found for t in graph.types[x])
                 problems.append(f"{e['mention']!r} in article {e['article']}: want type {e['type']}, got {types}")
+            elif "part_of" in e and not all(graph.with_label(e["part_of"]) & graph.part_of[x] for x in found):
+                wholes = sorted(graph.label.get(w, w) for x in found for w in graph.part_of[x])
+                problems.append(f"{e['mention']!r} in article {e['article']}: want kg:partOf {e['part_of']!r}, "
+                                f"got {wholes}")
         else:
             if any(label != e["label"] for label in labels):
                 problems.append(f"{e['mention']!r} in article {e['article']}: kept as a name of {labels}")
