@@ -7,7 +7,9 @@ Each rule reads one kind of evidence and holds for every article, not for a name
   modifier (`Army Tactical Missile Systems`), or the plural of a listed weapon (`K2s`, `Dassault Rafales`), is
   a weapon (data/weapon_heads.csv, the gazetteer);
 - a person's title read into an organisation (`Air Marshal Sadique Abubakar`) leaves the person;
-- a name met only as where something happens (`in Sokoto`, `near Zamfara`) is a place.
+- a name met only as where something happens (`in Sokoto`, `near Zamfara`) is a place;
+- initials an article defines (`the Rapid Support Forces (RSF)`) name what they abbreviate wherever they occur
+  (`defined_acronyms`, also read by the resolution stage to merge the two).
 
 A name the gazetteer lists (the span has an id), a country or people, and a date or number are never retyped.
 """
@@ -17,6 +19,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
+from kg.extract.entities import defined_acronyms
 from kg.extract.tables import flags
 from kg.gazetteer import load_gazetteer
 
@@ -46,7 +49,21 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = ()) -> tu
     covered = {i for ent in ents for i in range(ent.start, ent.end)}
     ents += [span for span in _unnamed_weapons(doc) if not any(i in covered for i in range(span.start, span.end))]
     ents = _places(doc, sorted(ents, key=lambda e: e.start))
-    return tuple(ents)
+    return tuple(_with_acronyms(doc, ents))
+
+
+def _with_acronyms(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Label every use of initials the article defines like the name they stand for (`The RSF denied …`)."""
+    doc.ents = ents
+    acronyms = defined_acronyms(doc)
+    if not acronyms:
+        return ents
+    names = [span for span in acronyms.values() if span not in ents]  # `Sudanese Armed Forces` over `Sudanese`
+    ents = [e for e in ents if not any(e.start < n.end and n.start < e.end for n in names)] + names
+    covered = {i for ent in ents for i in range(ent.start, ent.end)}
+    more = [Span(doc, t.i, t.i + 1, label=acronyms[t.text].label_) for t in doc
+            if t.text in acronyms and t.i not in covered]
+    return sorted(ents + more, key=lambda e: e.start)
 
 
 LONGER_NAME_LABELS = {"LOC", "FAC"}  # geography: an organisation's longer name (`Brazilian Air Force`) stays its country's

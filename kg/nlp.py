@@ -103,16 +103,21 @@ def entity_consistency(doc: Doc) -> Doc:
         if ent is None:
             continue
         if ent.label_ != "PERSON" and ent.label_ in NAME_LABELS and not ent.ent_id_ and (
-                ent.text in people or ent.text in surnames):
+                ent.text in people or _as_written(ent.text) in surnames):
             ent = Span(doc, ent.start, ent.end, label="PERSON")
         fixed.append(ent)
     # a bare surname the model missed altogether (`Stubb said …` after `Alexander Stubb`)
     covered = {i for ent in fixed for i in range(ent.start, ent.end)}
     for token in doc:
-        if token.i not in covered and token.text in surnames and token.pos_ == "PROPN":
+        if token.i not in covered and _as_written(token.text) in surnames and token.pos_ == "PROPN":
             fixed.append(Span(doc, token.i, token.i + 1, label="PERSON"))
     doc.ents = filter_spans(fixed)
     return doc
+
+
+def _as_written(name: str) -> str:
+    """Return a name in capitals as news writes it elsewhere (`CLINTON:` in a transcript -> `Clinton`)."""
+    return name.title() if name.isupper() and len(name) > 2 else name
 
 
 BRACKETS = set("[](){}")

@@ -76,18 +76,28 @@ class Resolver:
         return entry.name if entry is not None and entry.kind == "Person" else " ".join(text.split())
 
     def person_name(self, text: str, article_people: dict[str, str]) -> str:
-        """Return the fullest name for a person mention, within the article first, then the corpus."""
+        """Return the fullest name for a person mention, within the article first, then the corpus: `Ms
+        Clinton`, `CLINTON` (a transcript's tag) and a family name written first (`Kim` after `Kim Jong Un`)
+        are the person the article named in full."""
         entry = self.gazetteer.lookup(text)
         if entry is not None and entry.kind == "Person":
             return entry.name
+        text = as_written(text)
         surname = text.split()[-1]
         if len(text.split()) == 1:
             if surname in article_people:
                 return article_people[surname]
+            first = {full for full in article_people.values() if full.split()[0] == surname}
+            if len(first) == 1:
+                return next(iter(first))
             names = self._full_names.get(surname, set())
             if len(names) == 1:
                 return next(iter(names))
         return self._person_name(text)
+
+    def is_known_surname(self, text: str) -> bool:
+        """True for one capitalised word that is the surname of exactly one person the corpus names in full."""
+        return len(text.split()) == 1 and text[:1].isupper() and len(self._full_names.get(as_written(text), ())) == 1
 
     # ------------------------------------------------------------ entities
 
@@ -116,17 +126,21 @@ class Resolver:
     def _from_entry(self, entry: Entry, surface: str) -> Entity:
         return self._add(entry.kind, entry.key, entry.name, surface, entry)
 
-    def resolve(self, mention: Mention, article_people: dict[str, str]) -> Entity | None:
-        """Return the canonical entity a named mention refers to."""
+    def resolve(self, mention: Mention, names: ArticleNames) -> Entity | None:
+        """Return the canonical entity a named mention refers to, in an article that gives `names`: its people's
+        full names, and initials it defines (`RSF` -> `Rapid Support Forces`, a name of what they abbreviate)."""
         g = self.gazetteer
         text = mention.text.strip()
+        if text in names.acronyms and not (mention.key and mention.key in g.entries):
+            entity = self.resolve(Mention(names.acronyms[text], mention.label, mention.start, mention.end), names)
+            return self._add(entity.kind, entity.key, entity.name, text) if entity is not None else None
         if mention.key and mention.key in g.entries:
             entry = g.entries[mention.key]
             if mention.label == "NORP" and entry.kind == "Country":
                 return self._from_entry(entry, "")  # a demonym is not a name of the country
             return self._from_entry(entry, text)
         if mention.label == "PERSON":
-            name = self.person_name(text, article_people)
+            name = self.person_name(text, names.people)
             entry = g.lookup(name)
             if entry is not None and entry.kind == "Person":
                 return self._from_entry(entry, text)
@@ -280,7 +294,7 @@ def resolve(extraction: Extraction, resolver: Resolver) -> ResolvedExtraction:
     graph is made of the entities (kg.rdf.entity_graph).
     """
     ex = extraction
-    people = article_people(ex)
+    people = ArticleNames(article_people(ex), dict(ex.acronyms))
     mentions = tuple(_id(resolver.resolve(m, people)) for m in ex.mentions)
     roles = []
     for person, role in ex.roles:
@@ -300,7 +314,7 @@ def _id(entity: Entity | None) -> EntityId | None:
     return None if entity is None else entity.id
 
 
-def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> Entity:
+def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNames) -> Entity:
     """Return the agent who said a claim: the entity its speaker resolves to, an article-local anonymous source
     for an unnamed one (`officials`, `U.S. officials`; kg.resolve.Resolver.unnamed_speaker), or the article's
     `unattributed` agent when no speaker was found."""
@@ -312,19 +326,21 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str,
         if entity is not None:
             return entity
     named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)
+    if resolver.is_known_surname(_display_name(named)):  # `Brekelmans told NOS`: the NER missed the name
+        return resolver.resolve(Mention(_display_name(named), "PERSON", 0, 0), people)
     if _display_name(named).lower() in NOT_NAMES:  # `It`, `Both`, `which`: no one to name; the mention stays
         return resolver.unattributed_speaker(ex.article.sha256[:16])
     return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
 
 
-def _resolve_claim(ex: Extraction, claim: Claim, resolver: Resolver, people: dict[str, str]) -> ResolvedClaim:
+def _resolve_claim(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNames) -> ResolvedClaim:
     speaker = _speaker(ex, claim, resolver, people).id
     mentioned = (_id(resolver.resolve(m, people)) for m in claim.mentions)
     return ResolvedClaim(claim, speaker, tuple(e for e in mentioned if e is not None and e != speaker))
 
 
 def _resolve_supply(ex: Extraction, n: int, supply: Supply, resolver: Resolver,
-                    people: dict[str, str]) -> ResolvedSupply | DroppedSupply:
+                    people: ArticleNames) -> ResolvedSupply | DroppedSupply:
     def agent(mention: Mention | None) -> Entity | None:
         if mention is None:
             return None
@@ -359,6 +375,18 @@ def is_anonymous_source(description: str) -> bool:
     return head.removesuffix("’s").removesuffix("'s") in table("source_nouns", "noun")
 
 
+HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
+
+
+def as_written(name: str) -> str:
+    """Return a person's name as news writes it in running text: without an honorific (`Ms Clinton`), and not in
+    capitals (`CLINTON:` in a transcript)."""
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+        words.pop(0)
+    return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
+
+
 def _display_name(text: str) -> str:
     text = " ".join(text.split())
     for prefix in ("the ", "The "):
@@ -368,6 +396,14 @@ def _display_name(text: str) -> str:
         if text.endswith(suffix):
             text = text[: -len(suffix)]
     return text
+
+
+@dataclass(frozen=True)
+class ArticleNames:
+    """What one article says about names: surname -> the fullest name of each person, initials -> the name."""
+
+    people: dict[str, str]
+    acronyms: dict[str, str] = field(default_factory=dict)
 
 
 def article_people(extraction: Extraction) -> dict[str, str]:

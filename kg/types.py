@@ -79,6 +79,7 @@ class Extraction:
     claims: tuple[Claim, ...]
     supplies: tuple[Supply, ...]
     roles: tuple[tuple[str, str], ...] = ()  # (person name, role phrase)
+    acronyms: tuple[tuple[str, str], ...] = ()  # (initials, the name the article defines them for)
 
 
 @dataclass(frozen=True)

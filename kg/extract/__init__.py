@@ -4,7 +4,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.claims import find_claims, person_roles
-from kg.extract.entities import doc_ents, find_mentions, forget_cached_spans
+from kg.extract.entities import defined_acronyms, doc_ents, find_mentions, forget_cached_spans
 from kg.extract.supplies import find_supplies
 from kg.types import Article, Claim, Extraction, Mention
 
@@ -24,6 +24,7 @@ def extract(doc: Doc, article: Article) -> Extraction:
             claims=tuple(claims),
             supplies=tuple(find_supplies(doc, claims_start, speakers)),  # a headline states transfers too
             roles=tuple(person_roles(doc)),
+            acronyms=tuple((short, ent.text) for short, ent in defined_acronyms(doc).items()),
         )
     finally:
         # The cached spans point back at the Doc: left in place, the cycle keeps every parsed Doc of a

@@ -62,6 +62,36 @@ def is_capital_as_place(ent: Span) -> bool:
     return root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPOSITIONS
 
 
+INITIAL_SKIP = {"of", "and", "for", "the", "&", "de", "du", "des", "on", "in"}  # no letter in the initials
+
+
+def defined_acronyms(doc: Doc) -> dict[str, Span]:
+    """Return initials -> the name an article defines them for: `The Rapid Support Forces (RSF)`, `the
+    Estonian Centre for Defence Investments (ECDI)`: a name in capitals followed by its initials in brackets.
+    The name is the entity there, else the capitalised words before the bracket whose initials they are."""
+    found: dict[str, Span] = {}
+    ents = {ent.end: ent for ent in doc.ents}
+    for i in range(1, len(doc) - 2):
+        short = doc[i + 1].text
+        if doc[i].text != "(" or doc[i + 2].text != ")" or not short.isupper() or len(short) < 2 or short in found:
+            continue
+        candidates = [ents[i]] if i in ents else []
+        start = i
+        while start > 0 and (doc[start - 1].is_title or doc[start - 1].is_upper or
+                             doc[start - 1].lower_ in INITIAL_SKIP and start - 1 > 0):
+            start -= 1
+            candidates.append(doc[start:i])
+        for span in candidates:
+            if _initials(span) in (short, short.rstrip("S")) and span[0].lower_ not in INITIAL_SKIP - {"the"}:
+                found[short] = span if span.label_ else Span(doc, span.start, span.end, label="ORG")
+                break
+    return found
+
+
+def _initials(span: Span) -> str:
+    return "".join(t.text[0] for t in span if t.lower_ not in INITIAL_SKIP and t.text[:1].isalpha()).upper()
+
+
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """Return doc.ents, built once per Doc (spaCy makes new Span objects on every access)."""
     cached = doc.user_data.get("kg_ents")
