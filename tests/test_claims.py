@@ -383,8 +383,21 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     ("Josep Borrell met the ministers in Brussels. The bloc's top diplomat said the target would be missed.",
      "Josep Borrell"),
     ("Hamas fired rockets on Sunday. The group said the strikes were a warning.", "Hamas"),
+    # a body no country names speaks for the country its sentence is about; one unnamed person does not
+    ("BERLIN, May 6 — Germany will send seven howitzers to Ukraine, the defence ministry said today.", "Germany"),
+    ("The source said that China had accepted the proposal.", None),
 ])
 def test_a_role_noun_speaks_for_whom_the_article_named(parse, text, speaker):
     doc, article = parse(text)
     [claim] = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
     assert claim.speaker_name == speaker, (claim.speaker_name, claim.speaker)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Four of the commissioners said they could not endorse the findings.", "the commissioners"),
+    ("Thousands of protesters said they would stay in the square.", "protesters"),
+])
+def test_a_count_of_people_speaks_as_those_people(parse, text, speaker):
+    doc, article = parse(text)
+    [claim] = find_claims(doc, article.body_start)
+    assert claim.speaker.text == speaker

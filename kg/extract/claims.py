@@ -724,7 +724,7 @@ def _speaker_of(verb: Token) -> Span | None:
                 agent = next((c for c in token.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
                 return _noun_phrase(pobj) if pobj is not None else None
-            return _noun_phrase(subject)  # `After saying …, she was taken …`: the passive subject said it
+            return _noun_phrase(_partitive_head(subject))  # `After saying …, she was taken …`: the passive subject
         if token.dep_ in PARTICIPLE_DEPS and token.head.i != token.i or \
                 token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
             token = token.head
@@ -736,6 +736,20 @@ def _speaker_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+PARTITIVES = {"number", "majority", "minority", "some", "many", "most", "several", "all", "dozen", "dozens",
+              "hundred", "hundreds", "thousand", "thousands", "million", "millions", "group", "handful", "few"}
+
+
+def _partitive_head(token: Token) -> Token:
+    """Return who speaks in `four of the commissioners`, `thousands of protesters`, `a number of officials`: the
+    people after `of`, not the count."""
+    if token.lower_ not in PARTITIVES and token.lemma_.lower() not in PARTITIVES and token.pos_ != "NUM":
+        return token
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    people = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return people if people is not None and people.pos_ in ("NOUN", "PROPN") else token
 
 
 CITING_VERBS = {"cite", "quote"}
@@ -1266,15 +1280,33 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
             country = gazetteer.by_iso2.get(entry.country)
             return country.name if country is not None else None
     if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span):
-        return last_government or _body_named_before(span)  # `the ministry`: the body named before
+        # `the ministry`: the body named before, else the country its sentence is about (`BERLIN — Germany will
+        # send …, the defence ministry said`)
+        # (a body only: `the source said` is one unnamed person, whose country nothing names)
+        return last_government or _body_named_before(span) or (
+            _country_in_focus(span) if singular_only is False else None)
     return None
 
 
 def _country_named(ent: Span) -> str | None:
-    """Return the country an entity names, by name or by its people (`Polish` -> Poland)."""
+    """Return the country an entity names, by name, by its people (`Polish` -> Poland) or by its capital."""
     gazetteer = load_gazetteer()
-    entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text))
+    entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text)) or \
+        gazetteer.by_capital.get(normalize(ent.text))
     return entry.name if entry is not None and entry.kind == "Country" else None
+
+
+def _country_in_focus(span: Span) -> str | None:
+    """Return the country the span's sentence is about: the nearest subject before it that names one, else the
+    country named nearest to it in the sentence."""
+    about = next((c for e in subject_entities_before(span.root) if (c := _country_named(e)) is not None), None)
+    if about is not None:
+        return about
+    sent = span.sent
+    named = [e for e in doc_ents(span.doc) if sent.start <= e.start < sent.end and not span.start <= e.start < span.end
+             and e.label_ in ("GPE", "NORP")]
+    return next((c for e in sorted(named, key=lambda e: abs(e.start - span.start))
+                 if (c := _country_named(e)) is not None), None)
 
 
 def _body_named_before(span: Span) -> str | None:
