@@ -15,6 +15,7 @@ PLACE_LABELS = {"LOC", "FAC"}  # regions, seas, bases and buildings: places (kg:
 TITLE_WORDS = {"defence", "defense", "state", "foreign", "interior", "home", "finance", "security", "national",
                "navy", "army", "air", "force", "forces", "affairs", "external", "military", "economy", "trade",
                "justice", "cabinet", "council", "junta", "intelligence", "coordinator", "white", "house"}
+INSTITUTION_HEADS = {"security", "intelligence", "council", "forces", "affairs"}  # heads of a body's description
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "around", "inside", "across", "within"}
 
 
@@ -27,8 +28,8 @@ def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
     for ent in doc_ents(doc):
         if ent.start_char < body_start or not any(c.isalpha() for c in ent.text):
             continue
-        if ent.label_ == "ORG" and not ent.ent_id_ and in_title(ent):
-            continue  # `Defence` in `Defence Minister`, `State` in `Secretary of State`: part of a title
+        if ent.label_ == "ORG" and not ent.ent_id_ and (in_title(ent) or is_bare_institution(ent)):
+            continue  # `Defence` in `Defence Minister`, `State` in `Secretary of State`, `the Navy`: no name
         if ent.label_ == "NORP" and ent.ent_id_:
             yield Mention(ent.text, "NORP", ent.start_char, ent.end_char, ent.ent_id_)
         elif ent.label_ == "GPE" and is_capital_as_place(ent):
@@ -51,6 +52,15 @@ def in_title(ent: Span) -> bool:
         return True
     before = doc[max(ent.start - 2, 0):ent.start]
     return len(before) == 2 and before[1].lower_ == "of" and roles.get(before[0].lower_) == "person"
+
+
+def is_bare_institution(ent: Span) -> bool:
+    """True for an organisation 'name' that is only institutional words (`the Defence Ministry`, `the Navy`,
+    `Cabinet`, `National Security`): it names no particular body (news-dev ENTITIES.md convention 3)."""
+    nouns = set(table("government_nouns", "noun", "singular_only")) | INSTITUTION_HEADS
+    words = [t for t in ent if not t.is_punct and t.lower_ not in ("the", "of", "and", "for")]
+    return bool(words) and ent.root.lemma_.lower() in nouns and all(
+        t.lower_ in TITLE_WORDS or t.lemma_.lower() in nouns for t in words)  # not `The National` (a newspaper)
 
 
 def is_capital_as_place(ent: Span) -> bool:
