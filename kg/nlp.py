@@ -102,8 +102,8 @@ def entity_consistency(doc: Doc) -> Doc:
         ent = _without_possessive(ent)
         if ent is None:
             continue
-        if ent.label_ != "PERSON" and ent.label_ in NAME_LABELS and not ent.ent_id_ and (
-                ent.text in people or _as_written(ent.text) in surnames):
+        if ent.label_ != "PERSON" and ent.label_ in NAME_LABELS and (not ent.ent_id_ or ent.label_ == "NORP") and (
+                ent.text in people or _as_written(ent.text) in surnames):  # `Turk` after `Volker Turk`: him
             ent = Span(doc, ent.start, ent.end, label="PERSON")
         fixed.append(ent)
     # a bare surname the model missed altogether (`Stubb said …` after `Alexander Stubb`)

@@ -164,6 +164,8 @@ class Resolver:
         when its words describe one (`U.S. officials`, `a source familiar with the matter`), else a plain agent
         named after the words. The same words in one article are one speaker."""
         name = _display_name(mention.text)
+        if is_anonymous_source(name):
+            name = _without_count(name)  # `four sources`, `Two Egyptian security sources`: the count is not who
         key = f"{article_id}-{slug(name)}"
         if not is_anonymous_source(name):
             return self._add("Agent", key, name, mention.text)
@@ -373,6 +375,18 @@ def is_anonymous_source(description: str) -> bool:
     cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
     head = words[cut - 1].lower().strip(",;:.") if cut else ""
     return head.removesuffix("’s").removesuffix("'s") in table("source_nouns", "noun")
+
+
+COUNT_WORDS = {"a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "some",
+               "many", "few", "dozens", "numerous", "various", "multiple"}
+
+
+def _without_count(description: str) -> str:
+    """Return an unnamed group's description without the count before it (`four sources` -> `sources`)."""
+    words = description.split()
+    while len(words) > 1 and (words[0].lower() in COUNT_WORDS or words[0].isdigit()):
+        words.pop(0)
+    return " ".join(words)
 
 
 HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}

@@ -401,3 +401,14 @@ def test_a_count_of_people_speaks_as_those_people(parse, text, speaker):
     doc, article = parse(text)
     [claim] = find_claims(doc, article.body_start)
     assert claim.speaker.text == speaker
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Altmaier's letter reveals that 16 air defence systems were approved.", "Altmaier"),
+    ("Iraq will buy JF-17 jets, according to a report on Sunday by The News International.",
+     "The News International"),
+])
+def test_a_document_speaks_for_who_wrote_it(parse, text, speaker):
+    doc, article = parse(text)
+    [claim] = find_claims(doc, article.body_start)
+    assert claim.speaker_name == speaker, (claim.speaker_name, claim.speaker)

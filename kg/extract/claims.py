@@ -1243,6 +1243,9 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         named = about or last_entity_before(span, {"GPE", "NORP"}, lambda e: _country_named(e) is not None)
         if named is not None:
             return _country_named(named), "GPE", "role"
+    issuer = _issuer(span.root)
+    if issuer is not None:  # `Altmaier's letter`, `a report on Sunday by The News International`: who wrote it
+        return _resolve_span(issuer, people, roles, last_person, last_government, last_body)
     if span.root.lemma_.lower() in STATEMENT_NOUNS:  # `an Indian foreign ministry statement`: its issuer
         country = _government_country(span, last_government, issued=True)
         if country is not None:
@@ -1256,6 +1259,23 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
 
 
 STATEMENT_NOUNS = {"statement", "communique", "communiqué", "release", "letter", "readout"}
+DOCUMENT_NOUNS = STATEMENT_NOUNS | {"report", "study", "survey", "document", "memo", "analysis", "assessment",
+                                    "tweet", "post", "interview", "op-ed", "article", "editorial"}
+
+
+def _issuer(noun: Token) -> Span | None:
+    """Return the named person or body a document noun says wrote it: its possessor (`Altmaier's letter`) or the
+    object of `by`/`from` (`a report by The News International`, `a statement from the ministry`)."""
+    if noun.lemma_.lower() not in DOCUMENT_NOUNS:
+        return None
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    owners += [p for prep in noun.children if prep.dep_ == "prep" and prep.lower_ in ("by", "from")
+               for p in prep.children if p.dep_ == "pobj"]
+    for owner in owners:
+        ent = _entity_in(_noun_phrase(owner))
+        if ent is not None:
+            return ent
+    return None
 
 
 def _government_country(span: Span, last_government: str | None, issued: bool = False) -> str | None:
