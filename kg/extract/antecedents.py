@@ -17,6 +17,9 @@ from kg.extract.tables import table
 
 AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# nouns of a relation to the entity that modifies them (`NATO member`, `Turkey's partner`): not that entity
+RELATION_NOUNS = {"member", "ally", "partner", "neighbour", "neighbor", "rival", "friend", "client", "customer",
+                  "supplier", "enemy", "adversary"}
 OBJECT_WARNED = {"warn", "urge", "advise", "caution", "press", "remind"}  # `it` in what follows is the one warned
 
 
@@ -56,6 +59,11 @@ def entity_for(token: Token) -> Span | None:
     by_token = {i: e for e in doc_ents(doc) if e.label_ in AGENT_LABELS for i in range(e.start, e.end)}
     if token.i in by_token:
         return by_token[token.i]
+    named = next((by_token[c.i] for c in token.children if c.dep_ == "appos" and c.i in by_token), None)
+    if named is not None or token.lemma_.lower() in RELATION_NOUNS and token.tag_ == "NN":
+        # `NATO member Estonia`, `Turkey's NATO partner Poland`: the one named, not its alliance (`NATO allies`,
+        # in the plural, are NATO's members acting together)
+        return named
     for child in sorted(token.subtree, key=lambda t: abs(t.i - token.i)):
         if child.i in by_token and child.dep_ in ("compound", "amod", "poss", "nmod", "pobj"):
             return by_token[child.i]
