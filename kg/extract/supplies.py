@@ -25,7 +25,7 @@ from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for,
                                      previous_sentence_start, pronouns, warned_party)
 from kg.extract.entities import doc_ents, doc_text
 from kg.extract.tables import flags, table
-from kg.gazetteer import load_gazetteer
+from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Mention, Supply
 
 ITEM_PRONOUNS = pronouns("group", "thing", "demonstrative")  # `sent them`, `those`
@@ -725,11 +725,34 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
             antecedent = acting_antecedent(token)
             return _mention(antecedent) if antecedent is not None else None
         return None
-    if lower == "country" and token.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ == "the" for c in token.children):
-        antecedent = acting_antecedent(token)  # `Serbia … Last year the country ordered 12 Rafale jets`
+    if lower == "country" and token.dep_ in ("nsubj", "nsubjpass", "poss") and any(
+            c.lower_ == "the" for c in token.children):
+        # `Serbia … Last year the country ordered 12 Rafale jets`; `from the country's armed forces`
+        antecedent = acting_antecedent(token) if token.dep_ != "poss" else _country_before(token)
         return _mention(antecedent) if antecedent is not None else None
+    owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ == "country"), None)
+    if owner is not None and token.lemma_.lower() in government_nouns():
+        return _agent(owner, previous, speakers, verb)  # `the country's armed forces`: the country
     span = entity_for(token)
     return _mention(span) if span is not None else None
+
+
+def government_nouns() -> frozenset[str]:
+    """Return the nouns of government bodies (data/government_nouns.csv: ministry, army, forces …)."""
+    return frozenset(table("government_nouns", "noun", "singular_only"))
+
+
+def _country_before(token: Token) -> Span | None:
+    """Return the last country named before `the country` in its sentence or the one before."""
+    gazetteer = load_gazetteer()
+
+    def country(ent: Span):
+        key = normalize(ent.text)
+        return gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(key) or gazetteer.by_capital.get(key)
+
+    start = previous_sentence_start(token)
+    return next((e for e in reversed(doc_ents(token.doc)) if start <= e.start < token.i and e.label_ in ("GPE", "NORP")
+                 and getattr(country(e), "kind", "") == "Country"), None)  # `German arms maker X … the country's`
 
 
 def _mention(span: Span) -> Mention:
