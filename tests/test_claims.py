@@ -412,3 +412,10 @@ def test_a_document_speaks_for_who_wrote_it(parse, text, speaker):
     doc, article = parse(text)
     [claim] = find_claims(doc, article.body_start)
     assert claim.speaker_name == speaker, (claim.speaker_name, claim.speaker)
+
+
+def test_a_caption_label_is_not_a_speaker(parse):
+    doc, article = parse("Talks went on.\nFILE PHOTO: France's President Emmanuel Macron arrives to address media "
+                         "ahead of a NATO leaders summit in Vilnius. REUTERS/Ints Kalnins/File Photo\n")
+    assert not [c for c in find_claims(doc, article.body_start) if c.speaker is not None
+                and c.speaker.text.lower() == "file photo"]

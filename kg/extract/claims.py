@@ -90,6 +90,11 @@ SPLIT_QUOTE_WORDS = 15
 _SENTENCE_END = re.compile(r"[.!?][”\"»]?\s*[“\"«„]?\s*$")  # `X said. “` ends the sentence before the next quote
 
 
+def line_labels() -> frozenset[str]:
+    """Return the words that open a caption or an editor's line with a colon, not a speaker (`FILE PHOTO:`)."""
+    return table("line_labels", "label")
+
+
 def reporting_verbs() -> dict[str, str]:
     """Return reporting-verb lemma -> type (speech, belief, evidence)."""
     return table("reporting_verbs", "lemma", "type")
@@ -951,13 +956,15 @@ def _line_speakers(doc: Doc):
             continue
         ent = ents.get(token.i)
         if ent is not None and ent.end < len(doc) and doc[ent.end].text == ":":
-            yield ent
+            if ent.text.lower() not in line_labels():
+                yield ent
             continue
         for n in (1, 2, 3):
             if token.i + n < len(doc) and doc[token.i + n].text == ":":
                 words = doc[token.i:token.i + n]
-                if all(t.is_alpha and t.is_upper and len(t) > 1 for t in words):
-                    yield words
+                if all(t.is_alpha and t.is_upper and len(t) > 1 for t in words) and \
+                        words.text.lower() not in line_labels():
+                    yield words  # not `FILE PHOTO:`, `WATCH:` (data/line_labels.csv)
                 break
 
 
