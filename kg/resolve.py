@@ -11,6 +11,7 @@ affiliated with the country or organisation its description names.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -330,7 +331,7 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNa
     named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)
     if resolver.is_known_surname(_display_name(named)):  # `Brekelmans told NOS`: the NER missed the name
         return resolver.resolve(Mention(_display_name(named), "PERSON", 0, 0), people)
-    if _display_name(named).lower() in NOT_NAMES:  # `It`, `Both`, `which`: no one to name; the mention stays
+    if _names_no_one(_display_name(named)):  # `It`, `Both`, `which`, `'s`, `30 percent`: the mention stays
         return resolver.unattributed_speaker(ex.article.sha256[:16])
     return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
 
@@ -399,6 +400,13 @@ def as_written(name: str) -> str:
     while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
         words.pop(0)
     return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
+
+
+def _names_no_one(name: str) -> bool:
+    """True for speaker words that name no one: a pronoun or determiner, a stray possessive (`'s`), a share
+    (`30 percent`)."""
+    words = re.findall(r"[^\W\d_]{2,}", name)
+    return name.lower() in NOT_NAMES or not words or words[-1].lower() in ("percent", "per", "cent")
 
 
 def _display_name(text: str) -> str:

@@ -159,3 +159,11 @@ def test_parsed_articles_give_anonymous_sources_and_keep_a_single_official_with_
     assert turkey in speakers(g) and not (turkey, RDF.type, KG.AnonymousSource) in g  # the official is Turkey's
     ok, text = conforms(g)
     assert ok, text
+
+
+@pytest.mark.parametrize("words", ["'s", "’s", "30 percent"])
+def test_speaker_words_that_name_no_one_give_the_unattributed_agent(words):
+    from kg.resolve import _names_no_one
+
+    assert _names_no_one(words)
+    assert not _names_no_one("the 25 delegates") and not _names_no_one("UN")
