@@ -164,9 +164,7 @@ class Resolver:
         """Return the speaker, local to the article, for a mention the article never names: an anonymous source
         when its words describe one (`U.S. officials`, `a source familiar with the matter`), else a plain agent
         named after the words. The same words in one article are one speaker."""
-        name = _display_name(mention.text)
-        if is_anonymous_source(name):
-            name = _without_count(name)  # `four sources`, `Two Egyptian security sources`: the count is not who
+        name = _without_count(_display_name(mention.text))  # `four sources`, `seven commissioners`: not the count
         key = f"{article_id}-{slug(name)}"
         if not is_anonymous_source(name):
             return self._add("Agent", key, name, mention.text)
