@@ -22,6 +22,9 @@ CASES = [
     ("According to Reuters, the deal was signed on Monday.", "Reuters", "the deal was signed on Monday", "indirect"),
     ("Reuters, citing its sources, reported that the plan was approved.", "Reuters", "the plan was approved",
      "indirect"),
+    # `say` takes a clause even where the parser reads its subject as an object
+    ("Syria's state news agency SANA said the Israeli strikes on Monday damaged bridges in the area.", "SANA",
+     "the Israeli strikes on Monday damaged bridges", "indirect"),
     # who relays words is not who says them: the cited one speaks
     ("The missiles were sent in secret, Reuters reported, citing an unnamed official.", "an unnamed official",
      "The missiles were sent in secret", "indirect"),

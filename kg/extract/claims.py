@@ -133,6 +133,7 @@ class Rule(StrEnum):
     REPORTED_OBJECT_CONTROL = "reported-object-control"  # `X urged Y to …`
     REPORTED_PARATAXIS = "reported-parataxis"            # `The plan, he said, is …`
     REPORTED_OBJECT = "reported-object"                  # `X called for a ban`
+    REPORTED_OBJECT_CLAUSE = "reported-object-clause"    # `X said the strikes damaged …` misread as an object
     REPORTED_PASSIVE = "reported-passive"                # `was first reported by the Post`
     REPORTED_AS_CLAUSE = "reported-as-clause"            # `…, as X noted`
     REPORTED_INFINITIVE = "reported-infinitive"          # `X vowed to …`
@@ -160,7 +161,7 @@ CONFIDENCE: dict[Rule, float] = {
     Rule.QUOTE_CUE: 0.9, Rule.REPORTED_CCOMP: 0.85, Rule.REPORTED_OBJECT_CONTROL: 0.85,
     Rule.QUOTE_DASH: 0.8, Rule.QUOTE_COLON: 0.8, Rule.ACCORDING_TO: 0.8,
     Rule.QUOTE_CONTINUATION: 0.7, Rule.REPORTED_PARATAXIS: 0.7, Rule.REPORTED_STATEMENT: 0.7,
-    Rule.REPORTED_AS_CLAUSE: 0.6, Rule.REPORTED_CUE_NOUN: 0.6, Rule.COLON_LINE: 0.6,
+    Rule.REPORTED_AS_CLAUSE: 0.6, Rule.REPORTED_CUE_NOUN: 0.6, Rule.COLON_LINE: 0.6, Rule.REPORTED_OBJECT_CLAUSE: 0.6,
     Rule.REPORTED_OBJECT: 0.5, Rule.REPORTED_PASSIVE: 0.5, Rule.REPORTED_INFINITIVE: 0.5,
     Rule.REPORTED_THAT_CLAUSE: 0.5, Rule.REPORTED_PREP: 0.4,
     Rule.AGENTLESS_PASSIVE: 0.3, Rule.AGENTLESS_RAISING: 0.3, Rule.AGENTLESS_EVALUATIVE: 0.3,
@@ -358,6 +359,10 @@ def _verb_claim(verb: Token) -> _Found | None:
         hit = _object_claim(verb)
         if hit is not None:
             return hit
+    if complement is None and lemma == "say":
+        hit = _said_object_clause(verb)
+        if hit is not None:
+            return hit
     if complement is None:
         # `The plan, he said, is …`: the verb hangs off the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
@@ -376,6 +381,30 @@ def _verb_claim(verb: Token) -> _Found | None:
     start, end = doc[left].idx, doc[right].idx + len(doc[right])
     penalty = NOT_SPEECH_PENALTY if reporting_verbs()[lemma] != "speech" else 0.0
     return _Found(start, end, "indirect", verb, _cue_phrase(verb), _speaker_of(verb), rule, _polarity(verb), penalty)
+
+
+SAID_OBJECTS = {"it", "so", "this", "that", "nothing", "something", "anything", "everything", "little", "much",
+                "word", "words", "goodbye", "prayer", "thing", "things", "lot", "yes", "no", "hello", "thanks"}
+
+
+def _said_object_clause(verb: Token) -> _Found | None:
+    """`SANA said the Israeli strikes on Monday damaged bridges`: the parser reads the clause's subject as the
+    object of `said` and its verb as a modifier; `say` takes a clause, so the words after it are what was said
+    (not `said nothing`, `said a prayer`)."""
+    obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
+    if obj is None or obj.lower_ in SAID_OBJECTS or obj.lemma_.lower() in SAID_OBJECTS or obj.pos_ == "PRON":
+        return None
+    if not any(t.pos_ in ("VERB", "AUX") for t in obj.subtree if t.i > obj.i):
+        return None  # `said a few words`: an object, no clause read into it
+    doc = verb.doc
+    right = max(t.i for t in obj.subtree)
+    while right > obj.i and doc[right].is_punct:
+        right -= 1
+    speaker = _speaker_of(verb)
+    if speaker is None:
+        return None
+    return _Found(doc[obj.left_edge.i].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
+                  Rule.REPORTED_OBJECT_CLAUSE, _polarity(verb))
 
 
 def _object_claim(verb: Token) -> _Found | None:
