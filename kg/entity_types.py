@@ -16,6 +16,7 @@ A name the gazetteer lists (the span has an id), a country or people, and a date
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
@@ -36,7 +37,9 @@ RANK_WORDS = {"air", "vice", "rear", "chief", "lieutenant", "lt", "lt.", "gen", 
 LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout"}
 
 
+@cache
 def weapon_heads() -> dict[str, bool]:
+    """Return head-noun lemma -> whether it names a weapon only with a modifier (data/weapon_heads.csv)."""
     return flags("weapon_heads", "lemma", "needs_modifier")
 
 
