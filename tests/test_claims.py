@@ -19,6 +19,8 @@ CASES = [
     ("Mark Rutte urged the US to continue supplying arms to Ukraine.", "Mark Rutte",
      "the US to continue supplying arms", "indirect"),
     ("The plan, Boris Johnson said, is dead.", "Boris Johnson", "The plan", "indirect"),
+    ("The ministers had agreed to train 20,000 soldiers, Borrell said, on top of 40,000 already trained.", "Borrell",
+     "The ministers had agreed to train 20,000 soldiers", "indirect"),
     ("According to Reuters, the deal was signed on Monday.", "Reuters", "the deal was signed on Monday", "indirect"),
     ("Reuters, citing its sources, reported that the plan was approved.", "Reuters", "the plan was approved",
      "indirect"),

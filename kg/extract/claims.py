@@ -367,6 +367,9 @@ def _verb_claim(verb: Token) -> _Found | None:
         # `The plan, he said, is …`: the verb hangs off the clause it reports
         if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
             head = verb.head
+            while head.dep_ in ("advcl", "conj", "xcomp") and head.head.i != head.i and not any(
+                    c.dep_ in SUBJECT_DEPS for c in head.children):
+                head = head.head  # `X had agreed to train …, Borrell said, on top of …`: the clause, not its tail
             tokens = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
             if not tokens:
                 return None
