@@ -27,6 +27,11 @@ CASES = [
     # `say` takes a clause even where the parser reads its subject as an object
     ("Syria's state news agency SANA said the Israeli strikes on Monday damaged bridges in the area.", "SANA",
      "the Israeli strikes on Monday damaged bridges", "indirect"),
+    # a hedge is not an absent source: the named subject of a reporting verb still speaks
+    ("Pentagon officials reportedly warned the air force chief about the deal.", "Pentagon officials",
+     "warned the air force chief about the deal", "indirect"),
+    ("“The deals would complicate future transactions,” Pompeo and Esper were quoted as saying in a letter.",
+     "Pompeo", "The deals would complicate future transactions", "direct"),
     # who relays words is not who says them: the cited one speaks
     ("The missiles were sent in secret, Reuters reported, citing an unnamed official.", "an unnamed official",
      "The missiles were sent in secret", "indirect"),

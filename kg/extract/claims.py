@@ -141,6 +141,7 @@ class Rule(StrEnum):
     REPORTED_THAT_CLAUSE = "reported-that-clause"        # `X charges that …` (a verb outside the lists)
     REPORTED_CUE_NOUN = "reported-cue-noun"              # `X's claim that …`
     REPORTED_STATEMENT = "reported-statement"            # `X said in a statement that …`
+    REPORTED_HEDGED = "reported-hedged"                  # `X reportedly warned …`
     ACCORDING_TO = "according-to"                        # `according to X, …`
     AGENTLESS_PASSIVE = "agentless-passive"              # `X is expected to …`
     AGENTLESS_RAISING = "agentless-raising"              # `X seems to …`
@@ -163,7 +164,7 @@ CONFIDENCE: dict[Rule, float] = {
     Rule.QUOTE_CONTINUATION: 0.7, Rule.REPORTED_PARATAXIS: 0.7, Rule.REPORTED_STATEMENT: 0.7,
     Rule.REPORTED_AS_CLAUSE: 0.6, Rule.REPORTED_CUE_NOUN: 0.6, Rule.COLON_LINE: 0.6, Rule.REPORTED_OBJECT_CLAUSE: 0.6,
     Rule.REPORTED_OBJECT: 0.5, Rule.REPORTED_PASSIVE: 0.5, Rule.REPORTED_INFINITIVE: 0.5,
-    Rule.REPORTED_THAT_CLAUSE: 0.5, Rule.REPORTED_PREP: 0.4,
+    Rule.REPORTED_THAT_CLAUSE: 0.5, Rule.REPORTED_HEDGED: 0.5, Rule.REPORTED_PREP: 0.4,
     Rule.AGENTLESS_PASSIVE: 0.3, Rule.AGENTLESS_RAISING: 0.3, Rule.AGENTLESS_EVALUATIVE: 0.3,
     Rule.AGENTLESS_ADVERB: 0.3,
 }
@@ -597,6 +598,12 @@ def _agentless_claim(token: Token) -> _Found | None:
     if token.pos_ == "ADV":
         if agentless_cues().get(token.lower_) != "adverb" or token.head.pos_ not in ("VERB", "AUX"):
             return None
+        if _is_cue(token.head) and any(c.dep_ == "nsubj" for c in token.head.children):
+            # `officials reportedly warned …`: their claim, which the writer only hedges
+            span = _clause(token.head)
+            return _Found(token.doc[span[0]].idx, _end(token.doc[span[1]]), "indirect", token.head,
+                          _cue_phrase(token.head), _speaker_of(token.head), Rule.REPORTED_HEDGED,
+                          _polarity(token.head))
         return _agentless(token, _clause(token.head), token.lower_, Rule.AGENTLESS_ADVERB)
     lemma = token.lemma_.lower()
     kind = agentless_cues().get(lemma)
@@ -621,6 +628,9 @@ def _agentless_passive(verb: Token) -> _Found | None:
     deps = {c.dep_ for c in verb.children}
     if "auxpass" not in deps or "agent" in deps:
         return None
+    if verb.lemma_.lower() in CITING_VERBS and any(c.dep_ == "nsubjpass" and c.ent_type_ in SPEAKER_LABELS
+                                                   for c in verb.children):
+        return None  # `Pompeo and Esper were quoted as saying …`: the one quoted speaks
     complement = _that_clause(verb) or next((c for c in verb.children if c.dep_ == "ccomp"), None)
     if complement is not None:  # the that-clause is the claim
         return _agentless(verb, (complement.left_edge.i, complement.right_edge.i), verb.lemma_.lower(),
@@ -757,6 +767,8 @@ def _speaker_of(verb: Token) -> Span | None:
         if subject is not None:
             if subject.lower_ in ("who", "that") and token.dep_ == "relcl":
                 return _noun_phrase(token.head)  # `leaders, who fear that …`
+            if subject.dep_ == "nsubjpass" and token.lemma_.lower() in CITING_VERBS:
+                return _noun_phrase(subject)  # `X was quoted as saying`: X
             if subject.dep_ == "nsubjpass" and seen == 0:
                 agent = next((c for c in token.children if c.dep_ == "agent"), None)
                 pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
