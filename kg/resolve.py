@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.entity_types import designation_name
 from kg.extract.tables import flags, table
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
 from kg.timex import resolve_time
@@ -158,6 +159,8 @@ class Resolver:
         if kind is None:
             return None
         name = _display_name(text)
+        if kind == "Weapon":
+            name = designation_name(name)  # `Bell AH-1Z Viper` is the system AH-1Z
         return self._add(kind, slug(name), name, text)
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:

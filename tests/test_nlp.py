@@ -75,3 +75,21 @@ def test_a_bracket_cuts_an_entity_to_its_name(nlp):
     texts = {ent.text for ent in doc.ents}
     assert "Getty Images" in texts and "Milei" in texts
     assert not any(c in ent.text for ent in doc.ents for c in "[]")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Bell AH-1Z Viper", "AH-1Z"),  # maker + designation + nickname: the system
+    ("MEKO A-200", "MEKO A-200"),  # capitals belong to the designation
+    ("Mi-24 gunships", "Mi-24 gunships"),
+    ("Wing Loong II", "Wing Loong II"),
+])
+def test_designation_names_an_unlisted_system(name, expected):
+    from kg.entity_types import designation_name
+    assert designation_name(name) == expected
+
+
+def test_the_model_lists_english_adjectives(nlp):
+    from kg.nlp import model_adjectives
+    adjectives = model_adjectives(nlp)
+    assert {"heavy", "tactical", "western"} <= adjectives
+    assert "caracal" not in adjectives
