@@ -40,7 +40,10 @@ BLOCK_WORDS = {"block", "batch", "variant"}  # `JF-17 Block III`: part of the de
 RANK_WORDS = {"air", "vice", "rear", "chief", "lieutenant", "lt", "lt.", "gen", "gen.", "brig", "brig.", "maj",
               "maj.", "col", "col.", "commodore", "marshal", "general", "admiral", "adm", "adm.", "colonel",
               "captain", "capt", "capt.", "sergeant", "sgt", "commander"}
-LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout"}
+LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout", "toward",
+            "towards"}
+CREDIT_WORDS = {"photo", "photos", "pool", "handout"}  # `AP Photo/Denes Erdos`, `File Photo`: a credit, no name
+DATELINE_END = {",", "(", ":", "—", "–", "--"}  # what follows the city of a dateline: `LAGOS, Nigeria (AP) —`
 
 
 def weapon_heads() -> dict[str, bool]:
@@ -59,7 +62,8 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
     name (`Caracal helicopters`); empty, that rule is off."""
     ents = _kept_longer_names(doc, list(doc.ents), model_ents)
-    ents = [_as_listed_variant(_retyped(ent)) for ent in ents]
+    ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
+    ents = _credits(doc, _datelines(doc, ents))
     covered = {i for ent in ents if ent.label_ != "CARDINAL" for i in range(ent.start, ent.end)}
     found = [_as_listed_variant(span) for span in _unnamed_weapons(doc, adjectives)
              if not any(i in covered for i in range(span.start, span.end))]
@@ -137,6 +141,76 @@ def _unnamed_weapons(doc: Doc, adjectives: frozenset[str] = frozenset()) -> list
             found.append(Span(doc, i, j + 1, label="WEAPON"))  # `Army Tactical Missile Systems`
         i = j + 1
     return found
+
+
+def _with_rest_of_name(ent: Span) -> Span:
+    """Return an unlisted place name with the proper nouns the NER cut off after it, when its last word is
+    compounded onto them (`Gaviao` + `Peixoto`: the town is `Gaviao Peixoto`)."""
+    if ent.ent_id_ or ent.label_ not in ("GPE", "LOC", "FAC"):
+        return ent  # a place's name; an organisation's next word may be a title (`Defence` + `Minister`)
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i == end and \
+            doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_:
+        end += 1
+    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_)
+
+
+def _only_rank(ent: Span) -> bool:
+    """True for an unlisted 'name' that is only a rank (`Air Marshal` before the officer's name): a title."""
+    return not ent.ent_id_ and ent.label_ in ("ORG", "PERSON") and all(t.lower_ in RANK_WORDS for t in ent)
+
+
+def _line_start(token) -> bool:
+    doc = token.doc
+    return token.i == 0 or "\n" in doc[token.i - 1].text_with_ws or doc[token.i - 1].is_space
+
+
+def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Make a place of a dateline's city: words in capitals that open a line and end before a comma, bracket,
+    colon or dash (`LAGOS, Nigeria (AP) —`, `NEW DELHI:`), unless they are an editor's label (`WATCH:`,
+    kg/extract/data/line_labels.csv)."""
+    labels = table("line_labels", "label")
+    for token in doc:
+        if not _line_start(token) or not (token.is_upper and token.is_alpha):
+            continue
+        end = token.i
+        while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        if end >= len(doc) or doc[end].text not in DATELINE_END or len(doc[end - 1]) < 3 or \
+                doc[token.i:end].text.lower() in labels:
+            continue
+        crossing = [e for e in ents if e.start < end and token.i < e.end]
+        if any(e.ent_id_ or (e.start, e.end) != (token.i, end) and e.label_ != "GPE" for e in crossing):
+            continue  # a listed name, or a longer one (`UNITED NATIONS (Reuters)` is left as it is)
+        ents = [e for e in ents if e not in crossing] + [Span(doc, token.i, end, label="LOC")]
+    return sorted(ents, key=lambda e: e.start)
+
+
+def _credits(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Make a person of the photographer in a credit (`REUTERS/Kacper Pempel`, `AP Photo/Denes Erdos`, `REUTERS/Ints
+    Kalnins/File Photo`): two to four capitalised words after a slash that follows an agency in capitals or a
+    credit word, up to the next slash, bracket or the line's end. An entity read across the credit gives way,
+    keeping the agency."""
+    for slash in doc:
+        if slash.text != "/" or slash.i == 0 or not (doc[slash.i - 1].is_upper and doc[slash.i - 1].is_alpha or
+                                                     doc[slash.i - 1].lower_ in CREDIT_WORDS):
+            continue
+        start = end = slash.i + 1
+        while end < len(doc) and doc[end].is_title and doc[end].is_alpha and "\n" not in doc[end - 1].text_with_ws:
+            end += 1
+        if not 2 <= end - start <= 4 or doc[end - 1].lower_ in CREDIT_WORDS or \
+                end < len(doc) and doc[end].text not in ("/", ")", "]") and not doc[end].is_space and \
+                "\n" not in doc[end - 1].text_with_ws:
+            continue
+        agency = doc[slash.i - 1]
+        crossing = [e for e in ents if e.start < end and agency.i < e.end and (e.start, e.end) != (agency.i, agency.i + 1)]
+        keep = [Span(doc, agency.i, agency.i + 1, label="ORG")] if agency.is_upper and any(
+            e.start <= agency.i for e in crossing) else []
+        ents = [e for e in ents if e not in crossing] + keep + [Span(doc, start, end, label="PERSON")]
+    # what a credit leaves, `File Photo` after the photographer, is no name
+    ents = [e for e in ents if not (e.ent_id_ == "" and e[-1].lower_ in CREDIT_WORDS and e.start > 0 and
+                                    doc[e.start - 1].text == "/")]
+    return sorted(ents, key=lambda e: e.start)
 
 
 def _misread_name(token, adjectives: frozenset[str]) -> bool:

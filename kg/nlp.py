@@ -171,8 +171,8 @@ class EntityTypes:
 
 
 def model_adjectives(nlp: Language) -> frozenset[str]:
-    """Return the English adjectives the model's rule lemmatizer lists (its `lemma_index`, from WordNet), or an
-    empty set for a model without one."""
+    """Return the English adjectives (lowercase) the model's rule lemmatizer lists (the `adj` words of its
+    `lemma_index`, from WordNet), or an empty set for a model without one."""
     try:
         index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
     except (KeyError, AttributeError):

@@ -93,3 +93,18 @@ def test_the_model_lists_english_adjectives(nlp):
     adjectives = model_adjectives(nlp)
     assert {"heavy", "tactical", "western"} <= adjectives
     assert "caracal" not in adjectives
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("LAGOS, Nigeria (AP) — The air force said it had received drones.", "LAGOS", "LOC"),  # a dateline's city
+    ("Leaders met. REUTERS/Ints Kalnins/File Photo", "Ints Kalnins", "PERSON"),  # a credit's photographer
+    ("A man walks. (AP Photo/Denes Erdos)", "Denes Erdos", "PERSON"),
+])
+def test_datelines_and_credits(nlp, text, name, label):
+    found = labels(nlp(text))
+    assert found.get(name) == label
+    assert not any("/" in ent for ent in found)
+
+
+def test_an_editors_label_is_no_dateline(nlp):
+    assert "BREAKING" not in labels(nlp("BREAKING: Poland signed the deal."))
