@@ -3,9 +3,15 @@
 Each rule reads one kind of evidence and holds for every article, not for a name:
 
 - a weapon designation (`Su-30MKI`, `KC-390`, `AH-1Z`, `JF-17 Block III`) is a weapon;
-- a name that heads a weapon noun (`Caracal helicopters`, `Atmos howitzers`) or ends in one with a weapon
-  modifier (`Army Tactical Missile Systems`), or the plural of a listed weapon (`K2s`, `Dassault Rafales`), is
-  a weapon (data/weapon_heads.csv, the gazetteer);
+- a variant of a listed system is that system: a block (`JF-17 Block III`) or an export letter (`Su-57E`,
+  `Mi-28NE` -> Su-57, Mi-28);
+- a word and a number before a weapon noun (`Type 055 destroyer`) are a designation;
+- a name that heads a weapon noun, also through a compound (`Caracal helicopters`, `Kaan fighter jets`), or
+  ends in one with a weapon modifier (`Army Tactical Missile Systems`), or the plural of a listed weapon
+  (`K2s`, `Dassault Rafales`), is a weapon (data/weapon_heads.csv, the gazetteer); a noun that names a weapon
+  only with a modifier (`systems`) does so with a name when it is what a transfer verb moves (`ordered 22
+  Skyranger systems`); a capitalised word the tagger reads as an adjective counts as a name when English has
+  no such adjective (`Caracal`: the lemmatizer's adjective index, read from the model);
 - a person's title read into an organisation (`Air Marshal Sadique Abubakar`) leaves the person;
 - a name met only as where something happens (`in Sokoto`, `near Zamfara`) is a place;
 - initials an article defines (`the Rapid Support Forces (RSF)`) name what they abbreviate wherever they occur
@@ -21,7 +27,7 @@ from functools import cache
 from spacy.tokens import Doc, Span
 
 from kg.extract.entities import defined_acronyms
-from kg.extract.tables import flags
+from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer
 
 RETYPABLE = {"PERSON", "ORG", "PRODUCT", "FAC", "LOC", "WORK_OF_ART", "GPE", "EVENT"}
@@ -30,11 +36,15 @@ RETYPABLE = {"PERSON", "ORG", "PRODUCT", "FAC", "LOC", "WORK_OF_ART", "GPE", "EV
 DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Z]{0,4}")
 NOT_AFTER_DESIGNATION = {"summit", "summits", "meeting", "talks", "countries", "nations", "leaders", "group",
                          "vaccine", "pandemic", "virus", "conference", "flight"}
+DESIGNATION_BASE = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}(?=[A-Z]{1,3}$)")  # `Su-57` in `Su-57E`
 BLOCK_WORDS = {"block", "batch", "variant"}  # `JF-17 Block III`: part of the designation
 RANK_WORDS = {"air", "vice", "rear", "chief", "lieutenant", "lt", "lt.", "gen", "gen.", "brig", "brig.", "maj",
               "maj.", "col", "col.", "commodore", "marshal", "general", "admiral", "adm", "adm.", "colonel",
               "captain", "capt", "capt.", "sergeant", "sgt", "commander"}
-LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout"}
+LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout", "toward",
+            "towards"}
+CREDIT_WORDS = {"photo", "photos", "pool", "handout"}  # `AP Photo/Denes Erdos`, `File Photo`: a credit, no name
+DATELINE_END = {",", "(", ":", "—", "–", "--"}  # what follows the city of a dateline: `LAGOS, Nigeria (AP) —`
 
 
 @cache
@@ -43,14 +53,24 @@ def weapon_heads() -> dict[str, bool]:
     return flags("weapon_heads", "lemma", "needs_modifier")
 
 
-def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = ()) -> tuple[Span, ...]:
+def transfer_verbs() -> frozenset[str]:
+    return table("transfer_verbs", "lemma")
+
+
+def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
+                    adjectives: frozenset[str] = frozenset()) -> tuple[Span, ...]:
     """Return the Doc's entities with the evidence-based types applied, the names the NER missed that the text
     calls weapons added, and the model's own longer place or organisation names (`model_ents`) kept where a
-    gazetteer name inside them replaced them (`South China Sea`, not `China`)."""
+    gazetteer name inside them replaced them (`South China Sea`, not `China`). `adjectives` are the English
+    adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
+    name (`Caracal helicopters`); empty, that rule is off."""
     ents = _kept_longer_names(doc, list(doc.ents), model_ents)
-    ents = [_retyped(ent) for ent in ents]
-    covered = {i for ent in ents for i in range(ent.start, ent.end)}
-    ents += [span for span in _unnamed_weapons(doc) if not any(i in covered for i in range(span.start, span.end))]
+    ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
+    ents = _credits(doc, _datelines(doc, ents))
+    covered = {i for ent in ents if ent.label_ != "CARDINAL" for i in range(ent.start, ent.end)}
+    found = [_as_listed_variant(span) for span in _unnamed_weapons(doc, adjectives)
+             if not any(i in covered for i in range(span.start, span.end))]
+    ents = [e for e in ents if not any(e.start < f.end and f.start < e.end for f in found)] + found  # `055`
     ents = _places(doc, sorted(ents, key=lambda e: e.start))
     return tuple(_with_acronyms(doc, ents))
 
@@ -97,32 +117,135 @@ def _kept_longer_names(doc: Doc, ents: list[Span], model_ents: list[tuple[int, i
     return sorted(ents, key=lambda e: e.start)
 
 
-def _unnamed_weapons(doc: Doc) -> list[Span]:
+def _unnamed_weapons(doc: Doc, adjectives: frozenset[str] = frozenset()) -> list[Span]:
     """Return designations and runs of proper nouns the NER left out that the text calls weapons: `Caracal
-    helicopters`, `the Army Tactical Missile Systems`, `KC-390`."""
-    heads = weapon_heads()
+    helicopters`, `the Army Tactical Missile Systems`, `KC-390`, `Type 055 destroyer`."""
     found = []
     i = 0
     while i < len(doc):
         token = doc[i]
-        if token.ent_type_ and token.ent_type_ != "WEAPON" or not (token.pos_ == "PROPN" and token.is_title
-                                                                   or _is_designation(token)):
+        if token.ent_type_ and token.ent_type_ not in ("WEAPON", "CARDINAL") or not (
+                token.pos_ == "PROPN" and token.is_title or _is_designation(token) or
+                _misread_name(token, adjectives)):
             i += 1
             continue
         j = i
         while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not doc[j + 1].ent_type_:
             j += 1
+        if j + 1 < len(doc) and doc[j + 1].text.isdigit() and doc[j].lower_ not in BLOCK_WORDS and \
+                _weapon_noun_after(doc[i:j + 2]) is not None:
+            j += 1  # `Type 055 destroyer`: a word and a number make the class's designation
         run = doc[i:j + 1]
-        after = doc[j + 1] if j + 1 < len(doc) else None
         if _is_designation(token) and len(run) == 1:
             found.append(_designation_span(doc, i, j + 1))
-        elif after is not None and after.pos_ == "NOUN" and after.lemma_.lower() in heads and \
-                not heads[after.lemma_.lower()] and run.root.head.i == after.i:
+        elif _weapon_noun_after(run) is not None:
             found.append(Span(doc, i, j + 1, label="WEAPON"))  # `Caracal helicopters`
         elif len(run) > 1 and _ends_in_weapon_head(run):
             found.append(Span(doc, i, j + 1, label="WEAPON"))  # `Army Tactical Missile Systems`
         i = j + 1
     return found
+
+
+def _with_rest_of_name(ent: Span) -> Span:
+    """Return an unlisted place name with the proper nouns the NER cut off after it, when its last word is
+    compounded onto them (`Gaviao` + `Peixoto`: the town is `Gaviao Peixoto`)."""
+    if ent.ent_id_ or ent.label_ not in ("GPE", "LOC", "FAC"):
+        return ent  # a place's name; an organisation's next word may be a title (`Defence` + `Minister`)
+    doc, end = ent.doc, ent.end
+    while end < len(doc) and doc[end - 1].dep_ == "compound" and doc[end - 1].head.i == end and \
+            doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_:
+        end += 1
+    return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_)
+
+
+def _only_rank(ent: Span) -> bool:
+    """True for an unlisted 'name' that is only a rank (`Air Marshal` before the officer's name): a title."""
+    return not ent.ent_id_ and ent.label_ in ("ORG", "PERSON") and all(t.lower_ in RANK_WORDS for t in ent)
+
+
+def _line_start(token) -> bool:
+    doc = token.doc
+    return token.i == 0 or "\n" in doc[token.i - 1].text_with_ws or doc[token.i - 1].is_space
+
+
+def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Make a place of a dateline's city: words in capitals that open a line and end before a comma, bracket,
+    colon or dash (`LAGOS, Nigeria (AP) —`, `NEW DELHI:`), unless they are an editor's label (`WATCH:`,
+    kg/extract/data/line_labels.csv)."""
+    labels = table("line_labels", "label")
+    for token in doc:
+        if not _line_start(token) or not (token.is_upper and token.is_alpha):
+            continue
+        end = token.i
+        while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
+            end += 1
+        if end >= len(doc) or doc[end].text not in DATELINE_END or len(doc[end - 1]) < 3 or \
+                doc[token.i:end].text.lower() in labels:
+            continue
+        crossing = [e for e in ents if e.start < end and token.i < e.end]
+        if any(e.ent_id_ or (e.start, e.end) != (token.i, end) and e.label_ != "GPE" for e in crossing):
+            continue  # a listed name, or a longer one (`UNITED NATIONS (Reuters)` is left as it is)
+        ents = [e for e in ents if e not in crossing] + [Span(doc, token.i, end, label="LOC")]
+    return sorted(ents, key=lambda e: e.start)
+
+
+def _credits(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Make a person of the photographer in a credit (`REUTERS/Kacper Pempel`, `AP Photo/Denes Erdos`, `REUTERS/Ints
+    Kalnins/File Photo`): two to four capitalised words after a slash that follows an agency in capitals or a
+    credit word, up to the next slash, bracket or the line's end. An entity read across the credit gives way,
+    keeping the agency."""
+    for slash in doc:
+        if slash.text != "/" or slash.i == 0 or not (doc[slash.i - 1].is_upper and doc[slash.i - 1].is_alpha or
+                                                     doc[slash.i - 1].lower_ in CREDIT_WORDS):
+            continue
+        start = end = slash.i + 1
+        while end < len(doc) and doc[end].is_title and doc[end].is_alpha and "\n" not in doc[end - 1].text_with_ws:
+            end += 1
+        if not 2 <= end - start <= 4 or doc[end - 1].lower_ in CREDIT_WORDS or \
+                end < len(doc) and doc[end].text not in ("/", ")", "]") and not doc[end].is_space and \
+                "\n" not in doc[end - 1].text_with_ws:
+            continue
+        agency = doc[slash.i - 1]
+        crossing = [e for e in ents if e.start < end and agency.i < e.end and (e.start, e.end) != (agency.i, agency.i + 1)]
+        keep = [Span(doc, agency.i, agency.i + 1, label="ORG")] if agency.is_upper and any(
+            e.start <= agency.i for e in crossing) else []
+        ents = [e for e in ents if e not in crossing] + keep + [Span(doc, start, end, label="PERSON")]
+    # what a credit leaves, `File Photo` after the photographer, is no name
+    ents = [e for e in ents if not (e.ent_id_ == "" and e[-1].lower_ in CREDIT_WORDS and e.start > 0 and
+                                    doc[e.start - 1].text == "/")]
+    return sorted(ents, key=lambda e: e.start)
+
+
+def _misread_name(token, adjectives: frozenset[str]) -> bool:
+    """True for a capitalised word the tagger read as an adjective that English does not have (`Caracal`)."""
+    return bool(adjectives) and token.pos_ == "ADJ" and token.is_title and token.is_alpha and \
+        token.lower_ not in adjectives and not token.ent_type_
+
+
+def _weapon_noun_after(span: Span):
+    """Return the weapon noun a name modifies, right after it or through nouns compounded onto it (`Caracal
+    helicopters`, `Kaan fighter jets`): a noun that is a weapon on its own, or one that needs a modifier
+    (`systems`) when a noun of the chain is a weapon on its own or a transfer verb moves it (`ordered 22
+    Skyranger systems`). None when the name modifies no weapon noun."""
+    heads = weapon_heads()
+    doc = span.doc
+    node, k = span.root, span.end
+    chain = []
+    while node.head.i == k and k < len(doc) and doc[k].pos_ == "NOUN":
+        node, k = doc[k], k + 1
+        chain.append(node)
+        if node.dep_ != "compound":
+            break
+    if not chain or chain[-1].dep_ == "compound":
+        return None
+    head = chain[-1]
+    lemma = head.lemma_.lower()
+    if lemma not in heads:
+        return None
+    if not heads[lemma] or any(heads.get(t.lemma_.lower()) is False for t in chain[:-1]):
+        return head
+    moved = head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() in transfer_verbs()
+    return head if moved else None
 
 
 def _ends_in_weapon_head(span: Span) -> bool:
@@ -169,15 +292,40 @@ def _designation_span(doc: Doc, start: int, end: int) -> Span:
     return Span(doc, start, end, label="WEAPON")
 
 
+def _as_listed_variant(ent: Span) -> Span:
+    """Return a weapon name with the listed system it is a variant of: a block after the system (`JF-17 Block
+    III`, part of the span, the system's id kept) or an export letter on its designation (`Su-57E` -> Su-57)."""
+    if ent.label_ != "WEAPON":
+        return ent
+    doc = ent.doc
+    key = ent.ent_id_
+    if not key and len(ent) == 1 and load_gazetteer().lookup(ent.text) is None:
+        base = DESIGNATION_BASE.match(ent.text)
+        entry = load_gazetteer().lookup(base.group(0)) if base and base.group(0) != ent.text else None
+        key = entry.key if entry is not None and entry.kind == "Weapon" else ""
+    end = _designation_span(doc, ent.start, ent.end).end if _is_designation(doc[ent.end - 1]) else ent.end
+    if (key, end) == (ent.ent_id_, ent.end):
+        return ent
+    return Span(doc, ent.start, end, label="WEAPON", span_id=key)
+
+
+def designation_name(name: str) -> str:
+    """Return the designation an unlisted weapon's name is built around when only capitalised words surround it,
+    a maker before and a nickname after (`Bell AH-1Z Viper` -> `AH-1Z`); else the name as it is (`MEKO A-200`:
+    letters in capitals belong to the designation)."""
+    words = name.split()
+    at = [i for i, w in enumerate(words) if DESIGNATION.fullmatch(w)]
+    if len(words) < 2 or len(at) != 1:
+        return name
+    others = words[:at[0]] + words[at[0] + 1:]
+    return words[at[0]] if all(w.isalpha() and w.istitle() for w in others) else name
+
+
 def _names_weapon(ent: Span) -> bool:
     """True when the text calls the name a weapon: it heads a weapon noun, ends in one with a weapon
     modifier, or is the plural of a listed weapon."""
-    heads = weapon_heads()
-    doc = ent.doc
-    after = doc[ent.end] if ent.end < len(doc) else None
-    if after is not None and after.lemma_.lower() in heads and not heads[after.lemma_.lower()] and \
-            ent.label_ not in ("GPE",) and ent.root.head.i == after.i:
-        return True  # `Caracal helicopters`, `Atmos howitzers`
+    if ent.label_ not in ("GPE",) and _weapon_noun_after(ent) is not None:
+        return True  # `Caracal helicopters`, `Atmos howitzers`, `Kaan fighter jets`
     if len(ent) > 1 and _ends_in_weapon_head(ent):
         return True  # `Army Tactical Missile Systems`
     return _listed_weapon_key(ent) is not None

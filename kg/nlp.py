@@ -154,8 +154,27 @@ def model_entities(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("kg_entity_types")
-def entity_types(doc: Doc) -> Doc:
+@Language.factory("kg_entity_types")
+def make_entity_types(nlp: Language, name: str) -> EntityTypes:
+    return EntityTypes(model_adjectives(nlp))
+
+
+class EntityTypes:
     """Type the names the gazetteer does not know from what the text says of them (kg.entity_types)."""
-    doc.ents = retype_entities(doc, doc.user_data.pop("kg_model_ents", []))
-    return doc
+
+    def __init__(self, adjectives: frozenset[str]):
+        self.adjectives = adjectives
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc.ents = retype_entities(doc, doc.user_data.pop("kg_model_ents", []), self.adjectives)
+        return doc
+
+
+def model_adjectives(nlp: Language) -> frozenset[str]:
+    """Return the English adjectives (lowercase) the model's rule lemmatizer lists (the `adj` words of its
+    `lemma_index`, from WordNet), or an empty set for a model without one."""
+    try:
+        index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError):
+        return frozenset()
+    return frozenset(index.get("adj", ()))

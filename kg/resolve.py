@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kg.entity_types import designation_name
 from kg.extract.tables import flags, table
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
 from kg.timex import resolve_time
@@ -158,6 +159,10 @@ class Resolver:
         if kind is None:
             return None
         name = _display_name(text)
+        if kind == "Weapon":
+            name = designation_name(name)  # `Bell AH-1Z Viper` is the system AH-1Z
+        elif kind == "Place" and name.isupper():
+            name = as_written(name)  # a dateline's `LAGOS` is Lagos
         return self._add(kind, slug(name), name, text)
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:
@@ -319,7 +324,7 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNa
     """Return the agent who said a claim: the entity its speaker resolves to, an article-local anonymous source
     for an unnamed one (`officials`, `U.S. officials`; kg.resolve.Resolver.unnamed_speaker), or the article's
     `unattributed` agent when no speaker was found."""
-    if claim.speaker is None:
+    if claim.speaker is None or _is_place(ex, claim.speaker):  # `NEW DELHI:` opens a dateline, no speaker
         return resolver.unattributed_speaker(ex.article.sha256[:16])
     if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
         key = claim.speaker.key if claim.speaker.text == claim.speaker_name else None
@@ -332,6 +337,11 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNa
     if _names_no_one(_display_name(named)):  # `It`, `Both`, `which`, `'s`, `30 percent`: the mention stays
         return resolver.unattributed_speaker(ex.article.sha256[:16])
     return resolver.unnamed_speaker(ex.article.sha256[:16], Mention(named, "", claim.speaker.start, claim.speaker.end))
+
+
+def _is_place(ex: Extraction, mention: Mention) -> bool:
+    """True for words the article names as a place (a LOC mention at the same offsets): a place says nothing."""
+    return any(m.label == "LOC" and (m.start, m.end) == (mention.start, mention.end) for m in ex.mentions)
 
 
 def _resolve_claim(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNames) -> ResolvedClaim:

@@ -75,3 +75,36 @@ def test_a_bracket_cuts_an_entity_to_its_name(nlp):
     texts = {ent.text for ent in doc.ents}
     assert "Getty Images" in texts and "Milei" in texts
     assert not any(c in ent.text for ent in doc.ents for c in "[]")
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Bell AH-1Z Viper", "AH-1Z"),  # maker + designation + nickname: the system
+    ("MEKO A-200", "MEKO A-200"),  # capitals belong to the designation
+    ("Mi-24 gunships", "Mi-24 gunships"),
+    ("Wing Loong II", "Wing Loong II"),
+])
+def test_designation_names_an_unlisted_system(name, expected):
+    from kg.entity_types import designation_name
+    assert designation_name(name) == expected
+
+
+def test_the_model_lists_english_adjectives(nlp):
+    from kg.nlp import model_adjectives
+    adjectives = model_adjectives(nlp)
+    assert {"heavy", "tactical", "western"} <= adjectives
+    assert "caracal" not in adjectives
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("LAGOS, Nigeria (AP) — The air force said it had received drones.", "LAGOS", "LOC"),  # a dateline's city
+    ("Leaders met. REUTERS/Ints Kalnins/File Photo", "Ints Kalnins", "PERSON"),  # a credit's photographer
+    ("A man walks. (AP Photo/Denes Erdos)", "Denes Erdos", "PERSON"),
+])
+def test_datelines_and_credits(nlp, text, name, label):
+    found = labels(nlp(text))
+    assert found.get(name) == label
+    assert not any("/" in ent for ent in found)
+
+
+def test_an_editors_label_is_no_dateline(nlp):
+    assert "BREAKING" not in labels(nlp("BREAKING: Poland signed the deal."))
