@@ -38,13 +38,15 @@ NOT_AFTER_DESIGNATION = {"summit", "summits", "meeting", "talks", "countries", "
                          "vaccine", "pandemic", "virus", "conference", "flight"}
 DESIGNATION_BASE = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}(?=[A-Z]{1,3}$)")  # `Su-57` in `Su-57E`
 BLOCK_WORDS = {"block", "batch", "variant"}  # `JF-17 Block III`: part of the designation
-RANK_WORDS = {"air", "vice", "rear", "chief", "lieutenant", "lt", "lt.", "gen", "gen.", "brig", "brig.", "maj",
-              "maj.", "col", "col.", "commodore", "marshal", "general", "admiral", "adm", "adm.", "colonel",
-              "captain", "capt", "capt.", "sergeant", "sgt", "commander"}
 LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout", "toward",
             "towards"}
 CREDIT_WORDS = {"photo", "photos", "pool", "handout"}  # `AP Photo/Denes Erdos`, `File Photo`: a credit, no name
 DATELINE_END = {",", "(", ":", "—", "–", "--"}  # what follows the city of a dateline: `LAGOS, Nigeria (AP) —`
+
+
+def rank_words() -> frozenset[str]:
+    """Return the military ranks and their abbreviations read before a name (data/rank_words.csv)."""
+    return table("rank_words", "word")
 
 
 @cache
@@ -160,7 +162,7 @@ def _with_rest_of_name(ent: Span) -> Span:
 
 def _only_rank(ent: Span) -> bool:
     """True for an unlisted 'name' that is only a rank (`Air Marshal` before the officer's name): a title."""
-    return not ent.ent_id_ and ent.label_ in ("ORG", "PERSON") and all(t.lower_ in RANK_WORDS for t in ent)
+    return not ent.ent_id_ and ent.label_ in ("ORG", "PERSON") and all(t.lower_ in rank_words() for t in ent)
 
 
 def _line_start(token) -> bool:
@@ -270,8 +272,8 @@ def _retyped(ent: Span) -> Span:
     if len(ent) == 1 and _is_designation(ent[0]) or ent.label_ != "WEAPON" and _names_weapon(ent):
         return _designation_span(doc, ent.start, ent.end) if _is_designation(ent[0]) else Span(
             doc, ent.start, ent.end, label="WEAPON", span_id=_listed_weapon_key(ent) or "")
-    if ent.label_ == "ORG" and len(ent) >= 3 and ent[0].lower_ in RANK_WORDS:
-        first = next((t.i for t in ent if t.lower_ not in RANK_WORDS), ent.end)
+    if ent.label_ == "ORG" and len(ent) >= 3 and ent[0].lower_ in rank_words():
+        first = next((t.i for t in ent if t.lower_ not in rank_words()), ent.end)
         if ent.end - first >= 2 and all(t.is_title for t in doc[first:ent.end]):
             return Span(doc, first, ent.end, label="PERSON")  # `Air Marshal Sadique Abubakar`
     return ent

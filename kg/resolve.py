@@ -398,14 +398,11 @@ def _without_count(description: str) -> str:
     return " ".join(words)
 
 
-HONORIFICS = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof"}
-
-
 def as_written(name: str) -> str:
     """Return a person's name as news writes it in running text: without an honorific (`Ms Clinton`), and not in
     capitals (`CLINTON:` in a transcript)."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in HONORIFICS:
+    while len(words) > 1 and words[0].lower().rstrip(".") in table("honorifics", "word"):
         words.pop(0)
     return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
 

@@ -17,9 +17,6 @@ from kg.extract.tables import table
 
 AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-# nouns of a relation to the entity that modifies them (`NATO member`, `Turkey's partner`): not that entity
-RELATION_NOUNS = {"member", "ally", "partner", "neighbour", "neighbor", "rival", "friend", "client", "customer",
-                  "supplier", "enemy", "adversary"}
 OBJECT_WARNED = {"warn", "urge", "advise", "caution", "press", "remind"}  # `it` in what follows is the one warned
 
 
@@ -60,7 +57,7 @@ def entity_for(token: Token) -> Span | None:
     if token.i in by_token:
         return by_token[token.i]
     named = next((by_token[c.i] for c in token.children if c.dep_ == "appos" and c.i in by_token), None)
-    if named is not None or token.lemma_.lower() in RELATION_NOUNS and token.tag_ == "NN":
+    if named is not None or token.lemma_.lower() in table("relation_nouns", "noun") and token.tag_ == "NN":
         # `NATO member Estonia`, `Turkey's NATO partner Poland`: the one named, not its alliance (`NATO allies`,
         # in the plural, are NATO's members acting together)
         return named

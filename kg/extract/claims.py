@@ -1310,14 +1310,12 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
 
 
 STATEMENT_NOUNS = {"statement", "communique", "communiqué", "release", "letter", "readout"}
-DOCUMENT_NOUNS = STATEMENT_NOUNS | {"report", "study", "survey", "document", "memo", "analysis", "assessment",
-                                    "tweet", "post", "interview", "op-ed", "article", "editorial"}
 
 
 def _issuer(noun: Token) -> Span | None:
     """Return the named person or body a document noun says wrote it: its possessor (`Altmaier's letter`) or the
     object of `by`/`from` (`a report by The News International`, `a statement from the ministry`)."""
-    if noun.lemma_.lower() not in DOCUMENT_NOUNS:
+    if noun.lemma_.lower() not in table("document_nouns", "noun"):  # data/document_nouns.csv
         return None
     owners = [c for c in noun.children if c.dep_ == "poss"]
     owners += [p for prep in noun.children if prep.dep_ == "prep" and prep.lower_ in ("by", "from")
