@@ -105,8 +105,11 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
     lines += [f"- {k}: {', '.join(v[:12])}{' …' if len(v) > 12 else ''}" for k, v in groups.items()] or ["(none)"]
     lines += [""]
 
-    lines += ["## Entity merges", ""]
-    merges = [[e.name, e.kind, ", ".join(sorted(resolver.merges[e.id]))]
-              for e in sorted(resolver.entities.values(), key=lambda e: e.name) if resolver.merges.get(e.id)]
-    lines += _table(["entity", "type", "also written as"], merges)
+    lines += ["## Entity merges", "", "Every other way an entity is written, and the evidence that joined it.", ""]
+    merges = []
+    for entity in sorted(resolver.entities.values(), key=lambda e: e.name):
+        forms = resolver.merges.get(entity.id)
+        if forms:
+            merges.append([entity.name, entity.kind, "; ".join(f"{f} ({why})" for f, why in sorted(forms.items()))])
+    lines += _table(["entity", "type", "also written as (evidence)"], merges)
     return "\n".join(lines)

@@ -63,7 +63,7 @@ class Resolver:
         """Learn the corpus' full names and titles from `extractions`, read once (it may be a generator)."""
         self.gazetteer = gazetteer or load_gazetteer()
         self.entities: dict[tuple[str, str], Entity] = {}
-        self.merges: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.merges: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # entity -> {surface: why}
         self._full_names: dict[str, set[str]] = defaultdict(set)  # surname -> full names in the corpus
         self._roles: dict[tuple[str, str], str] = {}  # (article sha256, person) -> title
         for ex in extractions:
@@ -78,24 +78,28 @@ class Resolver:
         return entry.name if entry is not None and entry.kind == "Person" else " ".join(text.split())
 
     def person_name(self, text: str, article_people: dict[str, str]) -> str:
-        """Return the fullest name for a person mention, within the article first, then the corpus: `Ms
-        Clinton`, `CLINTON` (a transcript's tag) and a family name written first (`Kim` after `Kim Jong Un`)
-        are the person the article named in full."""
+        """Return the fullest name for a person mention (see `person_name_and_why`)."""
+        return self.person_name_and_why(text, article_people)[0]
+
+    def person_name_and_why(self, text: str, article_people: dict[str, str]) -> tuple[str, str]:
+        """Return the fullest name for a person mention, within the article first, then the corpus, and the
+        evidence for it: `Ms Clinton`, `CLINTON` (a transcript's tag) and a family name written first (`Kim`
+        after `Kim Jong Un`) are the person the article named in full."""
         entry = self.gazetteer.lookup(text)
         if entry is not None and entry.kind == "Person":
-            return entry.name
+            return entry.name, "gazetteer"
         text = as_written(text)
         surname = text.split()[-1]
         if len(text.split()) == 1:
             if surname in article_people:
-                return article_people[surname]
+                return article_people[surname], "surname of the full name in the same article"
             first = {full for full in article_people.values() if full.split()[0] == surname}
             if len(first) == 1:
-                return next(iter(first))
+                return next(iter(first)), "family name first, of the full name in the same article"
             names = self._full_names.get(surname, set())
             if len(names) == 1:
-                return next(iter(names))
-        return self._person_name(text)
+                return next(iter(names)), "the corpus' only person of that surname"
+        return self._person_name(text), "same name"
 
     def is_known_surname(self, text: str) -> bool:
         """True for one capitalised word that is the surname of exactly one person the corpus names in full."""
@@ -103,7 +107,8 @@ class Resolver:
 
     # ------------------------------------------------------------ entities
 
-    def _add(self, kind: str, key: str, name: str, surface: str, entry: Entry | None = None) -> Entity:
+    def _add(self, kind: str, key: str, name: str, surface: str, entry: Entry | None = None,
+             why: str = "same name") -> Entity:
         entity = self.entities.get((kind, key))
         if entity is None:
             entity = Entity(kind, key, name)
@@ -122,11 +127,11 @@ class Resolver:
         surface = " ".join(surface.split())
         if surface and surface != entity.name:
             entity.aliases.add(surface)
-            self.merges[(kind, key)].add(surface)
+            self.merges[(kind, key)].setdefault(surface, why)
         return entity
 
     def _from_entry(self, entry: Entry, surface: str) -> Entity:
-        return self._add(entry.kind, entry.key, entry.name, surface, entry)
+        return self._add(entry.kind, entry.key, entry.name, surface, entry, "gazetteer")
 
     def resolve(self, mention: Mention, names: ArticleNames) -> Entity | None:
         """Return the canonical entity a named mention refers to, in an article that gives `names`: its people's
@@ -135,18 +140,19 @@ class Resolver:
         text = mention.text.strip()
         if text in names.acronyms and not (mention.key and mention.key in g.entries):
             entity = self.resolve(Mention(names.acronyms[text], mention.label, mention.start, mention.end), names)
-            return self._add(entity.kind, entity.key, entity.name, text) if entity is not None else None
+            why = "initials the article defines"
+            return self._add(entity.kind, entity.key, entity.name, text, why=why) if entity is not None else None
         if mention.key and mention.key in g.entries:
             entry = g.entries[mention.key]
             if mention.label == "NORP" and entry.kind == "Country":
                 return self._from_entry(entry, "")  # a demonym is not a name of the country
             return self._from_entry(entry, text)
         if mention.label == "PERSON":
-            name = self.person_name(text, names.people)
+            name, why = self.person_name_and_why(text, names.people)
             entry = g.lookup(name)
             if entry is not None and entry.kind == "Person":
-                return self._from_entry(entry, text)
-            return self._add("Person", slug(name), name, text)
+                return self._add(entry.kind, entry.key, entry.name, text, entry, why)
+            return self._add("Person", slug(name), name, text, why=why)
         entry = g.lookup(text)
         if entry is None and mention.label != "LOC":  # a capital as a place stays a place
             entry = g.by_capital.get(normalize(text))

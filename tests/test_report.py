@@ -33,3 +33,18 @@ def test_a_graph_of_loners_reports_no_communities():
     text = to_markdown(BuildReport("out"), Dataset(), analyze(G), Resolver([]))
     assert "## Communities\n\n(none)\n" in text
     assert "- 0: X" not in text and "- 1: Y" not in text
+
+
+def test_the_report_lists_each_merge_with_its_evidence(tmp_path):
+    from kg.pipeline import build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Rebel fighters\n\nThe Rapid Support Forces (RSF) shelled the city on Sunday. The RSF "
+                               "denied it. Dutch minister Ruben Brekelmans visited Kyiv. Brekelmans said more drones "
+                               "would follow.\n", encoding="utf-8")
+    build([str(src)], tmp_path / "out")
+    report = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    merges = report.split("## Entity merges", 1)[1]
+    assert "RSF (initials the article defines)" in merges
+    assert "Brekelmans (surname of the full name in the same article)" in merges
