@@ -35,6 +35,7 @@ INCLUDE_VERBS = {"include", "contain", "comprise"}  # `the package includes X`: 
 RECEIVING_GOVERNORS = {"take", "accept", "await"}  # `took delivery of X from Y`: the subject receives
 MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
 ORDER_NOUNS = {"order", "contract"}  # what a seller receives or wins: `received an order for X from Y`
+DEAL_NOUNS = {"deal", "order"}  # a buyer's deal or order for items (data/receiving_nouns.csv lists them)
 DEAL_MAKING_VERBS = {"sign", "ink", "approve", "announce", "reach", "conclude", "finalize", "finalise", "seal", "adopt",
                      "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree"}
 DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
@@ -273,6 +274,8 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
         acting = approver is not None or governor is not None and governor.lemma_.lower() in {
             *status_words(), *DEAL_MAKING_VERBS, "complete"}
         supplier, recipient = preps.get("from"), owner or (governed_by if acting else None)
+        if noun.lemma_.lower() in DEAL_NOUNS and supplier is None:
+            supplier = preps.get("with")  # `signed a deal with France for 80 Rafale jets`: the other party sells
     elif governor is not None and governor.lemma_.lower() in RECEIVING_GOVERNORS:  # `took delivery of X from Y`
         supplier, recipient = preps.get("from") or owner, governed_by
     else:  # `deliveries of X to Poland by Hanwha Aerospace`
@@ -324,9 +327,13 @@ def _noun_items(noun: Token, governor: Token | None) -> list[Token]:
     """Return what a transfer noun carries: `shipments of X`, `aid …, including X`, `a package that includes X`,
     `the package includes X and Y`, `announced a package for Ukraine on Thursday, including X` (on the governor)."""
     found = [c for c in noun.children if c.dep_ == "compound" or c.dep_ in ("amod", "nmod") and c.lower_ in DEFENCE_WORDS]
-    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is not None:
+    of = next((c for c in noun.children if c.dep_ == "prep" and (c.lower_ == "of" or c.lower_ == "for" and
+                                                                 noun.lemma_.lower() in DEAL_NOUNS)), None)
+    if of is not None:  # `shipments of X`; `a deal for 600 vehicles`
         found += [c for c in of.children if c.dep_ == "pobj"]
+    elif noun.lemma_.lower() in DEAL_NOUNS and governor is not None:  # `signed a deal … for X`, `for` on the verb
+        found += [c for p in governor.children if p.dep_ == "prep" and p.lower_ == "for"
+                  for c in p.children if c.dep_ == "pobj"]
     verbs = [c for c in noun.children if c.dep_ == "relcl"] + ([noun.head] if noun.dep_ == "nsubj" else [])
     for verb in verbs:
         if verb.lemma_.lower() in INCLUDE_VERBS:
@@ -572,8 +579,10 @@ def _subject(verb: Token) -> Token | None:
         if token.dep_ == "xcomp" or (token.dep_ == "pcomp" and token.head.lower_ == "from"):
             governor = token.head if token.dep_ == "xcomp" else token.head.head
             obj = next((c for c in governor.children if c.dep_ in ("dobj", "obj")), None)
-            if obj is not None and obj.i < token.i and obj.ent_type_ not in AMOUNT_TYPES and not obj.like_num:
-                return obj  # object control: `urge allies to purchase`, `barred Israel from sending`
+            if obj is not None and obj.i < token.i and obj.ent_type_ not in AMOUNT_TYPES and not obj.like_num and (
+                    obj.pos_ in ("PRON", "PROPN") or obj.ent_type_ in AGENT_LABELS or obj.tag_ == "NNS"):
+                return obj  # object control: `urge allies to purchase`, `barred Israel from sending`; not `sign an
+                # agreement with the US to purchase` (an agreement buys nothing)
             token = token.head
         elif token.dep_ == "acl" and token.head.dep_ in ("dobj", "obj") and \
                 token.head.head.lemma_.lower() in DEAL_MAKING_VERBS:
