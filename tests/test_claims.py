@@ -396,6 +396,9 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     # a body no country names speaks for the country its sentence is about; one unnamed person does not
     ("BERLIN, May 6 — Germany will send seven howitzers to Ukraine, the defence ministry said today.", "Germany"),
     ("The source said that China had accepted the proposal.", None),
+    # a single official of a named body speaks for its country, not for the last person named
+    ("Joe Biden spoke on Monday. The State Department representative said the ban would be lifted.",
+     "United States"),
 ])
 def test_a_role_noun_speaks_for_whom_the_article_named(parse, text, speaker):
     doc, article = parse(text)

@@ -1256,6 +1256,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     if head in THING_PRONOUNS and last_body is not None:  # `It said` after `Rheinmetall said`
         return last_body[0], last_body[1], "pronoun"
     refers = role_nouns().get(head)
+    if refers == "person" and any(t.ent_type_ in ("GPE", "NORP", "ORG") for t in span if t != span.root):
+        country = _government_country(span, None)  # `the State Department representative`: one official's country
+        if country is not None:
+            return country, "GPE", "government"
     if refers == "person" and any(t.dep_ == "det" and t.lower_ in ("the", "this") for t in span):
         modifiers = {t.lower_ for t in span if t.dep_ != "det" and t is not span.root}
         best = None
