@@ -1137,7 +1137,7 @@ def _restates(f: _Found, found: list[_Found]) -> bool:
 
 def _resolve(doc: Doc, found: list[_Found], confidences: dict[Rule, float]) -> list[Claim]:
     people = _people_by_surname(doc)
-    roles = person_roles(doc)
+    roles_at = _positioned_roles(doc)  # a role noun refers back: only titles given before it count
     mentions = list(find_mentions(doc))
     claims = []
     last_person: tuple[str, str] | None = None
@@ -1150,6 +1150,7 @@ def _resolve(doc: Doc, found: list[_Found], confidences: dict[Rule, float]) -> l
         if span is None:
             confidence = min(confidence, UNATTRIBUTED)  # the article names no source, or kg found none
         else:
+            roles = [(person, role) for start, person, role in roles_at if start < span.start_char]
             name, label, how = _resolve_span(span, people, roles, last_person, last_government, last_body)
             if how == "government":
                 last_government = name
@@ -1193,6 +1194,11 @@ def _people_by_surname(doc: Doc) -> dict[str, str]:
 
 def person_roles(doc: Doc) -> list[tuple[str, str]]:
     """Return (person name, role phrase) for titles written before names: `US President Donald Trump`."""
+    return [(person, role) for _, person, role in _positioned_roles(doc)]
+
+
+def _positioned_roles(doc: Doc) -> list[tuple[int, str, str]]:
+    """Return (where the name starts, person name, role phrase) for the titles written before names."""
     out = []
     people = _people_by_surname(doc)
     for ent in doc_ents(doc):
@@ -1209,7 +1215,7 @@ def person_roles(doc: Doc) -> list[tuple[str, str]]:
                 break
             words.insert(0, t)
         if words and any(t.lower_ in role_nouns() for t in words):
-            out.append((people.get(ent[-1].text, ent.text), " ".join(t.text for t in words)))
+            out.append((ent.start_char, people.get(ent[-1].text, ent.text), " ".join(t.text for t in words)))
     return out
 
 
