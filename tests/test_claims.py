@@ -435,3 +435,12 @@ def test_a_caption_label_is_not_a_speaker(parse):
                          "ahead of a NATO leaders summit in Vilnius. REUTERS/Ints Kalnins/File Photo\n")
     assert not [c for c in find_claims(doc, article.body_start) if c.speaker is not None
                 and c.speaker.text.lower() == "file photo"]
+
+
+def test_a_pronoun_inside_a_quote_does_not_speak_it(parse):
+    """`“A,” he said. “B,” adding that …`: the parser takes B's `It` for the subject of `adding`."""
+    doc, article = parse("“This is clearly about our unity,” Boris Pistorius said. “It is about using this recording "
+                         "to unsettle us,” adding that the ministry would respond.")
+    claims = find_claims(doc, article.body_start)
+    second = _claim_for(claims, "It is about using this recording")
+    assert second is not None and second.speaker_name == "Boris Pistorius", (second and second.speaker)

@@ -908,7 +908,12 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         hit = None
         dash = _dash_speaker(doc, qb)
         if cue is not None:
-            hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), _speaker_of(cue), Rule.QUOTE_CUE, _polarity(cue))
+            speaker = _speaker_of(cue)
+            if speaker is not None and in_quote[speaker.start_char] and speaker.root.pos_ == "PRON":
+                # `“It is about …,” adding that …`: the parser found the subject inside the quote; who adds is
+                # who spoke just before
+                speaker = previous.speaker if previous is not None and _near(doc, previous, qa) else None
+            hit = _Found(qa, qb, "direct", cue, _cue_phrase(cue), speaker, Rule.QUOTE_CUE, _polarity(cue))
         elif dash is not None:
             hit = _Found(qa, qb, "direct", None, "―", dash, Rule.QUOTE_DASH)
         else:
