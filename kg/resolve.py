@@ -142,6 +142,10 @@ class Resolver:
             entity = self.resolve(Mention(names.acronyms[text], mention.label, mention.start, mention.end), names)
             why = "initials the article defines"
             return self._add(entity.kind, entity.key, entity.name, text, why=why) if entity is not None else None
+        listed = next((g.lookup(short) for short, full in names.acronyms.items() if full == text and g.lookup(short)),
+                      None)
+        if listed is not None and not mention.key:  # `High Mobility Artillery Rocket Systems (HIMARS)`: HIMARS
+            return self._add(listed.kind, listed.key, listed.name, text, listed, "the listed initials after it")
         if mention.key and mention.key in g.entries:
             entry = g.entries[mention.key]
             if mention.label == "NORP" and entry.kind == "Country":

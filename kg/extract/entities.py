@@ -91,11 +91,24 @@ def defined_acronyms(doc: Doc) -> dict[str, Span]:
                              doc[start - 1].lower_ in INITIAL_SKIP and start - 1 > 0):
             start -= 1
             candidates.append(doc[start:i])
+        label = doc[i + 1].ent_type_ or "ORG"  # `(HIMARS)`: what the gazetteer makes of the initials
         for span in candidates:
-            if _initials(span) in (short, short.rstrip("S")) and span[0].lower_ not in INITIAL_SKIP - {"the"}:
-                found[short] = span if span.label_ else Span(doc, span.start, span.end, label="ORG")
+            if _abbreviates(short, _initials(span)) and span[0].lower_ not in INITIAL_SKIP - {"the"}:
+                found[short] = span if span.label_ else Span(doc, span.start, span.end, label=label)
                 break
     return found
+
+
+def _abbreviates(short: str, initials: str) -> bool:
+    """True when `short` abbreviates words with these initials: the same letters (`RSF`, `ECDI`, a plural `S`
+    aside), or, for four letters or more, the initials in order with the same first letter (`HIMARS`: High
+    Mobility Artillery Rocket Systems)."""
+    if initials in (short, short.rstrip("S")):
+        return True
+    if len(short) < 4 or len(initials) < 3 or initials[0] != short[0]:
+        return False
+    rest = iter(short)
+    return all(letter in rest for letter in initials)
 
 
 def _initials(span: Span) -> str:
