@@ -412,7 +412,8 @@ def as_written(name: str) -> str:
     """Return a person's name as news writes it in running text: without an honorific (`Ms Clinton`), and not in
     capitals (`CLINTON:` in a transcript)."""
     words = name.split()
-    while len(words) > 1 and words[0].lower().rstrip(".") in table("honorifics", "word"):
+    titles = table("honorifics", "word") | table("rank_words", "word")  # `Ms Clinton`, `Adm Adung`
+    while len(words) > 1 and (words[0].lower() in titles or words[0].lower().rstrip(".") in titles):
         words.pop(0)
     return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
 
