@@ -393,6 +393,9 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     ("Josep Borrell met the ministers in Brussels. The bloc's top diplomat said the target would be missed.",
      "Josep Borrell"),
     ("Hamas fired rockets on Sunday. The group said the strikes were a warning.", "Hamas"),
+    # `it` with no body before it: the body the sentence it reports is about
+    ("The European Union will fall far short of its target of sending shells to Ukraine, it said on Wednesday.",
+     "European Union"),
     # a body no country names speaks for the country its sentence is about; one unnamed person does not
     ("BERLIN, May 6 — Germany will send seven howitzers to Ukraine, the defence ministry said today.", "Germany"),
     ("The source said that China had accepted the proposal.", None),

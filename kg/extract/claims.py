@@ -1266,6 +1266,11 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         return last_government, "GPE", "pronoun"
     if head in THING_PRONOUNS and last_body is not None:  # `It said` after `Rheinmetall said`
         return last_body[0], last_body[1], "pronoun"
+    if head in THING_PRONOUNS:  # `The European Union will fall short …, it said`: the body the sentence is about
+        body = next((e for e in subject_entities_before(span.root) if e.label_ in ("ORG", "GPE")), None)
+        if body is not None:
+            country = _country_named(body)
+            return (country, "GPE", "pronoun") if country else (body.text, body.label_, "pronoun")
     refers = role_nouns().get(head)
     if refers == "person" and any(t.ent_type_ in ("GPE", "NORP", "ORG") for t in span if t != span.root):
         country = _government_country(span, None)  # `the State Department representative`: one official's country
