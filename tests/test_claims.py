@@ -402,6 +402,9 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     # a single official of a named body speaks for its country, not for the last person named
     ("Joe Biden spoke on Monday. The State Department representative said the ban would be lifted.",
      "United States"),
+    # a lede's title with no one named before it refers forward to the first who holds it
+    ("Germany's minister for defence said on Sunday that Russia was waging an information war. Officials met on "
+     "Monday. “It is part of a war,” minister for defence Boris Pistorius said.", "Boris Pistorius"),
     # a role noun refers back: a title given only later names someone else
     ("Defense Minister Luis Petri visited Denmark. The minister said the jets would come in 2025. Danish Defence "
      "Minister Troels Lund Poulsen welcomed him.", "Luis Petri"),

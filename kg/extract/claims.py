@@ -765,7 +765,7 @@ def _speaker_of(verb: Token) -> Span | None:
                 return cited
         subject = nearest_subject(token)
         if subject is not None:
-            if subject.lower_ in ("who", "that") and token.dep_ == "relcl":
+            if subject.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
                 return _noun_phrase(token.head)  # `leaders, who fear that …`
             if subject.dep_ == "nsubjpass" and token.lemma_.lower() in CITING_VERBS:
                 return _noun_phrase(subject)  # `X was quoted as saying`: X
@@ -1156,7 +1156,8 @@ def _resolve(doc: Doc, found: list[_Found], confidences: dict[Rule, float]) -> l
             confidence = min(confidence, UNATTRIBUTED)  # the article names no source, or kg found none
         else:
             roles = [(person, role) for start, person, role in roles_at if start < span.start_char]
-            name, label, how = _resolve_span(span, people, roles, last_person, last_government, last_body)
+            later = [(person, role) for start, person, role in roles_at if start >= span.start_char]
+            name, label, how = _resolve_span(span, people, roles, last_person, last_government, last_body, later)
             if how == "government":
                 last_government = name
             if name and label in ("ORG", "GPE"):
@@ -1226,7 +1227,7 @@ def _positioned_roles(doc: Doc) -> list[tuple[int, str, str]]:
 
 def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str]],
                   last_person: tuple[str, str] | None, last_government: str | None = None,
-                  last_body: tuple[str, str] | None = None):
+                  last_body: tuple[str, str] | None = None, later_roles: list[tuple[str, str]] = ()):
     """Return (name, label, how) for a speaker mention; how is named, pronoun, role, government (a body or an
     unnamed official, for its country) or unresolved."""
     ent = _entity_in(span)
@@ -1298,6 +1299,11 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         person = last_entity_before(span, {"PERSON"}) or _next_person(span)
         if titled is not None or person is not None:
             return titled or people.get(_bare_name(person).split()[-1], _bare_name(person)), "PERSON", "role"
+        # a lede's title with no one named before it refers forward: `Germany's minister for defence said …`, then
+        # `minister for defence Boris Pistorius said`
+        later = next((person for person, role in later_roles if head in role.lower().split()), None)
+        if later is not None:
+            return later, "PERSON", "role"
     if refers == "news-outlet":
         outlet = last_entity_before(span, {"ORG"})
         if outlet is not None:
