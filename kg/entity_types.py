@@ -91,7 +91,8 @@ def _with_acronyms(doc: Doc, ents: list[Span]) -> list[Span]:
     return sorted(ents + more, key=lambda e: e.start)
 
 
-LONGER_NAME_LABELS = {"LOC", "FAC"}  # geography: an organisation's longer name (`Brazilian Air Force`) stays its country's
+# geography only: an organisation's longer name (`Brazilian Air Force`) stays its country's
+LONGER_NAME_LABELS = {"LOC", "FAC"}
 NAME_LINKS = {"of", "for", "and", "de", "al"}  # lowercase words inside a name: `Gulf of Mexico`
 
 
@@ -208,7 +209,8 @@ def _credits(doc: Doc, ents: list[Span]) -> list[Span]:
                 "\n" not in doc[end - 1].text_with_ws:
             continue
         agency = doc[slash.i - 1]
-        crossing = [e for e in ents if e.start < end and agency.i < e.end and (e.start, e.end) != (agency.i, agency.i + 1)]
+        crossing = [e for e in ents if e.start < end and agency.i < e.end
+                    and (e.start, e.end) != (agency.i, agency.i + 1)]
         keep = [Span(doc, agency.i, agency.i + 1, label="ORG")] if agency.is_upper and any(
             e.start <= agency.i for e in crossing) else []
         ents = [e for e in ents if e not in crossing] + keep + [Span(doc, start, end, label="PERSON")]
