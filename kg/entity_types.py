@@ -66,7 +66,7 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     gazetteer name inside them replaced them (`South China Sea`, not `China`). `adjectives` are the English
     adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
     name (`Caracal helicopters`); empty, that rule is off."""
-    ents = _kept_longer_names(doc, list(doc.ents), model_ents)
+    ents = _joined_person_names(doc, _kept_longer_names(doc, list(doc.ents), model_ents))
     ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
     ents = _credits(doc, _datelines(doc, ents))
     covered = {i for ent in ents if ent.label_ != "CARDINAL" for i in range(ent.start, ent.end)}
@@ -159,6 +159,39 @@ def _with_rest_of_name(ent: Span) -> Span:
             doc[end].pos_ == "PROPN" and doc[end].is_title and not doc[end].ent_type_:
         end += 1
     return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_)
+
+
+NAME_PARTICLES = {"el", "al", "bin", "ibn", "abu", "ben"}  # `el-Sissi`, `al-Assad`: the rest of a name
+
+
+def _particle_length(doc: Doc, i: int) -> int:
+    """Return how many tokens from `i` are a particle and the name it joins (`el-Sissi`, `el - Sissi`), else 0."""
+    if i >= len(doc) or doc[i].ent_type_:
+        return 0
+    word = doc[i].text
+    if "-" in word and word.split("-", 1)[0].lower() in NAME_PARTICLES and word.split("-", 1)[1][:1].isupper():
+        return 1
+    if word.lower() in NAME_PARTICLES and i + 2 < len(doc) and doc[i + 1].text == "-" and doc[i + 2].is_title:
+        return 3
+    return 0
+
+
+def _joined_person_names(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Join a person's name the NER cut in two: two person names side by side (`Bilawal Bhutto` `Zardari`), or a
+    name and the particle word after it (`Abdel Fattah` `el-Sissi`)."""
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        titled = prev is not None and prev[-1].lower_ in table("role_nouns", "noun", "refers_to")
+        if prev is not None and prev.label_ == ent.label_ == "PERSON" and prev.end == ent.start and \
+                not prev.ent_id_ and not ent.ent_id_ and not titled:
+            # (not `Charlotte Mayor` + `Jennifer Roberts`: a title read as a name before the person)
+            out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
+            continue
+        if ent.label_ == "PERSON" and not ent.ent_id_:
+            ent = Span(doc, ent.start, ent.end + _particle_length(doc, ent.end), label="PERSON")
+        out.append(ent)
+    return out
 
 
 def _only_rank(ent: Span) -> bool:
