@@ -349,6 +349,11 @@ def _state_key(articles: list[Article], skipped: list[Skipped], fingerprint: str
 # ------------------------------------------------------------------ extraction cache
 
 
+# The package's modules an extraction runs (besides kg/extract/): a change to any of them makes every cached
+# extraction stale (tests/test_incremental.py checks the list against what kg.nlp and kg.extract import).
+EXTRACTION_MODULES = ("ingest.py", "nlp.py", "entity_types.py", "gazetteer.py", "types.py", "errors.py", "vocab.py")
+
+
 def extraction_fingerprint(model: str | None = None) -> str:
     """Return a fingerprint of everything an extraction depends on: the code, its data files and the spaCy model."""
     from kg.vocab import ontology_dir
@@ -362,7 +367,7 @@ def extraction_fingerprint(model: str | None = None) -> str:
             versions.append(f"{dist_name}={dist.version}")
     versions.sort()
     name = model or "default"
-    upstream = [PACKAGE_DIR / f for f in ("ingest.py", "nlp.py", "gazetteer.py", "types.py")]
+    upstream = [PACKAGE_DIR / f for f in EXTRACTION_MODULES]
     upstream += [PACKAGE_DIR / "extract", PACKAGE_DIR / "data", ontology_dir()]
     return hashlib.sha256(f"{name}|{'|'.join(versions)}|{_tree_digest(upstream)}".encode()).hexdigest()
 

@@ -369,3 +369,18 @@ def test_plan_build_keeps_stored_articles_unless_replaced_or_pruned(tmp_path):
     assert set(plan.articles) == {a.sha256 for a in (*current, old)} and not plan.up_to_date
     pruned = plan_build(tmp_path, current, stored, [], prune=True)
     assert (pruned.kept, pruned.removed) == (0, 2) and pruned.key != plan.key
+
+
+def test_the_cache_fingerprint_covers_every_module_an_extraction_runs():
+    """A module kg.nlp or kg.extract imports that the fingerprint leaves out would let a build reuse extractions
+    made by older code (kg/entity_types.py once was)."""
+    import subprocess
+    import sys
+
+    from kg.pipeline import EXTRACTION_MODULES
+
+    listing = subprocess.run([sys.executable, "-c", "import sys, kg.nlp, kg.extract, kg.ingest; print('\\n'.join("
+                              "m.__file__ for n, m in sys.modules.items() if n.startswith('kg') and n != 'kg'))"],
+                             capture_output=True, text=True, check=True).stdout.split()
+    outside = {p.rsplit("/", 1)[-1] for p in listing if "/kg/extract/" not in p}
+    assert outside <= set(EXTRACTION_MODULES), outside - set(EXTRACTION_MODULES)
