@@ -87,6 +87,12 @@ class Gazetteer:
         """Return the entry a surface form names, if any."""
         return self.by_form.get(normalize(surface))
 
+    def country(self, surface: str) -> Entry | None:
+        """Return the country a word names by its name, its people (`Polish`) or its capital (`Seoul`), if any."""
+        key = normalize(surface)
+        entry = self.by_form.get(key) or self.by_demonym.get(key) or self.by_capital.get(key)
+        return entry if entry is not None and entry.kind == "Country" else None
+
 
 @lru_cache(maxsize=1 << 16)  # every look-up of every mention comes here, and names repeat
 def normalize(surface: str) -> str:

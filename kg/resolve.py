@@ -241,14 +241,10 @@ class Resolver:
         if entity.country:
             return self.gazetteer.entries.get(entity.country)
         words = [w.removesuffix("'s").removesuffix("’s") for w in entity.name.split()]
-        if entity.org_type is not None or not any(w.lower() in flags("government_nouns", "noun", "singular_only") for w in words):
+        if entity.org_type is not None or not any(w.lower() in flags("government_nouns", "noun", "singular_only")
+                                                  for w in words):
             return None
-        for word in words:
-            entry = self.gazetteer.lookup(word) or self.gazetteer.by_demonym.get(normalize(word)) or \
-                self.gazetteer.by_capital.get(normalize(word))
-            if entry is not None and entry.kind == "Country":
-                return entry
-        return None
+        return next((entry for word in words if (entry := self.gazetteer.country(word)) is not None), None)
 
     def add_role(self, entity: Entity, role: str) -> None:
         entity.roles.add(role)

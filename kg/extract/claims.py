@@ -1385,10 +1385,8 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
 
 def _country_named(ent: Span) -> str | None:
     """Return the country an entity names, by name, by its people (`Polish` -> Poland) or by its capital."""
-    gazetteer = load_gazetteer()
-    entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text)) or \
-        gazetteer.by_capital.get(normalize(ent.text))
-    return entry.name if entry is not None and entry.kind == "Country" else None
+    entry = load_gazetteer().country(ent.text)
+    return entry.name if entry is not None else None
 
 
 def _country_in_focus(span: Span) -> str | None:

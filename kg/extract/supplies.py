@@ -25,7 +25,7 @@ from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for,
                                      previous_sentence_start, pronouns, warned_party)
 from kg.extract.entities import doc_ents, doc_text
 from kg.extract.tables import flags, table
-from kg.gazetteer import load_gazetteer, normalize
+from kg.gazetteer import load_gazetteer
 from kg.types import Mention, Supply
 
 ITEM_PRONOUNS = pronouns("group", "thing", "demonstrative")  # `sent them`, `those`
@@ -754,14 +754,9 @@ def government_nouns() -> frozenset[str]:
 def _country_before(token: Token) -> Span | None:
     """Return the last country named before `the country` in its sentence or the one before."""
     gazetteer = load_gazetteer()
-
-    def country(ent: Span):
-        key = normalize(ent.text)
-        return gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(key) or gazetteer.by_capital.get(key)
-
     start = previous_sentence_start(token)
     return next((e for e in reversed(doc_ents(token.doc)) if start <= e.start < token.i and e.label_ in ("GPE", "NORP")
-                 and getattr(country(e), "kind", "") == "Country"), None)  # `German arms maker X … the country's`
+                 and gazetteer.country(e.text) is not None), None)  # `German arms maker X … the country's`
 
 
 def _mention(span: Span) -> Mention:

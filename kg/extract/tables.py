@@ -22,6 +22,7 @@ def table(name: str, key: str, value: str | None = None) -> dict[str, str] | fro
     return {row[key]: row[value] for row in rows}
 
 
+@cache  # rules ask per token (`government_nouns()`): build the mapping once
 def flags(name: str, key: str, column: str) -> dict[str, bool]:
     """Return data/NAME.csv as {key: whether its yes/no column says yes}."""
     return {k: v == "yes" for k, v in table(name, key, column).items()}
