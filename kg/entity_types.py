@@ -74,7 +74,7 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     gazetteer name inside them replaced them (`South China Sea`, not `China`). `adjectives` are the English
     adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
     name (`Caracal helicopters`); empty, that rule is off."""
-    ents = _joined_person_names(doc, _kept_longer_names(doc, list(doc.ents), model_ents))
+    ents = _joined_person_names(doc, [_as_surname(e) for e in _kept_longer_names(doc, list(doc.ents), model_ents)])
     ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
     ents = _credits(doc, _datelines(doc, ents))
     covered = {i for ent in ents if ent.label_ != "CARDINAL" for i in range(ent.start, ent.end)}
@@ -240,6 +240,21 @@ def _joined_person_names(doc: Doc, ents: list[Span]) -> list[Span]:
             ent = Span(doc, ent.start, ent.end + _particle_length(doc, ent.end), label="PERSON")
         out.append(ent)
     return out
+
+
+def _as_surname(ent: Span) -> Span:
+    """Return a person's name where a people's name read as a demonym is a surname after a given name the NER
+    left out (`Volker Turk said`): the demonym heads the name and is no modifier."""
+    doc = ent.doc
+    if ent.label_ != "NORP" or len(ent) != 1 or ent.start == 0 or ent.root.dep_ in ("amod", "compound", "poss"):
+        return ent
+    first = doc[ent.start - 1]
+    if first.ent_type_ or first.pos_ != "PROPN" or not first.is_title or first.dep_ != "compound" or \
+            first.head.i != ent.start or first.lower_ in rank_words():
+        return ent
+    for token in ent:
+        token.ent_id_ = ""  # not the people's id: a span's id is read from its root token
+    return Span(doc, first.i, ent.end, label="PERSON")
 
 
 def _only_rank(ent: Span) -> bool:

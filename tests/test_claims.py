@@ -454,3 +454,17 @@ def test_a_ledes_title_refers_forward_to_who_holds_it(parse):
                          "Officials met on Monday. “It is part of a war,” minister for defence Boris Pistorius said.")
     claim = _claim_for(find_claims(doc, article.body_start), "Russia was waging an information war")
     assert claim is not None and claim.speaker_name == "Boris Pistorius", (claim and claim.speaker)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # the possessor before a body's noun is part of who spoke: it names the body's country
+    ("Warsaw signed a deal for 180 tanks on Friday, Seoul's defense ministry said.", "Seoul's defense ministry"),
+    ("The talks had failed, Russia's foreign minister said.", "Russia's foreign minister"),
+    # a capitalised name the NER missed goes on through `for` or `of` and a capitalised object
+    ("The first deliveries of the rockets are expected in 2026, the Latvian Centre for Defence Procurement said on Monday.",
+     "the Latvian Centre for Defence Procurement"),
+])
+def test_speaker_mention_is_the_whole_name(parse, text, speaker):
+    doc, article = parse(text)
+    claims = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert [c.speaker.text for c in claims] == [speaker]

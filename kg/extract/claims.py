@@ -844,13 +844,27 @@ def _noun_phrase(token: Token) -> Span:
     keep = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "flat", "punct"}
     left = token.i
     for child in sorted(token.lefts, key=lambda c: -c.i):
-        if child.dep_ in keep and child.i == left - 1:
+        if child.dep_ in ("poss", "compound", "nmod") and child.right_edge.i == left - 1:
+            left = child.left_edge.i  # `Taiwan's`, `State Department` in `A State …`, `Seoul's` in `Seoul's defense …`
+        elif child.dep_ in keep and child.i == left - 1:
             left = child.i if child.dep_ != "punct" else left
-            if child.dep_ in ("poss", "compound", "nmod"):  # `Taiwan's`, `State Department` in `A State …`
-                left = child.left_edge.i
         else:
             break
-    return doc[left:token.i + 1]
+    return doc[left:_name_end(token) + 1]
+
+
+def _name_end(token: Token) -> int:
+    """Return where a capitalised name the NER missed ends: after the capitalised object of an `of` or `for` that
+    continues it (`the Estonian Center for Defense Investment`), else at the head itself."""
+    if not token.is_title or token.i + 1 >= len(token.doc):
+        return token.i
+    prep = token.doc[token.i + 1]
+    if prep.lower_ not in ("of", "for") or prep.head.i != token.i:
+        return token.i
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or not all(t.is_title for t in token.doc[prep.i + 1:obj.i + 1]):
+        return token.i
+    return obj.i
 
 
 def _cue_phrase(verb: Token) -> str:
