@@ -9,6 +9,10 @@ CASES = [
      "the campaign will go on", "indirect"),
     ("Turnout was low in the city: Democrats said they were worried about the next election.", "Democrats",
      "they were worried about the next election", "indirect"),
+    # a named subject the parser hung elsewhere (the end of an apposition before `, reportedly revealed`)
+    ("The order came a week after Ghana's Chief of the Defence Staff, Vice Admiral Seth Amoama, reportedly "
+     "revealed that his country had bought four patrol boats from Israel.", "Seth Amoama",
+     "his country had bought four patrol boats", "indirect"),
     # reported speech
     ("Marco Rubio said that the talks would continue.", "Marco Rubio", "the talks would continue", "indirect"),
     ("Marco Rubio said the talks would continue.", "Marco Rubio", "the talks would continue", "indirect"),

@@ -598,7 +598,8 @@ def _agentless_claim(token: Token) -> _Found | None:
     if token.pos_ == "ADV":
         if agentless_cues().get(token.lower_) != "adverb" or token.head.pos_ not in ("VERB", "AUX"):
             return None
-        if _is_cue(token.head) and any(c.dep_ == "nsubj" for c in token.head.children):
+        if _is_cue(token.head) and (any(c.dep_ == "nsubj" for c in token.head.children) or
+                                    _stranded_subject(token.head) is not None):
             # `officials reportedly warned …`: their claim, which the writer only hedges
             span = _clause(token.head)
             return _Found(token.doc[span[0]].idx, _end(token.doc[span[1]]), "indirect", token.head,
@@ -753,6 +754,9 @@ def _speaker_of(verb: Token) -> Span | None:
         k = ent_of[verb.i + 1]
         if k >= 0 and ents[k].start == verb.i + 1 and ents[k].label_ in ("PERSON", "ORG"):
             return ents[k]  # `Said Ellis: …`, `…,” said Alan Cole` when the parser finds no subject
+    stranded = _stranded_subject(verb)
+    if stranded is not None:
+        return stranded
     cited = _cited(verb)
     if cited is not None:
         return cited
@@ -785,6 +789,24 @@ def _speaker_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+def _stranded_subject(verb: Token) -> Span | None:
+    """Return the named person or body right before `, [adverb] verb` when the parser gave the verb no subject and
+    hung the name elsewhere (`… after Nigeria's air chief, Air Marshal Sadique Abubakar, reportedly revealed
+    that …`: the name ends an apposition the parser read as the object of `after`)."""
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or verb.dep_ not in ("ROOT", "ccomp", "conj"):
+        return None
+    doc, k = verb.doc, verb.i - 1
+    while k > 0 and doc[k].pos_ == "ADV" and doc[k].head.i == verb.i:
+        k -= 1
+    if k < 1 or doc[k].text != ",":
+        return None
+    ents, ent_of = _ent_index(doc)
+    n = ent_of[k - 1]
+    if n < 0 or ents[n].end != k or ents[n].label_ not in ("PERSON", "ORG") or ents[n].root.dep_ in SUBJECT_DEPS:
+        return None
+    return ents[n]
 
 
 PARTITIVES = {"number", "majority", "minority", "some", "many", "most", "several", "all", "dozen", "dozens",
