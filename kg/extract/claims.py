@@ -795,7 +795,7 @@ def _stranded_subject(verb: Token) -> Span | None:
     """Return the named person or body right before `, [adverb] verb` when the parser gave the verb no subject and
     hung the name elsewhere (`… after Nigeria's air chief, Air Marshal Sadique Abubakar, reportedly revealed
     that …`: the name ends an apposition the parser read as the object of `after`)."""
-    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or verb.dep_ not in ("ROOT", "ccomp", "conj"):
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or verb.dep_ not in ("ROOT", "ccomp", "conj", "dep"):
         return None
     doc, k = verb.doc, verb.i - 1
     while k > 0 and doc[k].pos_ == "ADV" and doc[k].head.i == verb.i:
