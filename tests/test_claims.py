@@ -476,3 +476,16 @@ def test_speaker_the_parser_hung_elsewhere(parse):
                          "reportedly revealed that his country had concluded the purchase of four patrol boats.")
     claim = _claim_for(find_claims(doc, article.body_start), "his country had concluded the purchase")
     assert claim is not None and claim.speaker is not None and claim.speaker.text == "Issah Yakubu"
+
+
+@pytest.mark.parametrize("text, country", [
+    # a bare body with nothing in its sentence to place it speaks for the country the article has named most
+    ("A state of emergency was declared in Chile on Tuesday, the first since 1990. Crowds gathered in Santiago, "
+     "the capital of Chile. The military said public gatherings would be banned.", "Chile"),
+    # a headline drops the article before the body's noun
+    ("Norway sees initial contract to buy new submarines, defence ministry says", "Norway"),
+])
+def test_body_speaks_for_the_country_in_focus(parse, text, country):
+    doc, article = parse(text)
+    names = [c.speaker_name for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert names == [country]

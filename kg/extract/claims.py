@@ -1410,7 +1410,8 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         if entry is not None and entry.org_type == "government-body" and entry.country:
             country = gazetteer.by_iso2.get(entry.country)
             return country.name if country is not None else None
-    if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span):
+    if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span) or not any(
+            t.dep_ in ("det", "poss") for t in span):  # (a headline drops the article: `…, defence ministry says`)
         # `the ministry`: the body named before, else the country its sentence is about (`BERLIN — Germany will
         # send …, the defence ministry said`)
         # (a body only: `the source said` is one unnamed person, whose country nothing names)
@@ -1434,8 +1435,24 @@ def _country_in_focus(span: Span) -> str | None:
     sent = span.sent
     named = [e for e in doc_ents(span.doc) if sent.start <= e.start < sent.end and not span.start <= e.start < span.end
              and e.label_ in ("GPE", "NORP")]
-    return next((c for e in sorted(named, key=lambda e: abs(e.start - span.start))
+    near = next((c for e in sorted(named, key=lambda e: abs(e.start - span.start))
                  if (c := _country_named(e)) is not None), None)
+    return near or _country_so_far(span)
+
+
+def _country_so_far(span: Span) -> str | None:
+    """Return the country the article has named most often before the span (`The military said …` in a report
+    on South Korea), when one leads; None on a tie."""
+    counts: dict[str, int] = {}
+    for ent in doc_ents(span.doc):
+        if ent.start >= span.start:
+            break
+        if ent.label_ in ("GPE", "NORP") and (country := _country_named(ent)) is not None:
+            counts[country] = counts.get(country, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or len(ranked) > 1 and ranked[0] == ranked[1]:
+        return None
+    return max(counts, key=counts.get)
 
 
 def _body_named_before(span: Span) -> str | None:
