@@ -489,3 +489,13 @@ def test_body_speaks_for_the_country_in_focus(parse, text, country):
     doc, article = parse(text)
     names = [c.speaker_name for c in find_claims(doc, article.body_start) if c.speaker is not None]
     assert names == [country]
+
+
+def test_according_to_after_a_participle_covers_the_clause(parse):
+    """`X reportedly plans Y, becoming Z, according to W`: W's claim is the whole clause, and the hedge is no
+    second, unattributed claim of the same words."""
+    doc, article = parse("Kenya is reportedly planning to buy six Bayraktar drones from Turkey, becoming the third "
+                         "African buyer, according to a report on Monday by Kenya's Daily Nation.")
+    claims = find_claims(doc, article.body_start)
+    assert [(c.speaker_name, c.text.split(",")[0]) for c in claims] == [
+        ("Daily Nation", "Kenya is reportedly planning to buy six Bayraktar drones from Turkey")]

@@ -691,6 +691,8 @@ def _according_to(according: Token) -> _Found | None:
     # skip only `according to X`: a misparse can hang the whole clause under the source (`X, the move reeks …`)
     skip = set(range(according.i, _noun_phrase(source).end))
     head = according.head
+    while head.dep_ == "advcl" and head.tag_ == "VBG" and head.i < according.i and head.head.i < head.i:
+        head = head.head  # `X plans to buy Y, becoming the fifth buyer, according to Z`: Z says the whole clause
     if head.i != according.i and head.pos_ in ("VERB", "AUX") and head.i not in skip:
         tokens = [t for t in head.subtree if t.i not in skip]
     else:
@@ -1151,6 +1153,9 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     for f in sorted(found, key=lambda f: f.speaker is None):  # an attributed claim wins over one on the same span
         if any(o.start == f.start and o.end == f.end for o in out):
             continue
+        if f.speaker is None and any(o.speaker is not None and min(o.end, f.end) - max(o.start, f.start) >=
+                                     0.8 * (f.end - f.start) for o in out):
+            continue  # `X reportedly …, according to a report by Y`: Y's claim, not an unattributed one
         if _restates(f, found) or _hearsay(f, found):
             continue
         out.append(f)
