@@ -482,6 +482,8 @@ def test_speaker_the_parser_hung_elsewhere(parse):
     # a bare body with nothing in its sentence to place it speaks for the country the article has named most
     ("A state of emergency was declared in Chile on Tuesday, the first since 1990. Crowds gathered in Santiago, "
      "the capital of Chile. The military said public gatherings would be banned.", "Chile"),
+    # a capital as the body's possessor names its country
+    ("Warsaw signed a deal for 180 tanks on Friday, Seoul's defense ministry said.", "South Korea"),
     # a headline drops the article before the body's noun
     ("Norway sees initial contract to buy new submarines, defence ministry says", "Norway"),
 ])

@@ -1409,9 +1409,10 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         if token.ent_type_ not in ("GPE", "NORP", "ORG"):
             continue
         ent = next(e for e in doc_ents(span.doc) if e.start <= token.i < e.end)
-        entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text))
-        if entry is not None and entry.kind == "Country":
-            return entry.name
+        country = gazetteer.country(ent.text)  # by name, people or capital (`Seoul's defense ministry`)
+        if country is not None:
+            return country.name
+        entry = gazetteer.lookup(ent.text)
         if entry is not None and entry.org_type == "government-body" and entry.country:
             country = gazetteer.by_iso2.get(entry.country)
             return country.name if country is not None else None
