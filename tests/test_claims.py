@@ -501,3 +501,15 @@ def test_according_to_after_a_participle_covers_the_clause(parse):
     claims = find_claims(doc, article.body_start)
     assert [(c.speaker_name, c.text.split(",")[0]) for c in claims] == [
         ("Daily Nation", "Kenya is reportedly planning to buy six Bayraktar drones from Turkey")]
+
+
+def test_definite_role_noun_repeats_the_unnamed_description(parse):
+    """`the spokesperson` after `according to a government spokesperson` is that one, not the person named last;
+    a government spokesperson speaks for the country of the sentence's subject (`Spanish Prime Minister …`)."""
+    doc, article = parse(
+        "Spanish Prime Minister Pedro Sanchez discussed the purchase of new frigates with French President "
+        "Emmanuel Macron on Thursday, according to a government spokesperson. Sanchez called Macron to promote "
+        "the deal, the spokesperson told reporters on Friday. The first ship could arrive in 2028, the "
+        "spokesperson said later.")
+    names = [c.speaker_name for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert names == ["Spain", "Spain", "Spain"]

@@ -1333,6 +1333,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
         return people.get(bare.split()[-1], bare), "PERSON", "named"
+    earlier = _unnamed_before(span) if refers == "person" else None
+    if earlier is not None:  # `the spokesperson` after `according to a government spokesperson`: the same one
+        name, label, how = _resolve_span(earlier, people, roles, last_person, last_government, last_body)
+        return (name, label, how) if name is not None else (earlier.text, None, "role")
     if refers == "person" and not any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in span):
         # `the Defence Secretary`, `foreign minister`: who last held that title in the article, else the last
         # person named before (a title with no name refers back, in news)
@@ -1376,6 +1380,25 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     return None, None, "unresolved"
 
 
+def _unnamed_before(span: Span) -> Span | None:
+    """Return the earlier unnamed description a definite role noun repeats: `a government spokesperson` before
+    `the spokesperson`, the nearest with the same head noun, an indefinite article and no name in it."""
+    if len(span) > 2 or not any(t.dep_ == "det" and t.lower_ == "the" for t in span):
+        return None
+    lemma = span.root.lemma_.lower()
+    for token in reversed(span.doc[:span.start]):
+        if token.lemma_.lower() == lemma and token.pos_ == "NOUN" and token.dep_ in SUBJECT_DEPS | {"pobj"}:
+            phrase = _noun_phrase(token)
+            if len(phrase) <= 2 and any(t.dep_ == "det" and t.lower_ == "the" for t in phrase):
+                continue  # another repetition: the chain goes back to the first description
+            if any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in phrase) and not any(
+                    t.ent_type_ == "PERSON" for t in phrase) and not any(
+                    c.dep_ == "appos" for c in token.children):
+                return phrase
+            return None  # the nearest mention of the noun decides
+    return None
+
+
 STATEMENT_NOUNS = {"statement", "communique", "communiqué", "release", "letter", "readout"}
 
 
@@ -1416,6 +1439,12 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         if entry is not None and entry.org_type == "government-body" and entry.country:
             country = gazetteer.by_iso2.get(entry.country)
             return country.name if country is not None else None
+    if singular_only and root.lemma_.lower() != "source" and any(
+            t.lemma_.lower() in government_nouns() and not government_nouns()[t.lemma_.lower()]
+            for t in span if t is not root):
+        # `a government spokesperson`, `a defence ministry official`: one who speaks for the country in focus (a
+        # `navy source` whose country is not stated stays an anonymous source)
+        return last_government or _country_in_focus(span)
     if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span) or not any(
             t.dep_ in ("det", "poss") for t in span):  # (a headline drops the article: `…, defence ministry says`)
         # `the ministry`: the body named before, else the country its sentence is about (`BERLIN — Germany will
@@ -1435,7 +1464,8 @@ def _country_named(ent: Span) -> str | None:
 def _country_in_focus(span: Span) -> str | None:
     """Return the country the span's sentence is about: the nearest subject before it that names one, else the
     country named nearest to it in the sentence."""
-    about = next((c for e in subject_entities_before(span.root) if (c := _country_named(e)) is not None), None)
+    about = next((c for e in subject_entities_before(span.root)
+                  if (c := _country_named(e) or _country_of_title(e)) is not None), None)
     if about is not None:
         return about
     sent = span.sent
@@ -1444,6 +1474,15 @@ def _country_in_focus(span: Span) -> str | None:
     near = next((c for e in sorted(named, key=lambda e: abs(e.start - span.start))
                  if (c := _country_named(e)) is not None), None)
     return near or _country_so_far(span)
+
+
+def _country_of_title(person: Span) -> str | None:
+    """Return the country a person's title names before the name (`German Chancellor Friedrich Merz`)."""
+    if person.label_ != "PERSON":
+        return None
+    title = person.doc[person.root.left_edge.i:person.start]
+    return next((c for e in doc_ents(person.doc) if title.start <= e.start and e.end <= title.end
+                 and (c := _country_named(e)) is not None), None)
 
 
 def _country_so_far(span: Span) -> str | None:
