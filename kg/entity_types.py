@@ -22,9 +22,11 @@ A name the gazetteer lists (the span has an id), a country or people, and a date
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import cache
 
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from kg.extract.entities import defined_acronyms
 from kg.extract.tables import flags, table
@@ -74,7 +76,9 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     gazetteer name inside them replaced them (`South China Sea`, not `China`). `adjectives` are the English
     adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
     name (`Caracal helicopters`); empty, that rule is off."""
-    ents = _joined_person_names(doc, [_as_surname(e) for e in _kept_longer_names(doc, list(doc.ents), model_ents)])
+    ents = [_another_persons_name(_as_surname(e)) for e in _kept_longer_names(doc, list(doc.ents), model_ents)]
+    ents = _joined_person_names(doc, sorted(filter_spans([e for e in ents if not _only_name_suffix(e)]),
+                                            key=lambda e: e.start))
     ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
     ents = _credits(doc, _datelines(doc, ents))
     covered = {i for ent in ents if ent.label_ != "CARDINAL" for i in range(ent.start, ent.end)}
@@ -254,6 +258,34 @@ def _as_surname(ent: Span) -> Span:
         return ent
     for token in ent:
         token.ent_id_ = ""  # not the people's id: a span's id is read from its root token
+    return Span(doc, first.i, ent.end, label="PERSON")
+
+
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _only_name_suffix(ent: Span) -> bool:
+    """True for an 'entity' that is only the suffix of the name before it (`Gilberto C. Teodoro, Jr.`)."""
+    return len(ent) == 1 and ent.text.lower().rstrip(".") in NAME_SUFFIXES
+
+
+def _another_persons_name(ent: Span) -> Span:
+    """Return the whole name where a listed person's surname follows another given name (`Egyptian air force chief
+    Mohamed Abbas` is not the listed Mahmoud Abbas): the given name and the surname, unlisted."""
+    doc = ent.doc
+    if ent.label_ != "PERSON" or not ent.ent_id_ or len(ent) != 1 or ent.start == 0:
+        return ent
+    entry = load_gazetteer().entries.get(ent.ent_id_)
+    first = doc[ent.start - 1]
+    given_alone = first.ent_type_ == "PERSON" and not first.ent_id_ and (
+        first.i == 0 or doc[first.i - 1].ent_type_ != "PERSON")  # `Mohamed` read as a name of its own
+    if entry is None or first.ent_type_ and not given_alone or first.pos_ != "PROPN" or not first.is_title or \
+            first.lower_ in rank_words() or first.lower_ in table("honorifics", "word") or \
+            first.lower_ in table("role_nouns", "noun", "refers_to") or \
+            SequenceMatcher(None, first.text, entry.name.split()[0]).ratio() >= 0.8:
+        return ent  # (`Vladmir Putin`: the listed one, misspelt)
+    for token in ent:
+        token.ent_id_ = ""  # a span's id is read from its root token
     return Span(doc, first.i, ent.end, label="PERSON")
 
 

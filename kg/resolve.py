@@ -150,6 +150,11 @@ class Resolver:
                       None)
         if listed is not None and not mention.key:  # `High Mobility Artillery Rocket Systems (HIMARS)`: HIMARS
             return self._add(listed.kind, listed.key, listed.name, text, listed, "the listed initials after it")
+        full = names.people.get(text) if mention.label == "PERSON" and " " not in text else None
+        if mention.key and mention.key in g.entries and full is not None and getattr(
+                g.lookup(full), "key", None) != mention.key:
+            # `Herzog` after `lawyer Thierry Herzog`: the article's own Herzog, not the listed one
+            return self._add("Person", slug(full), full, text, why="surname of the full name in the same article")
         if mention.key and mention.key in g.entries:
             entry = g.entries[mention.key]
             if mention.label == "NORP" and entry.kind == "Country":
