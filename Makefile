@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test install-test-deps lint-tools bench eval clean
+.PHONY: demo test install install-test install-test-deps lint-tools bench bench-scale eval clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,12 @@ eval: install-test
 
 bench: install-test
 	$(BIN)/python bench/bench.py
+
+# Opt-in, long: kg build of polnear-train under COPIES sets of article ids (10: 8,400 articles) against one set,
+# per-article time and peak RSS (bench/bench_scale.py; about 10x one 840-article build, 40+ minutes on 2 cores).
+COPIES ?= 10
+bench-scale: install-test
+	nice $(BIN)/python bench/bench_scale.py --copies $(COPIES)
 
 clean:
 	rm -rf $(OUT) build *.egg-info
