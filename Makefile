@@ -40,7 +40,8 @@ bench: install-test
 	$(BIN)/python bench/bench.py
 
 # Opt-in, long: kg build of polnear-train under COPIES sets of article ids (10: 8,400 articles) against one set,
-# per-article time and peak RSS (bench/bench_scale.py; about 10x one 840-article build, 40+ minutes on 2 cores).
+# per-article time and peak RSS (bench/bench_scale.py; about 11x one 840-article build: 30 minutes on 2 idle cores,
+# over 2 hours on a busy machine; COPIES=3 took 42 minutes on a busy one).
 COPIES ?= 10
 bench-scale: install-test
 	nice $(BIN)/python bench/bench_scale.py --copies $(COPIES)
