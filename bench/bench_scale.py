@@ -16,8 +16,9 @@ Both builds together take about (1 + COPIES) times one 840-article build:
 with COPIES=3 the whole run took 42 minutes on 2 cores that other builds were
 also using (737-761 ms per article); COPIES=10 (8,400 articles) would take
 about 2.3 hours there, and roughly 30 minutes on idle cores (one 840-article
-build takes about 140 s there, from bench/results.md). `make bench-scale` runs it (COPIES=3 for the
-shorter run), `make bench` does not.
+build takes about 140 s there, from bench/results.md). `make bench-scale`
+runs it (`make bench-scale COPIES=3` for the shorter run); `make bench` does
+not.
 """
 from __future__ import annotations
 
