@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test install-test-deps lint-tools bench eval clean
+.PHONY: demo test install install-test install-test-deps lint-tools bench bench-scale eval clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,6 +38,13 @@ eval: install-test
 
 bench: install-test
 	$(BIN)/python bench/bench.py
+
+# Opt-in, long: kg build of polnear-train under COPIES sets of article ids (10: 8,400 articles) against one set,
+# per-article time and peak RSS (bench/bench_scale.py; about 11x one 840-article build: 30 minutes on 2 idle cores,
+# over 2 hours on a busy machine; COPIES=3 took 42 minutes on a busy one).
+COPIES ?= 10
+bench-scale: install-test
+	nice $(BIN)/python bench/bench_scale.py --copies $(COPIES)
 
 clean:
 	rm -rf $(OUT) build *.egg-info

@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import click
-from rdflib import Literal, URIRef
 
 from kg.errors import InputError, KgError, QueryError, StoreError, describe
 
@@ -300,6 +299,8 @@ def _warn_if_unfinished(out_dir: str) -> None:
 
 
 def _plain(value) -> object:
+    from rdflib import Literal, URIRef  # here, not at the top: `kg --help` starts without rdflib (0.17 s)
+
     if value is None:
         return None
     if isinstance(value, Literal):

@@ -16,8 +16,10 @@ the article and the article is kept.
 """
 from __future__ import annotations
 
+import functools
 import glob
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -29,7 +31,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.errors import InputError
+from kg.errors import InputError, KgError
 from kg.types import Article, Skipped
 
 FORMATS = (".txt", ".md", ".json", ".jsonl", ".html", ".htm")
@@ -170,15 +172,30 @@ def not_english(text: str) -> str | None:
     Short texts are given the benefit of the doubt. Function words come from
     spaCy's English stop-word list.
     """
-    from spacy.lang.en.stop_words import STOP_WORDS
-
     words = re.findall(r"[^\W\d_]+", text.lower())
     if len(words) < LANGUAGE_MIN_WORDS:
         return None
-    share = sum(w in STOP_WORDS for w in words) / len(words)
+    stop_words = english_stop_words()
+    share = sum(w in stop_words for w in words) / len(words)
     if share < ENGLISH_MIN_SHARE:
         return f"not English ({share:.0%} English function words); kg reads English articles"
     return None
+
+
+@functools.cache
+def english_stop_words() -> frozenset[str]:
+    """Return spaCy's English stop words, read from their module without importing spaCy.
+
+    `import spacy` takes about a second, which a build whose articles are all
+    cached (or a test of one text) would otherwise pay for this list alone.
+    """
+    spec = importlib.util.find_spec("spacy")  # a top-level package is found without being imported
+    if spec is None or not spec.submodule_search_locations:
+        raise KgError("spaCy is not installed; kg needs it (pip install spacy)")
+    path = Path(spec.submodule_search_locations[0]) / "lang" / "en" / "stop_words.py"
+    module = importlib.util.module_from_spec(importlib.util.spec_from_file_location("_kg_en_stop_words", path))
+    module.__spec__.loader.exec_module(module)  # a plain module: one set literal and no imports
+    return frozenset(module.STOP_WORDS)
 
 
 def _unusable_bytes(data: bytes) -> str | None:

@@ -47,7 +47,10 @@ def load_pipeline(model: str | None = None) -> Language:
     nlp.add_pipe("kg_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="kg_entity_ruler", after="ner",
                          config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
-    ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
+    # ORTH phrase patterns need only the tokenizer: compiling them through the whole pipeline before the ruler
+    # (what add_patterns does by default) cost 3.3 s of a 5 s two-article build.
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
     nlp.add_pipe("kg_model_entities", before="kg_entity_ruler")
     nlp.add_pipe("kg_entity_consistency", after="kg_entity_ruler")
     nlp.add_pipe("kg_entity_types", after="kg_entity_consistency")

@@ -27,6 +27,7 @@ import gc
 import hashlib
 import importlib.metadata
 import json
+import re
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -362,7 +363,7 @@ def extraction_fingerprint(model: str | None = None) -> str:
     wanted = model.lower().replace("_", "-") if model else None
     versions = []
     for dist in importlib.metadata.distributions():
-        dist_name = (dist.metadata["Name"] or "").lower().replace("_", "-")
+        dist_name = _distribution_name(dist).lower().replace("_", "-")
         if dist_name.startswith(("spacy", "en-core-web")) or dist_name == wanted:
             versions.append(f"{dist_name}={dist.version}")
     versions.sort()
@@ -370,6 +371,18 @@ def extraction_fingerprint(model: str | None = None) -> str:
     upstream = [PACKAGE_DIR / f for f in EXTRACTION_MODULES]
     upstream += [PACKAGE_DIR / "extract", PACKAGE_DIR / "data", ontology_dir()]
     return hashlib.sha256(f"{name}|{'|'.join(versions)}|{_tree_digest(upstream)}".encode()).hexdigest()
+
+
+def _distribution_name(dist: importlib.metadata.Distribution) -> str:
+    """Return a distribution's name from the Name line of its metadata file.
+
+    `dist.metadata` parses the whole file as an email message, long
+    description and all: for the 130-odd installed distributions that took
+    0.17 s of every build.
+    """
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    found = re.search(r"^Name:[ \t]*(\S+)", text, re.MULTILINE)
+    return found.group(1) if found else (dist.metadata["Name"] or "")
 
 
 def _tree_digest(roots: list[Path]) -> str:

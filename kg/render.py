@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import importlib.util
 import json
 import math
 import os
@@ -37,7 +38,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import networkx as nx
-import pyvis
 import pyoxigraph as ox
 from jinja2 import Environment, FileSystemLoader, PrefixLoader, Template
 from markupsafe import Markup
@@ -362,8 +362,10 @@ def _offline(text: str) -> Markup:
 @functools.cache
 def _page_template() -> Template:
     """Return kg/templates/graph.html, whose includes name kg's files as kg/... and pyvis's as pyvis/...."""
+    # pyvis is found, not imported: only its templates are used, and importing it (it loads IPython) costs 0.13 s
+    pyvis = Path(importlib.util.find_spec("pyvis").submodule_search_locations[0])
     env = Environment(loader=PrefixLoader({"kg": FileSystemLoader(Path(__file__).parent),
-                                           "pyvis": FileSystemLoader(Path(pyvis.__file__).parent / "templates")}),
+                                           "pyvis": FileSystemLoader(pyvis / "templates")}),
                       autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(script_json=_script_json, offline=_offline)
     return env.get_template("kg/templates/graph.html")

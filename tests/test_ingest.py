@@ -115,6 +115,17 @@ def test_non_english_articles_are_skipped_with_a_reason(tmp_path, text):
     assert isinstance(item, Skipped) and item.reason.startswith("not English")
 
 
+def test_the_language_check_reads_spacys_stop_words_without_importing_spacy():
+    import subprocess
+    import sys
+
+    # a fresh process: this one may have imported spaCy already
+    probe = ("import sys; from kg.ingest import english_stop_words; words = english_stop_words(); "
+             "print('spacy' in sys.modules); from spacy.lang.en.stop_words import STOP_WORDS; print(words == STOP_WORDS)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
+
+
 def test_english_article_is_kept(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("US President Donald Trump said on Thursday that the United States is selling weapons to its "
