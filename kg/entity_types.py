@@ -314,8 +314,9 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
                 doc[token.i:end].text.lower() in labels:
             continue
         crossing = [e for e in ents if e.start < end and token.i < e.end]
-        if any(e.ent_id_ or (e.start, e.end) != (token.i, end) and e.label_ != "GPE" for e in crossing):
-            continue  # a listed name, or a longer one (`UNITED NATIONS (Reuters)` is left as it is)
+        if any(e.ent_id_ or (e.start < token.i or e.end > end) and e.label_ != "GPE" for e in crossing):
+            continue  # a listed name, or a longer one (`UNITED NATIONS (Reuters)` is left as it is); a part of
+            # the city's name (`SAO` of `SAO PAULO —`) gives way
         ents = [e for e in ents if e not in crossing] + [Span(doc, token.i, end, label="LOC")]
     return sorted(ents, key=lambda e: e.start)
 

@@ -108,3 +108,17 @@ def test_datelines_and_credits(nlp, text, name, label):
 
 def test_an_editors_label_is_no_dateline(nlp):
     assert "BREAKING" not in labels(nlp("BREAKING: Poland signed the deal."))
+
+
+def test_a_headline_names_things_too(parse):
+    """A name only in the headline is a mention; a headline In Title Case gives only names the body, the gazetteer
+    or a weapon's designation vouch for (the NER reads a Title Case headline's capitals as names)."""
+    from kg.extract import extract
+    doc, article = parse("Chile unveils the new KH-7 coastal radar\n\nThe navy showed the system to reporters on "
+                         "Monday at its base near the port.")
+    assert article.body_start > 0
+    assert "KH-7" in {m.text for m in extract(doc, article).mentions}
+    doc, article = parse("Kenya's Ruling Party Flees The Courtroom As Verdict Lands\n\nThe court in Nairobi annulled "
+                         "the vote on Friday, the judges said.")
+    names = {m.text for m in extract(doc, article).mentions}
+    assert not names & {"Ruling Party", "Flees", "Courtroom", "Verdict Lands"}, names

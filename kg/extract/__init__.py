@@ -13,14 +13,15 @@ __all__ = ["acting_speakers", "extract", "find_claims", "find_mentions", "find_s
 
 def extract(doc: Doc, article: Article) -> Extraction:
     """Return everything found in one parsed article."""
-    # a headline states things too (`Flynn says Trump 'absolutely right'`), so claims and supplies start at the title
+    # a headline states things too (`Flynn says Trump 'absolutely right'`) and names things (`Serbia presents the
+    # FK-3 air defence system`), so claims, supplies and mentions start at the title
     claims_start = article.title_start if article.title_start is not None else article.body_start
     try:
         claims = find_claims(doc, claims_start, article.publisher)
         speakers = acting_speakers(doc, claims)
         return Extraction(
             article=article,
-            mentions=tuple(find_mentions(doc, article.body_start)),
+            mentions=tuple(find_mentions(doc, article.body_start, claims_start)),
             claims=tuple(claims),
             supplies=tuple(find_supplies(doc, claims_start, speakers)),  # a headline states transfers too
             roles=tuple(person_roles(doc)),

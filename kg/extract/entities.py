@@ -19,15 +19,23 @@ INSTITUTION_HEADS = {"security", "intelligence", "council", "forces", "affairs"}
 LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "around", "inside", "across", "within"}
 
 
-def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
-    """Yield a Mention per named person, organisation, country or place, weapon system and known demonym.
+def find_mentions(doc: Doc, body_start: int = 0, start: int | None = None) -> Iterator[Mention]:
+    """Yield a Mention per named person, organisation, country or place, weapon system and known demonym, from
+    `start` (the headline; default `body_start`) on. A headline written In Title Case gives only the names the
+    gazetteer lists, weapons, and names the body uses too.
 
     A capital named as a location (`met in Kyiv`) is a place (label LOC); a
     capital that acts (`Kyiv had received`) keeps its country's key.
     """
+    start = body_start if start is None else start
+    title_case = _title_case(doc, start, body_start)
+    in_body = {w for ent in doc_ents(doc) if ent.start_char >= body_start for w in (ent.text, ent[-1].text)}
     for ent in doc_ents(doc):
-        if ent.start_char < body_start or not any(c.isalpha() for c in ent.text):
+        if ent.start_char < start or not any(c.isalpha() for c in ent.text):
             continue
+        if ent.start_char < body_start and title_case and not (
+                ent.ent_id_ or ent.label_ == "WEAPON" or ent.text in in_body or ent[-1].text in in_body):
+            continue  # a headline In Title Case: the NER reads its capitals as names (`Challenger Flees the Country`)
         if ent.label_ == "ORG" and not ent.ent_id_ and (in_title(ent) or is_bare_institution(ent)):
             continue  # `Defence` in `Defence Minister`, `State` in `Secretary of State`, `the Navy`: no name
         if ent.label_ == "NORP" and ent.ent_id_:
@@ -38,6 +46,12 @@ def find_mentions(doc: Doc, body_start: int = 0) -> Iterator[Mention]:
             yield Mention(ent.text, "LOC", ent.start_char, ent.end_char, ent.ent_id_ or None)
         elif ent.label_ in ENTITY_LABELS:
             yield Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_ or None)
+
+
+def _title_case(doc: Doc, start: int, end: int) -> bool:
+    """True when most longer words between `start` and `end` (the headline) are capitalised: Title Case."""
+    words = [t for t in doc if start <= t.idx < end and t.is_alpha and len(t) > 3]
+    return bool(words) and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
 
 
 def in_title(ent: Span) -> bool:
