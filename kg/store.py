@@ -655,22 +655,45 @@ def run_query(source: Dataset | ox.Store, text: str) -> tuple[list[str], list[li
 
 
 def _run_on_store(store: ox.Store, text: str) -> tuple[list[str], list[list]]:
+    names, rows = iter_query(store, text)
+    return names, list(rows)
+
+
+def iter_query(store: ox.Store, text: str) -> tuple[list[str], Iterator[list]]:
+    """Return (column names, an iterator of rows) of a query on the store, rows made as they are read.
+
+    Like `run_query`, rows hold rdflib terms; oxigraph evaluates lazily, so a caller that reads the first
+    rows of a query without ORDER BY does not wait for the rest.
+    """
     # Results repeat the same speakers, labels and articles; building rdflib terms is the slow part.
     convert = _memoized(to_rdflib)
 
-    try:
+    with _query_errors():
         result = store.query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QueryBoolean):
-            return ["answer"], [[bool(result)]]
+            return ["answer"], iter([[bool(result)]])
         if isinstance(result, ox.QueryTriples):
-            return ["subject", "predicate", "object"], [
-                [convert(t.subject), convert(t.predicate), convert(t.object)] for t in result]
+            return ["subject", "predicate", "object"], _guarded(
+                [convert(t.subject), convert(t.predicate), convert(t.object)] for t in result)
         names = [v.value for v in result.variables]
         columns = range(len(names))
-        return names, [[convert(row[i]) for i in columns] for row in result]
+        return names, _guarded([convert(row[i]) for i in columns] for row in result)
+
+
+def _guarded(rows: Iterator[list]) -> Iterator[list]:
+    with _query_errors():
+        yield from rows
+
+
+@contextlib.contextmanager
+def _query_errors():
+    try:
+        yield
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
     except OSError as exc:
         raise StoreError(f"cannot read the store: {_first_line(exc)}") from None
+    except (QueryError, StoreError, GeneratorExit):
+        raise
     except Exception as exc:  # evaluation errors (e.g. SERVICE unreachable)
         raise QueryError(f"query failed: {_first_line(exc)}") from None
