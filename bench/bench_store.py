@@ -124,15 +124,18 @@ def big_store(extractions: list, min_triples: int, per_copy: int, folder: Path):
     return ds, copies, triples
 
 
-def write_tables(ds, out: Path, key: str) -> None:
-    """Write the tables of the dataset's graphs into out/tables as `kg build` does, for the build `key`."""
+def write_tables(out: Path, key: str) -> None:
+    """Write the tables of the store in out into out/tables as `kg build` does, for the build `key`.
+
+    The store is read one graph at a time (a graph of an rdflib Dataset would scan every graph at each look-up).
+    """
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from kg.store import STATE_VERSION, iter_graphs, store_path, write_state
+    from kg.store import STATE_VERSION, iter_graphs, open_store, store_path, write_state
     from kg.tables import TableWriter
 
     with TableWriter(out) as writer:
-        for graph in iter_graphs(ds):
+        for graph in iter_graphs(open_store(out)):
             if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
                 writer.add_entities(graph)
             else:
@@ -259,6 +262,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     code = snapshot_code(args.out / "code")
     from kg.store import bundled_queries, open_store, query_text, read_state, run_query, to_rdflib_quad
+    from kg.tables import fresh_tables
 
     build_out = args.out / "build"
     figures: dict = {"corpus": str(args.corpus)}
@@ -288,18 +292,21 @@ def main() -> None:
         print(f"one changed article / full:           {one / full:.2%}", flush=True)
 
     big = args.out / "big"
-    if args.reuse_build and (big / "store" / "CURRENT").is_file() and "triples" in figures:
+    if args.reuse_build and (big / "store" / "CURRENT").is_file():
         print(f"\nbig store: reusing {big / 'store'}", flush=True)
+        if fresh_tables(big) is None:
+            started = time.perf_counter()
+            write_tables(big, f"bench-{figures.get('copies')}-{figures.get('triples')}")
+            print(f"tables written in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         extractions = cached_extractions(build_out)
         started = time.perf_counter()
         per_copy = read_state(build_out / "store").get("triples", 0)
-        ds, copies, triples = big_store(extractions, args.min_triples, per_copy, big / "store")
+        _, copies, triples = big_store(extractions, args.min_triples, per_copy, big / "store")
         print(f"\nbig store: {copies} copies of {len(extractions)} articles, {triples:,} triples "
               f"(built in {time.perf_counter() - started:.0f} s)", flush=True)
         started = time.perf_counter()
-        write_tables(ds, big, f"bench-{copies}-{triples}")
-        del ds
+        write_tables(big, f"bench-{copies}-{triples}")
         print(f"tables written in {time.perf_counter() - started:.0f} s", flush=True)
         figures.update(copies=copies, articles=len(extractions) * copies, triples=triples)
 

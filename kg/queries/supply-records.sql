@@ -3,10 +3,10 @@
 WITH evidence AS (
   SELECT r.supplier, r.recipient, r.item, s.article_id, s.status,
          COALESCE(s.quantity, '') AS quantity, COALESCE(s.when_date, CAST(s.date AS VARCHAR), '') AS stated
-  FROM supply_records r, unnest(r.supplies) AS u(supply_id)
-  JOIN supplies s ON s.supply_id = u.supply_id
-  WHERE r.supplier IS NOT NULL AND r.recipient IS NOT NULL AND r.item IS NOT NULL
-    AND s.status IS NOT NULL AND s.article_id IS NOT NULL)
+  FROM (SELECT supplier, recipient, item, unnest(supplies) AS supply_id FROM supply_records
+        WHERE supplier IS NOT NULL AND recipient IS NOT NULL AND item IS NOT NULL) r
+  JOIN supplies s ON s.supply_id = r.supply_id
+  WHERE s.status IS NOT NULL AND s.article_id IS NOT NULL)
 SELECT supplier, recipient, item,
        array_to_string(list_sort(list_distinct(list(quantity))), '; ') AS quantities,
        array_to_string(list_sort(list_distinct(list(status))), '; ') AS statuses,
