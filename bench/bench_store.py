@@ -13,6 +13,13 @@
 3. Every bundled query runs on that store (read-only, from disk) and on an
    rdflib Dataset holding the same quads in memory; the medians and their
    ratio are printed (target >= 10x faster). Both sides return rdflib terms.
+4. The tables `kg build` writes beside the store are written for the same
+   graphs, the same quads are pushed into a Virtuoso 7 (started as the push
+   tests start it), and every bundled query runs whole and as its first page
+   (100 rows) three ways: the SPARQL store, `kg query`'s way (the tables when
+   the query has a table form, else the store) and Virtuoso over HTTP with
+   the JSON parsed (targets: kg's way no slower than Virtuoso, a first page
+   in <= 100 ms).
 
 Prints a table and writes OUT/bench_store.json. Standalone, or from
 bench/bench.py (`make bench`). `--reuse-build` keeps the builds and the big
@@ -35,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "polnear-train"
 PARAMS = {"claims-about": ["Donald Trump"], "claims-by": ["Donald Trump"]}
+PAGE = 100  # rows of a first page
 
 
 def snapshot_code(folder: Path) -> Path:
@@ -116,6 +124,119 @@ def big_store(extractions: list, min_triples: int, per_copy: int, folder: Path):
     return ds, copies, triples
 
 
+def write_tables(out: Path, key: str) -> None:
+    """Write the tables of the store in out into out/tables as `kg build` does, for the build `key`.
+
+    The store is read one graph at a time (a graph of an rdflib Dataset would scan every graph at each look-up).
+    """
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    from kg.store import STATE_VERSION, iter_graphs, open_store, store_path, write_state
+    from kg.tables import TableWriter
+
+    with TableWriter(out) as writer:
+        for graph in iter_graphs(open_store(out)):
+            if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
+                writer.add_entities(graph)
+            else:
+                writer.add_article(graph)
+        writer.finish(key)
+    write_state(store_path(out), {"version": STATE_VERSION, "clean": True, "key": key})
+
+
+def virtuoso_text(name: str, base: str) -> str:
+    """Return a bundled query's text for Virtuoso, its entity names looked up on Virtuoso itself."""
+    from kg.store import _ENTITIES_NAMED, _ENTITY_SLOT, QUERIES_DIR
+    from rdflib import Literal
+    from virtuoso_server import virtuoso_select
+
+    text = (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    for slot, value in zip(_ENTITY_SLOT.findall(text), PARAMS.get(name, [])):
+        rows = virtuoso_select(base, _ENTITIES_NAMED.replace("NAME", Literal(value).n3()))
+        text = text.replace(f"${slot}", " ".join(f"<{row['e']}>" for row in rows))
+    return text
+
+
+def compare_engines(big: Path, store, repeats: int, folder: Path) -> list[dict]:
+    """Time every bundled query whole and as a first page: on the store, kg's way (kg.tables.answer) and on
+    Virtuoso holding the same quads; return one dict per query."""
+    from itertools import islice
+
+    from kg.store import bundled_queries, iter_query, query_text
+    from kg.tables import answer, fresh_tables, table_query
+    from virtuoso_server import VirtuosoError
+
+    def on_store(name, limit):
+        text = query_text(name, PARAMS.get(name), store)
+        return None, list(islice(iter_query(store, text)[1], limit))
+
+    if fresh_tables(big) is None:
+        sys.exit(f"no fresh tables in {big}: run without --reuse-build")
+
+    def kg_way(name, limit):
+        return None, list(answer(big, name, PARAMS.get(name), limit=limit, store=store).rows)
+
+    results = []
+    for name in bundled_queries():
+        row = {"query": name, "tables": table_query(name) is not None}
+        for label, run in (("store", on_store), ("kg", kg_way)):
+            for mode, limit in (("full", None), ("page", PAGE)):
+                run(name, limit)  # warm the caches, as a server would have them
+                row[f"{label}_{mode}_ms"], row[f"{label}_{mode}_rows"] = (
+                    lambda t: (t[0] * 1000, t[1]))(latency(lambda: run(name, limit), repeats))
+        results.append(row)
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    try:
+        _time_virtuoso(store, results, repeats, folder)
+    except VirtuosoError as exc:
+        print(f"virtuoso: skipped ({exc})", flush=True)
+    return results
+
+
+def _time_virtuoso(store, results: list[dict], repeats: int, folder: Path) -> None:
+    from kg.push import push
+    from virtuoso_server import running_virtuoso, virtuoso_select
+
+    # 2 GB of page cache: the quads fit, as they would on a server set up for them.
+    with running_virtuoso(folder, buffers=250_000, max_rows=10_000_000) as base:
+        started = time.perf_counter()
+        report = push(store, f"{base}/sparql-graph-crud-auth", user="dba", password="dba", build_id="bench",
+                      timeout=600)
+        print(f"virtuoso: pushed {report.triples:,} triples in {len(report.graphs)} graphs "
+              f"in {time.perf_counter() - started:.0f} s", flush=True)
+        for row in results:
+            name = row["query"]
+            for mode, limit in (("full", ""), ("page", f"\nLIMIT {PAGE}")):
+                run = lambda: (None, virtuoso_select(base, virtuoso_text(name, base) + limit, timeout=600))  # noqa: E731
+                run()
+                row[f"virtuoso_{mode}_ms"], row[f"virtuoso_{mode}_rows"] = (
+                    lambda t: (t[0] * 1000, t[1]))(latency(run, repeats))
+
+
+def print_engines(results: list[dict]) -> None:
+    if "virtuoso_full_ms" not in results[0]:
+        print(f"\n{'query':<20} {'rows':>7} | {'store':>9} {'kg':>8} | {'page: store':>11} {'kg':>7}   (ms)")
+        for r in results:
+            print(f"{r['query']:<20} {r['kg_full_rows']:>7} | {r['store_full_ms']:>9.1f} {r['kg_full_ms']:>8.1f} | "
+                  f"{r['store_page_ms']:>11.1f} {r['kg_page_ms']:>7.1f}")
+        return
+    print(f"\n{'query':<20} {'rows':>7} | {'store':>9} {'kg':>8} {'virtuoso':>9} {'kg/virt':>8} | "
+          f"{'page: store':>11} {'kg':>7} {'virtuoso':>9}   (ms; kg = tables when the query has a table form)")
+    for r in results:
+        note = "" if r["store_full_rows"] == r["kg_full_rows"] == r["virtuoso_full_rows"] else (
+            f"  rows differ: store {r['store_full_rows']}, kg {r['kg_full_rows']}, virtuoso {r['virtuoso_full_rows']}")
+        print(f"{r['query'] + ('' if r['tables'] else ' (store)'):<20} {r['kg_full_rows']:>7} | "
+              f"{r['store_full_ms']:>9.1f} {r['kg_full_ms']:>8.1f} {r['virtuoso_full_ms']:>9.1f} "
+              f"{r['kg_full_ms'] / r['virtuoso_full_ms']:>8.2f} | {r['store_page_ms']:>11.1f} {r['kg_page_ms']:>7.1f} "
+              f"{r['virtuoso_page_ms']:>9.1f}{note}", flush=True)
+    slowest = max(results, key=lambda r: r["kg_full_ms"] / r["virtuoso_full_ms"])
+    page = max(r["kg_page_ms"] for r in results)
+    print(f"kg / virtuoso, whole results: at most {slowest['kg_full_ms'] / slowest['virtuoso_full_ms']:.2f} "
+          f"({slowest['query']})   target <= 1;  slowest first page {page:.1f} ms   target <= 100 ms")
+
+
 def latency(run, repeats: int) -> tuple[float, int]:
     times, rows = [], 0
     for _ in range(repeats):
@@ -132,7 +253,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "store")
     parser.add_argument("--min-triples", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=5, help="runs per query on the store (median)")
-    parser.add_argument("--rdflib-repeats", type=int, default=2, help="runs per query on rdflib (median)")
+    parser.add_argument("--rdflib-repeats", type=int, default=2, help="runs per query on rdflib (median; 0: skip)")
+    parser.add_argument("--no-virtuoso", action="store_true", help="skip the tables-and-Virtuoso comparison")
     parser.add_argument("--reuse-build", action="store_true", help="skip the timed builds if OUT/build exists")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -140,6 +262,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     code = snapshot_code(args.out / "code")
     from kg.store import bundled_queries, open_store, query_text, read_state, run_query, to_rdflib_quad
+    from kg.tables import fresh_tables
 
     build_out = args.out / "build"
     figures: dict = {"corpus": str(args.corpus)}
@@ -169,8 +292,12 @@ def main() -> None:
         print(f"one changed article / full:           {one / full:.2%}", flush=True)
 
     big = args.out / "big"
-    if args.reuse_build and (big / "store" / "CURRENT").is_file() and "triples" in figures:
+    if args.reuse_build and (big / "store" / "CURRENT").is_file():
         print(f"\nbig store: reusing {big / 'store'}", flush=True)
+        if fresh_tables(big) is None:
+            started = time.perf_counter()
+            write_tables(big, f"bench-{figures.get('copies')}-{figures.get('triples')}")
+            print(f"tables written in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         extractions = cached_extractions(build_out)
         started = time.perf_counter()
@@ -178,11 +305,23 @@ def main() -> None:
         _, copies, triples = big_store(extractions, args.min_triples, per_copy, big / "store")
         print(f"\nbig store: {copies} copies of {len(extractions)} articles, {triples:,} triples "
               f"(built in {time.perf_counter() - started:.0f} s)", flush=True)
+        started = time.perf_counter()
+        write_tables(big, f"bench-{copies}-{triples}")
+        print(f"tables written in {time.perf_counter() - started:.0f} s", flush=True)
         figures.update(copies=copies, articles=len(extractions) * copies, triples=triples)
 
     from rdflib import Dataset
 
     store = open_store(big)
+    if not args.no_virtuoso:
+        sys.path.insert(0, str(ROOT / "tests"))  # the Virtuoso launcher of the push tests
+        engines = compare_engines(big, store, args.repeats, args.out / "virtuoso")
+        print_engines(engines)
+        figures.update(engines=engines)
+        (args.out / "bench_store.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    if args.rdflib_repeats < 1:
+        print(f"figures in {args.out / 'bench_store.json'}")
+        return
     memory = Dataset(default_union=True)
     for quad in store:  # the same quads, canonical as the store holds them
         memory.add(to_rdflib_quad(quad))

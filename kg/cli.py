@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import csv
-import functools
 import io
+import itertools
 import json
 import signal
 import sys
@@ -170,16 +170,28 @@ class _StopOnSignal:
 @click.option("--format", "fmt", default="table", show_default=True, type=_Formats(FORMATS),
               help="How to print the rows.")
 @click.option("--list", "list_queries", is_flag=True, help="List the bundled queries.")
-def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, list_queries: bool) -> None:
+@click.option("--limit", default=None, type=click.IntRange(min=0), help="Print at most this many rows.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(min=0), help="Skip this many rows first.")
+@click.option("--page", default=None, type=click.IntRange(min=1),
+              help="Print page N of --limit rows (default 100 a page): --offset (N-1)*limit.")
+@click.option("--no-tables", is_flag=True,
+              help="Answer a bundled query from the SPARQL store even when OUT/tables could answer it.")
+def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, list_queries: bool,
+          limit: int | None, offset: int, page: int | None, no_tables: bool) -> None:
     """Run QUERY: SPARQL text, a .rq file, or a bundled query name with its PARAMS.
+
+    The bundled listing queries are answered from OUT/tables (written by the same build) when they
+    are fresh, with the same rows; everything else goes to the store. Rows are printed as they come.
 
     \b
     Examples:
-      kg query who-said-what
+      kg query who-said-what --limit 100
+      kg query who-said-what --page 2
       kg query claims-about Ukraine --format csv
       kg query 'SELECT ?s WHERE { ?s a <https://w3id.org/newskg/ontology#Person> }'
     """
-    from kg.store import bundled_queries, open_store, query_text, run_query
+    from kg.store import bundled_queries
+    from kg.tables import answer
 
     if list_queries:
         for name, doc in bundled_queries().items():
@@ -187,11 +199,14 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
         return
     if not query:
         raise InputError("missing QUERY; try `kg query --list`")
-    store = functools.cache(lambda: open_store(out_dir))  # opened after the query parses
-    text = query_text(query, list(params), store)
-    names, rows = run_query(store(), text)
+    if page is not None:
+        limit = 100 if limit is None else limit
+        offset += (page - 1) * limit
+    result = answer(out_dir, query, list(params), limit=limit, offset=offset, use_tables=not no_tables)
     _warn_if_unfinished(out_dir)
-    click.echo(format_rows(names, rows, fmt), nl=False)
+    for chunk in stream_rows(result.names, result.rows, fmt):
+        sys.stdout.write(chunk)
+    sys.stdout.flush()
 
 
 @main.command()
@@ -312,22 +327,50 @@ def _plain(value) -> object:
 
 def format_rows(names: list[str], rows: list[list], fmt: str) -> str:
     """Return rows as an aligned table, CSV or JSON (a list of objects)."""
-    plain = [[_plain(v) for v in row] for row in rows]
-    if fmt == "json":
-        return json.dumps([dict(zip(names, (str(v) if v is not None and not isinstance(v, (int, float, bool))
-                                            else v for v in row))) for row in plain], indent=2, default=str) + "\n"
+    return "".join(stream_rows(names, rows, fmt))
+
+
+def stream_rows(names: list[str], rows, fmt: str, batch: int = 1000):
+    """Yield the text of rows as an aligned table, CSV or JSON (a list of objects), a batch of rows at a time.
+
+    CSV and JSON come as the rows do; a table needs every row for its widths.
+    """
+    rows = iter(rows)
+    if fmt == "table":
+        yield _table(names, [[_plain(v) for v in row] for row in rows])
+        return
+    buf = io.StringIO()
+    writer = csv.writer(buf)
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf)
         writer.writerow(names)
-        writer.writerows([["" if v is None else v for v in row] for row in plain])
-        return buf.getvalue()
+    first = True
+    while True:
+        chunk = [[_plain(v) for v in row] for row in itertools.islice(rows, batch)]
+        if fmt == "csv":
+            writer.writerows([["" if v is None else v for v in row] for row in chunk])
+        else:
+            for row in chunk:
+                item = json.dumps(dict(zip(names, (str(v) if v is not None and not isinstance(v, (int, float, bool))
+                                                   else v for v in row))), indent=2, default=str)
+                buf.write(("[\n" if first else ",\n") + "\n".join("  " + line for line in item.splitlines()))
+                first = False
+        if buf.tell():
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+        if len(chunk) < batch:
+            break
+    if fmt == "json":
+        yield "[]\n" if first else "\n]\n"
+
+
+def _table(names: list[str], plain: list[list]) -> str:
     cells = [[("" if v is None else " ".join(str(v).split())) for v in row] for row in plain]
     cells = [[c if len(c) <= 100 else c[:99] + "…" for c in row] for row in cells]
     widths = [max([len(n)] + [len(r[i]) for r in cells]) for i, n in enumerate(names)]
     lines = ["  ".join(n.ljust(w) for n, w in zip(names, widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    lines.append(f"({len(rows)} rows)")
+    lines.append(f"({len(plain)} rows)")
     return "\n".join(lines) + "\n"
 
 

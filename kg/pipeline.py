@@ -49,6 +49,7 @@ StopRequested = Callable[[], bool]
 CACHE_DIR = "cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
 OUTPUT_FILES = ("graph.trig", "graph.ttl", "graph.html", "report.md")
+TABLES_ENTRY = "tables/"  # report.files: the folder of the tables (kg.tables), written with the files
 
 
 @dataclass
@@ -158,8 +159,11 @@ class BuildPlan:
     @property
     def up_to_date(self) -> bool:
         """Return whether the last build finished with the same articles and code, and its files are there."""
+        from kg.tables import tables_key
+
         return (bool(self.last) and self.last.get("key") == self.key
-                and all(Path(p).is_file() for p in self.files.values()))
+                and all(Path(p).is_file() for name, p in self.files.items() if name != TABLES_ENTRY)
+                and tables_key(self.out) == self.key)
 
     def ordered(self) -> list[Article]:
         """Return the articles of the graph in the order the build walks them: by source, then text."""
@@ -207,7 +211,8 @@ def plan_build(out: Path, current: list[Article], stored: dict[str, tuple[str, s
     unchanged = sum(a.sha256 in stored for a in current)
     changed = sum(a.sha256 not in stored and a.source in stored_sources for a in current)
     key = _state_key(sorted(final.values(), key=lambda a: (a.source, a.sha256)), skipped, fingerprint)
-    return BuildPlan(out, model, cache, final, key, files={name: str(out / name) for name in OUTPUT_FILES},
+    return BuildPlan(out, model, cache, final, key, files={**{name: str(out / name) for name in OUTPUT_FILES},
+                                                                TABLES_ENTRY: str(out / "tables")},
                      last=clean_state(store_path(out)) or {}, skipped=skipped, new=len(current) - unchanged,
                      unchanged=unchanged, changed=changed, kept=kept, removed=removed)
 
@@ -264,15 +269,17 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
     from kg.render import to_html
     from kg.report import to_markdown
     from kg.resolve import Resolver, resolve
+    from kg.tables import TableWriter
 
     out, failed = plan.out, plan.failed
     folder = store_path(out)
     report.articles = len(plan.articles)
     # Dirty while the store changes: a crash from here on makes the next build check every graph.
-    with store_changes(folder) as record:
+    with store_changes(folder) as record, contextlib.ExitStack() as cleanup:
         # Article by article into the store: only the entities, the analysis' entity graph and one article's
         # RDF are in memory at a time, however big the corpus.
         resolver = Resolver(plan.extractions())
+        tables = cleanup.enter_context(TableWriter(out))  # rows of the same graphs, staged as they come
         with StoreWriter(lease.store, plan.known) as writer, _explained(OSError, lambda exc: (
                 f"cannot write the store {folder}: {exc.strerror or exc}; it keeps its last finished build's "
                 f"articles and this build's cached extractions, so run the build again once the disk has room")):
@@ -289,6 +296,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
                 report.claims += len(ex.claims)
                 report.supplies += len(ex.supplies)
                 facts.add(graph)
+                tables.add_article(graph)
                 events += supply_events(graph)
                 triples = to_oxigraph_triples(graph)
                 report.triples += len(triples)
@@ -297,6 +305,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             facts.add(entities)
             analysis = analyze(facts)
             write_back(entities, analysis)  # the metrics, so SPARQL can read them
+            tables.add_entities(entities)
             triples = to_oxigraph_triples(entities)
             report.triples += len(triples)
             writer.put(DEFAULT_GRAPH, triples)
@@ -307,13 +316,14 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
         lease.store.flush()
         report.files = plan.files
         # oxigraph serializes and answers queries outside the GIL, so the two exports and the report's
-        # queries run in threads beside the page.
-        with ThreadPoolExecutor(max_workers=3) as pool, _explained(OutputError, lambda exc: (
+        # queries run in threads beside the page; so do DuckDB's tables.
+        with ThreadPoolExecutor(max_workers=4) as pool, _explained(OutputError, lambda exc: (
                 f"{exc}; the store {folder} holds the whole graph (kg query and kg export work), run the build "
                 f"again to write the files")):
             exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
                         pool.submit(dump_union, lease.store, out / "graph.ttl")]
             markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
+            exported.append(pool.submit(tables.finish, plan.key))
             summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
                        f"{report.entities} entities.")
             write_atomic(out / "graph.html", to_html(analysis, summary=summary).encode("utf-8"))

@@ -50,7 +50,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from kg.errors import InputError, StoreError
@@ -613,10 +613,11 @@ def _make_app(server: SparqlServer) -> Starlette:
     """Return the ASGI application of a server; a GET route answers HEAD too."""
     app = Starlette(
         routes=[Route("/", _page, methods=["GET"]), Route("/index.html", _page, methods=["GET"]),
-                Route("/sparql", _sparql, methods=["GET", "POST"])],
+                Route("/sparql", _sparql, methods=["GET", "POST"]),
+                Route("/queries/{name}", _bundled, methods=["GET"])],
         middleware=[Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                                allow_headers=["Content-Type", "Accept"],
-                               expose_headers=["X-Kg-Result-Limit", "X-Kg-Truncated"])],  # for YASGUI and co.
+                               expose_headers=["X-Kg-Result-Limit", "X-Kg-Truncated", "X-Kg-Source"])],  # for YASGUI and co.
         exception_handlers={HTTPStatus.NOT_FOUND: _not_found})
     app.state.server = server
     return app
@@ -697,6 +698,98 @@ async def _answer(server: SparqlServer, params: dict[str, list[str]], accept: st
            params.get("named-graph-uri", []))
     pool = server.pool  # read once: refresh() may swap it meanwhile
     return await run_in_threadpool(pool.run, job)  # blocks a thread, not the event loop, for up to the timeout
+
+
+# ------------------------------------------------------------------ bundled queries, page by page
+
+
+async def _bundled(request: Request) -> Response:
+    """GET /queries/NAME?limit=N&offset=M (or page=P) with the query's parameters by name (SPEAKER=…): the
+    rows of a bundled query as JSON (a list of objects, as `kg query --format json`) or CSV (`Accept:
+    text/csv` or format=csv), streamed. Answered from OUT/tables when they are fresh for the store being
+    served, else by the workers from the store; at most the server's --limit rows a page."""
+    from kg.cli import stream_rows
+    from kg.store import query_text
+    from kg.tables import fresh_tables, run_table_query, table_query
+
+    server: SparqlServer = request.app.state.server
+    name = request.path_params["name"]
+    if name not in bundled_queries():
+        return _response(_text(HTTPStatus.NOT_FOUND, f"no bundled query '{name}'; bundled: "
+                                                     f"{', '.join(bundled_queries())}"))
+    args = parse_qs(request.url.query, keep_blank_values=True)
+    try:
+        limit, offset = _page_of(args, server.options.limit)
+    except ValueError as exc:
+        return _response(_text(HTTPStatus.BAD_REQUEST, str(exc)))
+    slots = list(dict.fromkeys(re.findall(r"\$([A-Z][A-Z_]*)", (QUERIES_DIR / f"{name}.rq").read_text("utf-8"))))
+    params = [args.get(slot, [""])[0] for slot in slots]
+    if any(not p for p in params):
+        return _response(_text(HTTPStatus.BAD_REQUEST, f"query '{name}' needs " +
+                               " and ".join(f"{slot}=…" for slot in slots)))
+    fmt = args.get("format", [""])[0] or ("csv" if "text/csv" in (request.headers.get("Accept") or "") else "json")
+    if fmt not in ("csv", "json"):
+        return _response(_text(HTTPStatus.BAD_REQUEST, f"format must be csv or json, not '{fmt}'"))
+    pool, snapshot = server.pool, server.snapshot  # read once: refresh() may swap them meanwhile
+    folder = fresh_tables(server.out_dir, snapshot / STORE_DIR) if snapshot and table_query(name) else None
+    if folder is not None:
+        result = await run_in_threadpool(run_table_query, folder, name, params, limit, offset)
+        names, rows, source = result.names, result.rows, "tables"
+    else:
+        def select(text: str) -> tuple[list[str], list[list]]:
+            reply = pool.run((text, "application/sparql-results+json", server.options.limit, [], []))
+            if reply.status != HTTPStatus.OK:
+                raise _Failed(reply)
+            doc = json.loads(reply.body)
+            head = doc["head"]["vars"]
+            return head, [[_plain_binding(b.get(v)) for v in head] for b in doc["results"]["bindings"]]
+
+        def run() -> tuple[list[str], list[list]]:
+            text = query_text(name, params, lookup=lambda t: [row[0] for row in select(t)[1]])
+            return select(f"{text}\nLIMIT {limit} OFFSET {offset}")  # bundled queries end in ORDER BY
+
+        try:
+            names, rows = await run_in_threadpool(run)
+        except _Failed as failed:
+            return _response(failed.reply)
+        source = "store"
+    media = "text/csv" if fmt == "csv" else "application/json"
+    return StreamingResponse(stream_rows(names, rows, fmt), media_type=f"{media}; charset=utf-8",
+                             headers={"X-Kg-Source": source, "X-Kg-Result-Limit": str(limit)})
+
+
+class _Failed(Exception):
+    def __init__(self, reply: Reply):
+        self.reply = reply
+
+
+def _page_of(args: dict[str, list[str]], most: int) -> tuple[int, int]:
+    """Return (limit, offset) from limit=, offset= and page= (pages of `limit` rows, 100 by default)."""
+    def number(key: str, default: int | None) -> int | None:
+        value = args.get(key, [""])[0]
+        if not value:
+            return default
+        if not value.isdigit():
+            raise ValueError(f"{key} must be a whole number of 0 or more, not '{value}'")
+        return int(value)
+
+    limit, offset, page = number("limit", None), number("offset", 0), number("page", None)
+    if page is not None:
+        if page < 1:
+            raise ValueError("page counts from 1")
+        limit = 100 if limit is None else limit
+        offset += (page - 1) * limit
+    return min(most if limit is None else limit, most), offset
+
+
+_INTEGERS = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "long", "int", "nonNegativeInteger")}
+
+
+def _plain_binding(term: dict | None):
+    """A SPARQL JSON binding as `kg query` prints it: integers as numbers, anything else as its text."""
+    if term is None:
+        return None
+    return int(term["value"]) if term.get("datatype") in _INTEGERS else term["value"]
 
 
 # ------------------------------------------------------------------ the query page

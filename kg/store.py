@@ -68,14 +68,16 @@ SELECT DISTINCT ?e WHERE {
 
 
 def query_text(query: str, params: list[str] | None = None,
-               source: Dataset | ox.Store | Callable[[], Dataset | ox.Store] | None = None) -> str:
+               source: Dataset | ox.Store | Callable[[], Dataset | ox.Store] | None = None,
+               lookup: Callable[[str], list[str]] | None = None) -> str:
     """Return SPARQL text for a bundled query name, a .rq file or SPARQL itself; fill $ENTITY-style parameters.
 
     A parameter in `VALUES ?x { $NAME }` names an entity by any of its names, in any case: it is looked
     up in `source` first and filled with the IRIs found, so the query starts from those entities (a
     store joins far faster from a few known IRIs than from a filter over every name). Any other
     parameter is filled in as a string literal. `source` may be a function that opens the graph: it is
-    called only when a name needs looking up.
+    called only when a name needs looking up. `lookup`, instead of `source`, runs a SELECT of one column
+    wherever the graph is and returns its IRIs (kg serve's workers hold the store).
     """
     params = list(params or [])
     path = Path(query)
@@ -97,14 +99,20 @@ def query_text(query: str, params: list[str] | None = None,
     entity_slots = set(_ENTITY_SLOT.findall(text))
     for name, value in zip(placeholders, params):
         if name in entity_slots:
-            if source is None:
-                raise QueryError(f"query '{query}' looks up ${name} in the graph: give the store to query_text")
-            if callable(source):
-                source = source()
-            _, rows = run_query(source, _ENTITIES_NAMED.replace("NAME", Literal(value).n3()))
-            text = text.replace(f"${name}", " ".join(row[0].n3() for row in rows))
+            lookup_text = _ENTITIES_NAMED.replace("NAME", Literal(value).n3())
+            if lookup is not None:
+                iris = [URIRef(iri).n3() for iri in lookup(lookup_text)]
+            else:
+                if source is None:
+                    raise QueryError(f"query '{query}' looks up ${name} in the graph: give the store to query_text")
+                if callable(source):
+                    source = source()
+                iris = [row[0].n3() for row in run_query(source, lookup_text)[1]]
+            text = text.replace(f"${name}", " ".join(iris))
         else:
             text = text.replace(f"${name}", Literal(value).n3())
+    if query in bundled_queries():  # ours, and tested; rdflib's parser takes 50 ms, more than most answers
+        return text
     try:
         parseQuery(text)
     except Exception as exc:  # pyparsing raises its own types; show its message
@@ -655,22 +663,45 @@ def run_query(source: Dataset | ox.Store, text: str) -> tuple[list[str], list[li
 
 
 def _run_on_store(store: ox.Store, text: str) -> tuple[list[str], list[list]]:
+    names, rows = iter_query(store, text)
+    return names, list(rows)
+
+
+def iter_query(store: ox.Store, text: str) -> tuple[list[str], Iterator[list]]:
+    """Return (column names, an iterator of rows) of a query on the store, rows made as they are read.
+
+    Like `run_query`, rows hold rdflib terms; oxigraph evaluates lazily, so a caller that reads the first
+    rows of a query without ORDER BY does not wait for the rest.
+    """
     # Results repeat the same speakers, labels and articles; building rdflib terms is the slow part.
     convert = _memoized(to_rdflib)
 
-    try:
+    with _query_errors():
         result = store.query(text, use_default_graph_as_union=True)
         if isinstance(result, ox.QueryBoolean):
-            return ["answer"], [[bool(result)]]
+            return ["answer"], iter([[bool(result)]])
         if isinstance(result, ox.QueryTriples):
-            return ["subject", "predicate", "object"], [
-                [convert(t.subject), convert(t.predicate), convert(t.object)] for t in result]
+            return ["subject", "predicate", "object"], _guarded(
+                [convert(t.subject), convert(t.predicate), convert(t.object)] for t in result)
         names = [v.value for v in result.variables]
         columns = range(len(names))
-        return names, [[convert(row[i]) for i in columns] for row in result]
+        return names, _guarded([convert(row[i]) for i in columns] for row in result)
+
+
+def _guarded(rows: Iterator[list]) -> Iterator[list]:
+    with _query_errors():
+        yield from rows
+
+
+@contextlib.contextmanager
+def _query_errors():
+    try:
+        yield
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL: {_first_line(exc)}") from None
     except OSError as exc:
         raise StoreError(f"cannot read the store: {_first_line(exc)}") from None
+    except (QueryError, StoreError, GeneratorExit):
+        raise
     except Exception as exc:  # evaluation errors (e.g. SERVICE unreachable)
         raise QueryError(f"query failed: {_first_line(exc)}") from None

@@ -274,15 +274,20 @@ def test_disk_full_at_export_is_one_error_line(seed_build, tmp_path, monkeypatch
 
 def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(tmp_path, monkeypatch):
     import kg.store
+    import kg.tables
 
-    monkeypatch.setattr(kg.store, "run_query", lambda *a: 1 / 0)
+    def break_queries():  # both ways a bundled query is answered: the store and the tables
+        monkeypatch.setattr(kg.store, "iter_query", lambda *a: 1 / 0)
+        monkeypatch.setattr(kg.tables, "run_table_query", lambda *a, **k: 1 / 0)
+
+    break_queries()
     plain = CliRunner().invoke(main, ["query", "who-said-what", "--out", str(tmp_path)])
     assert plain.exit_code == 2  # no store there: the usage error comes first
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_text("Olaf Scholz said Germany would send tanks to Ukraine.\n")
     monkeypatch.undo()
     CliRunner().invoke(main, ["build", str(tmp_path / "in"), "--out", str(tmp_path / "out")])
-    monkeypatch.setattr(kg.store, "run_query", lambda *a: 1 / 0)
+    break_queries()
     plain = CliRunner().invoke(main, ["query", "who-said-what", "--out", str(tmp_path / "out")])
     assert plain.exit_code == 1
     assert plain.stderr.strip().startswith("Error: kg failed inside (ZeroDivisionError: division by zero)")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 import threading
 import time
 from pathlib import Path
@@ -17,93 +16,23 @@ from kg.errors import InputError
 from kg.push import PushError, graph_url, push
 from kg.rdf import entity_graph_iri
 from kg.store import QUERIES_DIR, open_store, read_state, run_query, store_path
+from virtuoso_server import VirtuosoError, free_port, running_virtuoso, virtuoso_select
 
 FIXED_ENTITY_GRAPH = "https://w3id.org/newskg/id/graph/entities"
 SAMPLES = Path(__file__).resolve().parent.parent / "kg" / "samples"
-
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile       = {db}/virtuoso.db
-ErrorLogFile       = {db}/virtuoso.log
-LockFile           = {db}/virtuoso.lck
-TransactionFile    = {db}/virtuoso.trx
-xa_persistent_file = {db}/virtuoso.pxa
-ErrorLogLevel      = 7
-FileExtend         = 200
-MaxCheckpointRemap = 2000
-Striping           = 0
-TempStorage        = TempDatabase
-
-[TempDatabase]
-DatabaseFile       = {db}/virtuoso-temp.db
-TransactionFile    = {db}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping           = 0
-
-[Parameters]
-ServerPort         = 127.0.0.1:{sql_port}
-DisableUnixSocket  = 1
-CheckpointInterval = 60
-CaseMode           = 2
-DirsAllowed        = ., {db}
-NumberOfBuffers    = 10000
-MaxDirtyBuffers    = 6000
-
-[HTTPServer]
-ServerPort           = 127.0.0.1:{http_port}
-ServerRoot           = {db}
-ServerThreads        = 4
-MaxClientConnections = 4
-Charset              = UTF-8
-
-[SPARQL]
-ResultSetMaxRows      = 100000
-MaxQueryExecutionTime = 60
-"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     """A Virtuoso on loopback ports with a fresh database, stopped after the module; yields its base URL."""
-    binary = shutil.which("virtuoso-t")
-    if binary is None:
+    if shutil.which("virtuoso-t") is None:
         pytest.skip("virtuoso-t is not installed (Debian package virtuoso-opensource; `make test` installs it "
                     "as root)")
-    db = tmp_path_factory.mktemp("virtuoso")
-    http_port = free_port()
-    (db / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=db, sql_port=free_port(), http_port=http_port))
-    log = (db / "stdout.log").open("wb")
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(db / "virtuoso.ini")], cwd=db,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{http_port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"virtuoso-t exited with {proc.returncode}: {(db / 'stdout.log').read_text()[-2000:]}")
-            try:
-                if requests.get(f"{base}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("virtuoso-t did not answer within 120 s")
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as base:
+            yield base
+    except VirtuosoError as exc:
+        pytest.fail(str(exc))
 
 
 def virtuoso_counts(base: str, graphs: list[str]) -> dict[str, int]:
@@ -114,14 +43,6 @@ def virtuoso_counts(base: str, graphs: list[str]) -> dict[str, int]:
                              headers={"Accept": "application/sparql-results+json"}, timeout=60)
     response.raise_for_status()
     return {b["g"]["value"]: int(b["n"]["value"]) for b in response.json()["results"]["bindings"]}
-
-
-def virtuoso_select(base: str, query: str) -> list[dict[str, str]]:
-    """Return the rows of a SELECT on Virtuoso's SPARQL endpoint (no FROM: the union of all its graphs)."""
-    response = requests.post(f"{base}/sparql", data={"query": query},
-                             headers={"Accept": "application/sparql-results+json"}, timeout=60)
-    response.raise_for_status()
-    return [{k: v["value"] for k, v in b.items()} for b in response.json()["results"]["bindings"]]
 
 
 @pytest.fixture
