@@ -499,8 +499,21 @@ def _places(doc: Doc, ents: list[Span]) -> list[Span]:
     for ent in ents:
         by_text.setdefault(ent.text, []).append(ent)
     places = {text for text, spans in by_text.items()
-              if all(e.label_ in ("PERSON", "ORG") and not e.ent_id_ and _as_location(e) for e in spans)}
+              if all(e.label_ in ("PERSON", "ORG", "GPE", "LOC") and not e.ent_id_ for e in spans) and any(
+                  e.label_ in ("PERSON", "ORG") for e in spans) and (
+                  all(_as_location(e) for e in spans) or any(_named_as_place(e) for e in spans))}
     return [Span(doc, e.start, e.end, label="LOC") if e.text in places else e for e in ents]
+
+
+def _named_as_place(ent: Span) -> bool:
+    """True for a name the text itself calls a place, whatever its other uses: before a place noun (`Zamfara
+    state`, `the Indo-Pacific region`), in apposition to one (`its capital, Gusau`), or owning one (`Zamfara's
+    capital`)."""
+    root = ent.root
+    head = root.head
+    if head.i == root.i or head.lemma_.lower() not in PLACE_NOUNS | {"capital"}:
+        return False
+    return root.dep_ in ("compound", "appos", "poss") and (root.dep_ != "compound" or head.i == ent.end)
 
 
 def _as_location(ent: Span) -> bool:
