@@ -85,8 +85,17 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     found = [_as_listed_variant(span) for span in _unnamed_weapons(doc, adjectives)
              if not any(i in covered for i in range(span.start, span.end))]
     ents = [e for e in ents if not any(e.start < f.end and f.start < e.end for f in found)] + found  # `055`
-    ents = _article_weapons(doc, _places(doc, sorted(ents, key=lambda e: e.start)))
+    ents = _article_weapons(doc, _places(doc, _companies(doc, sorted(ents, key=lambda e: e.start))))
     return tuple(_with_acronyms(doc, [_with_class_word(e) for e in ents]))
+
+
+def _companies(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Make an organisation of every other use of a company's name the article writes once with its legal form
+    (`Embraer` after `Embraer SA`)."""
+    names = {e[:-1].text for e in ents if e.label_ == "ORG" and len(e) > 1 and
+             e[-1].lower_.rstrip(".") in company_suffixes()}
+    return [Span(doc, e.start, e.end, label="ORG") if e.text in names and e.label_ in ("PERSON", "GPE", "LOC",
+            "PRODUCT", "NORP") and not e.ent_id_ else e for e in ents]
 
 
 def _with_class_word(ent: Span) -> Span:

@@ -185,6 +185,8 @@ class Resolver:
             name = designation_name(name)  # `Bell AH-1Z Viper` is the system AH-1Z
         elif kind == "Place" and name.isupper():
             name = as_written(name)  # a dateline's `LAGOS` is Lagos
+        elif kind == "Organization":
+            name = without_legal_form(name)  # `Embraer SA` is Embraer
         return self._add(kind, slug(name), name, text, why=why)
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:
@@ -435,6 +437,14 @@ def _names_no_one(name: str) -> bool:
     (`30 percent`)."""
     words = re.findall(r"[^\W\d_]{2,}", name)
     return name.lower() in NOT_NAMES or not words or words[-1].lower() in ("percent", "per", "cent")
+
+
+def without_legal_form(name: str) -> str:
+    """Return a company's name without the legal form after it (`Embraer SA`, `Lockheed Martin Corp.`)."""
+    words = name.split()
+    if len(words) > 1 and words[-1].lower().rstrip(".,") in table("company_suffixes", "suffix"):
+        return " ".join(words[:-1]).rstrip(",")
+    return name
 
 
 def _display_name(text: str) -> str:
