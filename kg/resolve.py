@@ -195,6 +195,8 @@ class Resolver:
         named after the words. The same words in one article are one speaker."""
         name = _without_count(_display_name(mention.text))  # `four sources`, `seven commissioners`: not the count
         key = f"{article_id}-{slug(name)}"
+        if _names_a_body(name):  # `the Estonian Center for Defense Investment`: a name the NER missed
+            return self._add("Organization", slug(name), name, mention.text)
         if not is_anonymous_source(name):
             return self._add("Agent", key, name, mention.text)
         new = ("AnonymousSource", key) not in self.entities
@@ -437,6 +439,17 @@ def _names_no_one(name: str) -> bool:
     (`30 percent`)."""
     words = re.findall(r"[^\W\d_]{2,}", name)
     return name.lower() in NOT_NAMES or not words or words[-1].lower() in ("percent", "per", "cent")
+
+
+def _names_a_body(description: str) -> bool:
+    """True for a capitalised name of several words whose head is a body's noun (data/organization_heads.csv):
+    `Estonian Center for Defense Investment`, `Syrian Observatory for Human Rights`."""
+    words = description.split()
+    head = next((w for w in words if w.lower() in ("for", "of")), None)
+    head_at = words.index(head) - 1 if head is not None else len(words) - 1
+    return len(words) >= 2 and head_at >= 1 and all(w[:1].isupper() or w.lower() in ("for", "of", "and")
+                                                   for w in words) and \
+        words[head_at].lower() in table("organization_heads", "noun")
 
 
 def without_legal_form(name: str) -> str:
