@@ -513,3 +513,11 @@ def test_definite_role_noun_repeats_the_unnamed_description(parse):
         "spokesperson said later.")
     names = [c.speaker_name for c in find_claims(doc, article.body_start) if c.speaker is not None]
     assert names == ["Spain", "Spain", "Spain"]
+
+
+def test_title_runs_into_the_name(parse):
+    """`According to CEO of Raytheon Co. Gregory J. Hayes`: the person after the title and its `of` phrase speaks,
+    though the parser hangs the name elsewhere."""
+    doc, article = parse("According to CEO of Halvorsen Marine Co. Peter J. Lund, the frigate talks were going well.")
+    claims = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert [c.speaker_name for c in claims] == ["Peter J. Lund"]

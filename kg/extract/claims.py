@@ -1333,6 +1333,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
         return people.get(bare.split()[-1], bare), "PERSON", "named"
+    named = _name_after_title(span) if refers == "person" else None
+    if named is not None:  # `CEO of Raytheon Co. Gregory J. Hayes`: the title runs into the name
+        bare = _bare_name(named)
+        return people.get(bare.split()[-1], bare), "PERSON", "named"
     earlier = _unnamed_before(span) if refers == "person" else None
     if earlier is not None:  # `the spokesperson` after `according to a government spokesperson`: the same one
         name, label, how = _resolve_span(earlier, people, roles, last_person, last_government, last_body)
@@ -1378,6 +1382,18 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     if country is not None:
         return country, "GPE", "government"
     return None, None, "unresolved"
+
+
+def _name_after_title(span: Span) -> Span | None:
+    """Return the person named right after a title and its `of` phrase (`CEO of Raytheon Co. Gregory J. Hayes`),
+    which the parser may hang elsewhere."""
+    root = span.root
+    if not any(c.dep_ == "prep" and c.lower_ == "of" for c in root.children):
+        return None
+    after = root.right_edge.i + 1
+    ents, ent_of = _ent_index(span.doc)
+    k = ent_of[after] if after < len(span.doc) else -1
+    return ents[k] if k >= 0 and ents[k].start == after and ents[k].label_ == "PERSON" else None
 
 
 def _unnamed_before(span: Span) -> Span | None:
