@@ -61,6 +61,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.antecedents import (last_entity_before, last_plural_subject, nearest_subject, pronouns,
                                      pronouns_as_subject, subject_entities_before)
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
+from kg.extract.learned import refine
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Claim, Mention
@@ -263,11 +264,12 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- claims
 
 def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
-                confidence: dict[str, float] | None = None) -> list[Claim]:
+                confidence: dict[str, float] | None = None, learned: bool = True) -> list[Claim]:
     """Return every claim in the document whose content starts at or after `body_start`.
 
     A headline before `body_start` still counts when it reads `Name: …`, unless the name is the publisher.
-    `confidence` overrides CONFIDENCE for the rules it names (by their value, `quote-cue`).
+    `confidence` overrides CONFIDENCE for the rules it names (by their value, `quote-cue`). With `learned`, the
+    content of reported speech is placed by the model trained on PolNeAR (kg/extract/learned.py).
     """
     confidences = {**CONFIDENCE, **{Rule(name): value for name, value in (confidence or {}).items()}}
     text = doc_text(doc)
@@ -282,7 +284,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
     found += turns + _direct_quotes(doc, quotes, in_quote, found)
     found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
-    return _resolve(doc, _dedupe(_join_split_quotes(doc, found)), confidences)
+    return _resolve(doc, refine(doc, _dedupe(_join_split_quotes(doc, found)), learned), confidences)
 
 
 def _quote_mask(n: int, quotes: list[tuple[int, int]]) -> bytearray:
