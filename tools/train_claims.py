@@ -27,9 +27,10 @@ EPOCHS = 8
 SEED = 0
 
 
-def read_gold(split: Path) -> dict[str, list[tuple[int, int]]]:
-    """Return article file name -> (start, end) of each attribution's content (its first to its last character)."""
-    gold: dict[str, list[tuple[int, int]]] = {}
+def read_gold(split: Path) -> dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """Return article file name -> ((start, end) of each attribution's content (its first to its last character),
+    (start, end) of each fragment of each cue)."""
+    gold: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
     for ann in sorted((split / "attributions").glob("*.ann")):
         name = re.sub(r"_[0-9a-f]{4}$", "", ann.stem) + ".txt"
         if name in gold:
@@ -38,11 +39,12 @@ def read_gold(split: Path) -> dict[str, list[tuple[int, int]]]:
         for line in ann.read_text(encoding="utf-8").splitlines():
             if line.startswith("T") and line.count("\t") >= 2:  # not a line of a text bound's text
                 tid, mid, _ = line.split("\t", 2)
-                offsets = [int(x) for frag in mid.split(" ", 1)[1].split(";") for x in frag.split()]
-                spans[tid] = (min(offsets), max(offsets))
+                spans[tid] = [tuple(int(x) for x in frag.split()) for frag in mid.split(" ", 1)[1].split(";")]
             elif line.startswith("E"):  # an event may name a text bound defined after it
                 relations.append(dict(a.split(":") for a in line.split("\t", 1)[1].split()))
-        gold[name] = [spans[r["Content"]] for r in relations if "Content" in r]
+        contents = [(spans[r["Content"]][0][0], spans[r["Content"]][-1][1]) for r in relations if "Content" in r]
+        cues = [frag for r in relations if "Content" in r and "Cue" in r for frag in spans[r["Cue"]]]
+        gold[name] = (contents, cues)
     return gold
 
 
@@ -117,6 +119,32 @@ def examples(doc, found, contents: list[tuple[int, int]]):
                 ends.index(last) if last in ends else -1
 
 
+def cue_examples(doc, cues: list[tuple[int, int]]):
+    """Yield (features, +1 or -1) for each verb: whether it is (part of) an annotated cue."""
+    from kg.extract import learned as L
+
+    for t in L.cue_candidates(doc):
+        yield L.cue_features(t), 1 if any(a <= t.idx < b for a, b in cues) else -1
+
+
+def train_binary(data: list, epochs: int, seed: int) -> numpy.ndarray:
+    """Return averaged perceptron weights for a yes/no decision (score above zero: yes)."""
+    from kg.extract.learned import BITS
+
+    w = numpy.zeros(1 << BITS, dtype=numpy.float64)
+    u = numpy.zeros(1 << BITS, dtype=numpy.float64)
+    c = 1
+    rng = numpy.random.default_rng(seed)
+    for _ in range(epochs):
+        for k in rng.permutation(len(data)):
+            idx, y = data[k]
+            if y * w[idx].sum() <= 0:
+                numpy.add.at(w, idx, y)
+                numpy.add.at(u, idx, y * c)
+            c += 1
+    return (w - u / c).astype(numpy.float32)
+
+
 def pack(candidates: list[list[str]]):
     from kg.extract.learned import hashed
 
@@ -171,14 +199,25 @@ def main(argv: list[str] | None = None) -> None:
     held = set(names[cut:]) if args.limit is None else set()
     articles, docs = parsed(args.split, [n for n in names if n in keep | held], args.docs)
     data: dict[str, dict[str, list]] = {"train": {t: [] for t in learned.TASKS}, "held": {t: [] for t in learned.TASKS}}
+    hashed = learned.hashed
     for article, doc in zip(articles, docs):
         name = Path(article.source).name
         part = "train" if name in keep else "held"
-        for task, candidates, right, rule in examples(doc, rule_claims(article, doc), gold[name]):
+        contents, cues = gold[name]
+        for task, candidates, right, rule in examples(doc, rule_claims(article, doc), contents):
             data[part][task].append((*pack(candidates), right, rule))
+        data[part]["cue"] += [(hashed(feats), y) for feats, y in cue_examples(doc, cues)]
     weights, meta = {}, {"trained_on": f"{args.split.name}: {len(keep)} articles (the held-out last {HOLDOUT:.0%} "
                                        f"of ids excluded)", "epochs": args.epochs, "seed": args.seed}
-    for task in learned.TASKS:
+    weights["cue"] = train_binary(data["train"]["cue"], args.epochs, args.seed)
+    if data["held"]["cue"]:
+        said = [(weights["cue"][idx].sum() > learned.CUE_THRESHOLD, y > 0) for idx, y in data["held"]["cue"]]
+        tp = sum(p and y for p, y in said)
+        print(f"cue: {len(data['train']['cue'])} training verbs; held out ({len(said)}): precision "
+              f"{tp / max(sum(p for p, _ in said), 1):.3f} recall {tp / max(sum(y for _, y in said), 1):.3f}",
+              file=sys.stderr)
+    meta["cue_examples"] = len(data["train"]["cue"])
+    for task in ("start", "end"):
         weights[task] = train(data["train"][task], args.epochs, args.seed)
         held_data = data["held"][task]
         if held_data:

@@ -153,6 +153,7 @@ class Rule(StrEnum):
     QUOTE_COLON = "quote-colon"                          # `X said: “…”`
     QUOTE_CONTINUATION = "quote-continuation"            # a quote right after one of the same speaker
     COLON_LINE = "colon-line"                            # `Zelensky: we need air defence`
+    LEARNED_CUE = "learned-cue"                          # a verb the cue model reads as one (kg/extract/learned.py)
 
 
 # How far a claim of each rule is trusted when the rule finds its speaker (the claim's kg:confidence). A claim
@@ -167,7 +168,7 @@ CONFIDENCE: dict[Rule, float] = {
     Rule.REPORTED_OBJECT: 0.5, Rule.REPORTED_PASSIVE: 0.5, Rule.REPORTED_INFINITIVE: 0.5,
     Rule.REPORTED_THAT_CLAUSE: 0.5, Rule.REPORTED_HEDGED: 0.5, Rule.REPORTED_PREP: 0.4,
     Rule.AGENTLESS_PASSIVE: 0.3, Rule.AGENTLESS_RAISING: 0.3, Rule.AGENTLESS_EVALUATIVE: 0.3,
-    Rule.AGENTLESS_ADVERB: 0.3,
+    Rule.AGENTLESS_ADVERB: 0.3, Rule.LEARNED_CUE: 0.4,
 }
 UNATTRIBUTED = 0.3
 SPEAKER_CAP = {"pronoun": 0.75, "role": 0.75, "unresolved": 0.4}  # by how the speaker was resolved

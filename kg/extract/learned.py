@@ -31,10 +31,13 @@ from spacy.tokens import Doc, Token
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "claims_model.json.gz"
 BITS = 20
 WINDOW = 12  # how many tokens either side of the rules' boundary a boundary may move
-TASKS = ("start", "end")
+TASKS = ("start", "end", "cue")
+CUE_THRESHOLD = 0.0  # how far above zero a verb's cue score must be for it to report a claim the rules missed
 MARGIN = 2.0  # how much more than the rules' own boundary the model's must score to replace it
 # the rules whose content the models place; quotes, name-colon lines and quote continuations keep their marks
-MOVED_PREFIXES = ("reported-", "according-to", "agentless-")
+MOVED_PREFIXES = ("reported-", "according-to", "agentless-", "learned-")
+CUES = True  # whether the cue model adds claims (see new_claims)
+CUE_CONTENT = ("ccomp",)  # what of a learned cue's dependents is its content
 CLOSERS = set("”\"»’)]")
 
 # When set (by tools/train_claims.py), `refine` hands it every document's claims before it moves anything.
@@ -88,6 +91,8 @@ def refine(doc: Doc, found: list, enabled: bool = True) -> list:
     weights = model() if enabled else None
     if weights is None or not len(doc):
         return found
+    if CUES:
+        found = sorted(found + new_claims(doc, found, weights["cue"]), key=lambda f: f.start)
     for f in found:
         if not movable(f):
             continue
@@ -104,6 +109,48 @@ def refine(doc: Doc, found: list, enabled: bool = True) -> list:
         if a is not None:
             f.start, f.end = a, b
     return found
+
+
+def cue_candidates(doc: Doc) -> list[Token]:
+    return [t for t in doc if t.pos_ == "VERB"]
+
+
+def cue_features(t: Token) -> list[str]:
+    """Features of a verb as the cue of an attribution: its word, its dependents, its subject."""
+    lemma = t.lemma_.lower()
+    deps = sorted({c.dep_ for c in t.children})
+    subject = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    subj = (subject.ent_type_ or subject.pos_) if subject is not None else "none"
+    feats = ["bias", f"l{lemma}", f"tag{t.tag_}", f"dep{t.dep_}", f"s{subj}", f"l{lemma}|s{subj}",
+             f"hl{t.head.lemma_.lower()}", f"hd{t.head.dep_}|dep{t.dep_}"]
+    feats += [f"c{d}" for d in deps] + [f"l{lemma}|c{d}" for d in deps]
+    return feats
+
+
+def new_claims(doc: Doc, found: list, weights: numpy.ndarray) -> list:
+    """Return claims of the verbs the cue model reads as attributions where the rules found none: the verb's
+    clausal complement or object is the content, its subject the speaker (rule `learned-cue`)."""
+    from kg.extract import claims  # claims.py imports this module: its names are there by the time this runs
+
+    taken = {f.cue.i for f in found if f.cue is not None}
+    out = []
+    for t in cue_candidates(doc):
+        if t.i in taken or any(f.start <= t.idx < f.end for f in found):
+            continue  # a cue inside a claim is part of what its speaker said (kg's convention)
+        if weights[hashed(cue_features(t))].sum() <= CUE_THRESHOLD:
+            continue
+        part = next((c for c in t.children if c.dep_ in CUE_CONTENT and c.i > t.i), None)
+        if part is None or any(c.dep_ == "aux" and c.lower_ == "to" for c in part.children):
+            continue  # `wants Europe to buy …`: a wish or a plan, which kg does not count as a claim
+        if t.lemma_.lower() in claims.not_reporting_verbs():
+            continue  # `the problem is that …`, `make sure that …`
+        span = trimmed_tokens(doc, part.left_edge.i, part.right_edge.i)
+        if span is None or span[1] - span[0] < 1:
+            continue
+        out.append(claims._Found(doc[span[0]].idx, doc[span[1]].idx + len(doc[span[1]]), "indirect", t,
+                                 claims._cue_phrase(t), claims._speaker_of(t), claims.Rule.LEARNED_CUE,
+                                 claims._polarity(t)))
+    return out
 
 
 def _choose(weights: numpy.ndarray, candidates: list[int], rules: int, features: list[list[str]]) -> int:
