@@ -49,3 +49,22 @@ def test_training_on_a_slice_gives_the_same_bytes_twice(tmp_path):
     assert outs[0] == outs[1]
     weights = learned.read_model(outs[0])
     assert all(weights[task].any() for task in learned.TASKS)
+
+
+def test_a_wish_the_cue_model_reads_is_not_a_claim(parse):
+    """PolNeAR annotates `wants X to …`; in kg a wish is not a claim, whatever the cue model says."""
+    doc, article = parse("Trump administration wants Europe to buy more US weapons for Ukraine.")
+    assert [c.rule for c in find_claims(doc, article.body_start) if c.rule == "learned-cue"] == []
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    # verbs outside reporting_verbs.csv, with a clause and no `that`: no rule reads them
+    ("Analysts reckon the deal will collapse by spring.", "Analysts", "the deal will collapse by spring"),
+    ("The court ruled Ohio's practices could remove some eligible voters.", "The court",
+     "Ohio's practices could remove some eligible voters"),
+])
+def test_the_cue_model_reads_verbs_outside_the_lists(parse, text, speaker, content):
+    doc, article = parse(text)
+    assert [(c.rule, c.speaker.text, c.text) for c in find_claims(doc, article.body_start)] == \
+        [("learned-cue", speaker, content)]
+    assert find_claims(doc, article.body_start, learned=False) == []

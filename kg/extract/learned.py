@@ -1,20 +1,23 @@
-"""The learned part of claim extraction: where a reported claim's content starts and ends.
+"""The learned part of claim extraction: where a reported content starts and ends, and which verbs are cues.
 
 The rules of `claims.py` find a claim, its cue and a first guess at its content
 (the cue's complement in the parse). PolNeAR's annotators often draw the
-content elsewhere: a clause the parser hung on another word, a sentence after
-the complement that goes on with what was said, a subordinate clause the
-subtree drags in. Two ranking models (averaged perceptrons over hashed
-features of the parse) pick the first and the last token of the content among
-the tokens around the rules' guess, each knowing the rule, the cue and where
-the guess was. They were trained on PolNeAR train (`make train`,
-`tools/train_claims.py`); the model is `data/claims_model.json.gz`, part of
-the extraction cache's fingerprint like every file of `kg/extract/`.
+content elsewhere: a clause the parser hung on another word, a subordinate
+clause or a coordinated verb phrase the subtree drags in. Two ranking models
+(averaged perceptrons over hashed features of the parse) pick the first and the
+last token of the content among the tokens around the rules' guess, each
+knowing the rule, the cue and where the guess was. A third, a yes/no perceptron
+over a verb's lemma, dependents and subject, reads the cue verbs outside the
+word lists; where the rules found no claim and such a verb has a finite clausal
+complement, that is a claim of rule `learned-cue`. They were trained on PolNeAR
+train (`make train`, `tools/train_claims.py`); the model is
+`data/claims_model.json.gz`, part of the extraction cache's fingerprint like
+every file of `kg/extract/`.
 
 Only reported speech moves (the kinds `indirect` and `mixed` of the
-`reported-*`, `according-to` and `agentless-*` rules): quotes keep the
-boundaries of their marks, which the rules find better than a model does.
-Nothing here reads or writes a file but the model, and nothing is fetched.
+`reported-*`, `according-to`, `agentless-*` and `learned-cue` rules): quotes
+keep the boundaries of their marks, which the rules find better than a model
+does. Nothing here reads a file but the model, and nothing is fetched.
 """
 from __future__ import annotations
 
@@ -37,7 +40,9 @@ MARGIN = 2.0  # how much more than the rules' own boundary the model's must scor
 # the rules whose content the models place; quotes, name-colon lines and quote continuations keep their marks
 MOVED_PREFIXES = ("reported-", "according-to", "agentless-", "learned-")
 CUES = True  # whether the cue model adds claims (see new_claims)
-CUE_CONTENT = ("ccomp",)  # what of a learned cue's dependents is its content
+# what of a learned cue's dependents is its content: with objects and to-clauses too (`signed a deal`, `wants X to`)
+# PolNeAR scores better, but those are actions and wishes, not claims in kg (news-dev's attributed F1 falls)
+CUE_CONTENT = ("ccomp",)
 CLOSERS = set("”\"»’)]")
 
 # When set (by tools/train_claims.py), `refine` hands it every document's claims before it moves anything.
@@ -129,7 +134,7 @@ def cue_features(t: Token) -> list[str]:
 
 def new_claims(doc: Doc, found: list, weights: numpy.ndarray) -> list:
     """Return claims of the verbs the cue model reads as attributions where the rules found none: the verb's
-    clausal complement or object is the content, its subject the speaker (rule `learned-cue`)."""
+    finite clausal complement is the content, its subject the speaker (rule `learned-cue`)."""
     from kg.extract import claims  # claims.py imports this module: its names are there by the time this runs
 
     taken = {f.cue.i for f in found if f.cue is not None}
