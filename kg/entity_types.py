@@ -30,7 +30,7 @@ from kg.extract.entities import defined_acronyms
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer
 
-RETYPABLE = {"PERSON", "ORG", "PRODUCT", "FAC", "LOC", "WORK_OF_ART", "GPE", "EVENT"}
+RETYPABLE = {"PERSON", "ORG", "PRODUCT", "FAC", "LOC", "WORK_OF_ART", "GPE", "EVENT", "LAW"}  # LAW: `Archer 2000`
 # A letter prefix of up to four letters, a hyphen and a number, with an optional letter suffix: Su-30MKI, F-39E,
 # KC-390, AH-1Z, MiG-29, S-300, Type-055. Not COVID-19 (five letters) nor a summit (`G-20 summit`).
 DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Z]{0,4}")
@@ -40,6 +40,9 @@ DESIGNATION_BASE = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}(?=[A-Z]{1,3}$)")  # `
 BLOCK_WORDS = {"block", "batch", "variant"}  # `JF-17 Block III`: part of the designation
 LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout", "toward",
             "towards"}
+PLACE_NOUNS = {"state", "province", "region", "city", "town", "district", "county", "village", "area"}
+EXAMPLE_PREPS = {"including", "like"}  # `several states including Zamfara`
+PLACE_PARTICIPLES = {"based", "headquartered"}  # `the Düsseldorf-based company`
 CREDIT_WORDS = {"photo", "photos", "pool", "handout"}  # `AP Photo/Denes Erdos`, `File Photo`: a credit, no name
 DATELINE_END = {",", "(", ":", "—", "–", "--"}  # what follows the city of a dateline: `LAGOS, Nigeria (AP) —`
 
@@ -55,6 +58,11 @@ def weapon_heads() -> dict[str, bool]:
     return flags("weapon_heads", "lemma", "needs_modifier")
 
 
+def company_suffixes() -> frozenset[str]:
+    """Return the legal forms written after a company's name (`Corp`, `AG`; data/company_suffixes.csv)."""
+    return table("company_suffixes", "suffix")
+
+
 def transfer_verbs() -> frozenset[str]:
     return table("transfer_verbs", "lemma")
 
@@ -66,15 +74,54 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     gazetteer name inside them replaced them (`South China Sea`, not `China`). `adjectives` are the English
     adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
     name (`Caracal helicopters`); empty, that rule is off."""
-    ents = _joined_person_names(doc, _kept_longer_names(doc, list(doc.ents), model_ents))
+    ents = _joined_person_names(doc, [_as_surname(e) for e in _kept_longer_names(doc, list(doc.ents), model_ents)])
     ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
     ents = _credits(doc, _datelines(doc, ents))
     covered = {i for ent in ents if ent.label_ != "CARDINAL" for i in range(ent.start, ent.end)}
     found = [_as_listed_variant(span) for span in _unnamed_weapons(doc, adjectives)
              if not any(i in covered for i in range(span.start, span.end))]
     ents = [e for e in ents if not any(e.start < f.end and f.start < e.end for f in found)] + found  # `055`
-    ents = _places(doc, sorted(ents, key=lambda e: e.start))
-    return tuple(_with_acronyms(doc, ents))
+    ents = _article_weapons(doc, _places(doc, sorted(ents, key=lambda e: e.start)))
+    return tuple(_with_acronyms(doc, [_with_class_word(e) for e in ents]))
+
+
+def _with_class_word(ent: Span) -> Span:
+    """Return a weapon's name with the `class` after it that a ship noun follows (`Hobart class destroyers`)."""
+    doc, end = ent.doc, ent.end
+    if ent.label_ != "WEAPON" or end + 1 >= len(doc) or doc[end].lower_ != "class" or doc[end].head.i <= end:
+        return ent
+    return Span(doc, ent.start, end + 1, label="WEAPON", span_id=ent.ent_id_)
+
+
+def _article_weapons(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Type as a weapon every other use of a name the article gives a weapon: the name before a weapon noun
+    (`K2` of `K2 tanks`, `Wing Loong II` of `Wing Loong II combat drones`), its plural (`K2s`) and the plural of a
+    designation's letters (`MiGs` after `MiG-29`), with the weapon's id."""
+    names: dict[str, str] = {}
+    for ent in ents:
+        if ent.label_ != "WEAPON":
+            continue
+        end = ent.start
+        while end < ent.end and not ent.doc[end].is_lower:
+            end += 1
+        if end > ent.start:
+            name = doc[ent.start:end].text
+            names.setdefault(name, ent.ent_id_)
+            if DESIGNATION.fullmatch(name):
+                names.setdefault(name.split("-")[0], ent.ent_id_)  # only its plural counts: `MiGs`
+    if not names:
+        return ents
+    out = []
+    for ent in ents:
+        start = ent.start + (ent[0].lower_ == "the" and len(ent) > 1)
+        text = doc[start:ent.end].text
+        key = names.get(text, names.get(text[:-1]) if text.endswith("s") and len(text) >= 3 else None)
+        retypable = ent.label_ in RETYPABLE or ent.label_ == "NORP" and text not in names  # `Borsuks`
+        if key is None or not retypable or ent.ent_id_ or ent.label_ == "PERSON" and len(ent) > 1:
+            out.append(ent)
+        else:
+            out.append(Span(doc, start, ent.end, label="WEAPON", span_id=key))
+    return out
 
 
 def _with_acronyms(doc: Doc, ents: list[Span]) -> list[Span]:
@@ -129,7 +176,8 @@ def _unnamed_weapons(doc: Doc, adjectives: frozenset[str] = frozenset()) -> list
         token = doc[i]
         if token.ent_type_ and token.ent_type_ not in ("WEAPON", "CARDINAL") or not (
                 token.pos_ == "PROPN" and token.is_title or _is_designation(token) or
-                _misread_name(token, adjectives)):
+                _misread_name(token, adjectives)) or token.lower_.rstrip(".") in company_suffixes():
+            # (`Lockheed Martin Corp F-35 jets`: the company's legal form is no weapon)
             i += 1
             continue
         j = i
@@ -192,6 +240,21 @@ def _joined_person_names(doc: Doc, ents: list[Span]) -> list[Span]:
             ent = Span(doc, ent.start, ent.end + _particle_length(doc, ent.end), label="PERSON")
         out.append(ent)
     return out
+
+
+def _as_surname(ent: Span) -> Span:
+    """Return a person's name where a people's name read as a demonym is a surname after a given name the NER
+    left out (`Volker Turk said`): the demonym heads the name and is no modifier."""
+    doc = ent.doc
+    if ent.label_ != "NORP" or len(ent) != 1 or ent.start == 0 or ent.root.dep_ in ("amod", "compound", "poss"):
+        return ent
+    first = doc[ent.start - 1]
+    if first.ent_type_ or first.pos_ != "PROPN" or not first.is_title or first.dep_ != "compound" or \
+            first.head.i != ent.start or first.lower_ in rank_words():
+        return ent
+    for token in ent:
+        token.ent_id_ = ""  # not the people's id: a span's id is read from its root token
+    return Span(doc, first.i, ent.end, label="PERSON")
 
 
 def _only_rank(ent: Span) -> bool:
@@ -274,7 +337,9 @@ def _weapon_noun_after(span: Span):
         if node.dep_ != "compound":
             break
     if not chain or chain[-1].dep_ == "compound":
-        return None
+        chain = _modified_noun(span)  # `Caracal military transport helicopters`: other modifiers between
+        if not chain:
+            return None
     head = chain[-1]
     lemma = head.lemma_.lower()
     if lemma not in heads:
@@ -283,6 +348,24 @@ def _weapon_noun_after(span: Span):
         return head
     moved = head.dep_ in ("dobj", "nsubjpass") and head.head.lemma_.lower() in transfer_verbs()
     return head if moved else None
+
+
+NP_MODIFIERS = {"ADJ", "NOUN", "NUM", "VERB", "PUNCT", "PROPN"}  # what may stand between a name and its noun
+
+
+def _modified_noun(span: Span) -> list:
+    """Return the nouns from a name to the noun it modifies a few words on, through other modifiers of that
+    noun (`Caracal military transport helicopters`, `Atmos 2000 self-propelled artillery systems`), the
+    modified noun last; empty when the name modifies no noun after it."""
+    doc, root = span.doc, span.root
+    head = root.head
+    if root.dep_ not in ("compound", "amod", "nmod") or head.pos_ != "NOUN" or not 0 <= head.i - span.end <= 5:
+        return []
+    between = doc[span.end:head.i]
+    if any(t.pos_ not in NP_MODIFIERS or t.pos_ == "PUNCT" and t.text != "-" or t.pos_ == "VERB" and
+           t.dep_ != "amod" or head not in t.ancestors for t in between):
+        return []
+    return [t for t in between if t.pos_ == "NOUN"] + [head]
 
 
 def _ends_in_weapon_head(span: Span) -> bool:
@@ -389,8 +472,17 @@ def _places(doc: Doc, ents: list[Span]) -> list[Span]:
 
 def _as_location(ent: Span) -> bool:
     """True for a name that is where something happens: the object of `in`, `at`, `near` …, or a modifier of one
-    (`in Zamfara state`)."""
+    (`in Zamfara state`); one of the places a place noun lists (`states including Zamfara, Sokoto and Kebbi`);
+    or where something is based (`the Düsseldorf-based company`)."""
     root = ent.root
+    if root.dep_ == "npadvmod" and root.head.lower_ in PLACE_PARTICIPLES:
+        return True
+    while root.dep_ == "conj" and root.head.i < root.i:
+        root = root.head  # a later name of a list is placed like the first
     node = root.head if root.dep_ == "compound" and root.head.pos_ in ("NOUN", "PROPN") else root
-    return node.dep_ == "pobj" and node.head.lower_ in LOCATIVE and (node is root or node.lower_ in (
-        "state", "province", "region", "city", "town", "district", "county"))
+    if node is not root and node.lower_ not in PLACE_NOUNS:
+        return False
+    if node.dep_ != "pobj":
+        return False
+    prep = node.head
+    return prep.lower_ in LOCATIVE or prep.lower_ in EXAMPLE_PREPS and prep.head.lemma_.lower() in PLACE_NOUNS

@@ -173,11 +173,14 @@ class Resolver:
         if kind is None:
             return None
         name = _display_name(text)
-        if kind == "Weapon":
+        why = "same name"
+        if kind == "Weapon" and name.endswith("s") and name[:-1] in names.weapons:
+            name, why = name[:-1], "plural of the weapon the same article names"  # `Borsuks` after `Borsuk`
+        elif kind == "Weapon":
             name = designation_name(name)  # `Bell AH-1Z Viper` is the system AH-1Z
         elif kind == "Place" and name.isupper():
             name = as_written(name)  # a dateline's `LAGOS` is Lagos
-        return self._add(kind, slug(name), name, text)
+        return self._add(kind, slug(name), name, text, why=why)
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:
         """Return the speaker, local to the article, for a mention the article never names: an anonymous source
@@ -310,7 +313,8 @@ def resolve(extraction: Extraction, resolver: Resolver) -> ResolvedExtraction:
     graph is made of the entities (kg.rdf.entity_graph).
     """
     ex = extraction
-    people = ArticleNames(article_people(ex), dict(ex.acronyms))
+    people = ArticleNames(article_people(ex), dict(ex.acronyms),
+                          frozenset(" ".join(m.text.split()) for m in ex.mentions if m.label == "WEAPON"))
     mentions = tuple(_id(resolver.resolve(m, people)) for m in ex.mentions)
     roles = []
     for person, role in ex.roles:
@@ -445,6 +449,7 @@ class ArticleNames:
 
     people: dict[str, str]
     acronyms: dict[str, str] = field(default_factory=dict)
+    weapons: frozenset[str] = frozenset()  # the names the article gives weapons
 
 
 def article_people(extraction: Extraction) -> dict[str, str]:

@@ -454,3 +454,62 @@ def test_a_ledes_title_refers_forward_to_who_holds_it(parse):
                          "Officials met on Monday. “It is part of a war,” minister for defence Boris Pistorius said.")
     claim = _claim_for(find_claims(doc, article.body_start), "Russia was waging an information war")
     assert claim is not None and claim.speaker_name == "Boris Pistorius", (claim and claim.speaker)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # the possessor before a body's noun is part of who spoke: it names the body's country
+    ("Warsaw signed a deal for 180 tanks on Friday, Seoul's defense ministry said.", "Seoul's defense ministry"),
+    ("The talks had failed, Russia's foreign minister said.", "Russia's foreign minister"),
+    # a capitalised name the NER missed goes on through `for` or `of` and a capitalised object
+    ("The first deliveries of the rockets are expected in 2026, the Latvian Centre for Defence Procurement said on Monday.",
+     "the Latvian Centre for Defence Procurement"),
+])
+def test_speaker_mention_is_the_whole_name(parse, text, speaker):
+    doc, article = parse(text)
+    claims = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert [c.speaker.text for c in claims] == [speaker]
+
+
+def test_speaker_the_parser_hung_elsewhere(parse):
+    """A named subject the parser read as the end of an apposition before `, reportedly revealed`."""
+    doc, article = parse("This comes a month after Ghana’s Chief of the Naval Staff, Rear Admiral Issah Yakubu, "
+                         "reportedly revealed that his country had concluded the purchase of four patrol boats.")
+    claim = _claim_for(find_claims(doc, article.body_start), "his country had concluded the purchase")
+    assert claim is not None and claim.speaker is not None and claim.speaker.text == "Issah Yakubu"
+
+
+@pytest.mark.parametrize("text, country", [
+    # a bare body with nothing in its sentence to place it speaks for the country the article has named most
+    ("A state of emergency was declared in Chile on Tuesday, the first since 1990. Crowds gathered in Santiago, "
+     "the capital of Chile. The military said public gatherings would be banned.", "Chile"),
+    # a capital as the body's possessor names its country
+    ("Warsaw signed a deal for 180 tanks on Friday, Seoul's defense ministry said.", "South Korea"),
+    # a headline drops the article before the body's noun
+    ("Norway sees initial contract to buy new submarines, defence ministry says", "Norway"),
+])
+def test_body_speaks_for_the_country_in_focus(parse, text, country):
+    doc, article = parse(text)
+    names = [c.speaker_name for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert names == [country]
+
+
+def test_according_to_after_a_participle_covers_the_clause(parse):
+    """`X reportedly plans Y, becoming Z, according to W`: W's claim is the whole clause, and the hedge is no
+    second, unattributed claim of the same words."""
+    doc, article = parse("Kenya is reportedly planning to buy six Bayraktar drones from Turkey, becoming the third "
+                         "African buyer, according to a report on Monday by Kenya's Daily Nation.")
+    claims = find_claims(doc, article.body_start)
+    assert [(c.speaker_name, c.text.split(",")[0]) for c in claims] == [
+        ("Daily Nation", "Kenya is reportedly planning to buy six Bayraktar drones from Turkey")]
+
+
+def test_definite_role_noun_repeats_the_unnamed_description(parse):
+    """`the spokesperson` after `according to a government spokesperson` is that one, not the person named last;
+    a government spokesperson speaks for the country of the sentence's subject (`Spanish Prime Minister …`)."""
+    doc, article = parse(
+        "Spanish Prime Minister Pedro Sanchez discussed the purchase of new frigates with French President "
+        "Emmanuel Macron on Thursday, according to a government spokesperson. Sanchez called Macron to promote "
+        "the deal, the spokesperson told reporters on Friday. The first ship could arrive in 2028, the "
+        "spokesperson said later.")
+    names = [c.speaker_name for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert names == ["Spain", "Spain", "Spain"]

@@ -601,7 +601,8 @@ def _agentless_claim(token: Token) -> _Found | None:
     if token.pos_ == "ADV":
         if agentless_cues().get(token.lower_) != "adverb" or token.head.pos_ not in ("VERB", "AUX"):
             return None
-        if _is_cue(token.head) and any(c.dep_ == "nsubj" for c in token.head.children):
+        if _is_cue(token.head) and (any(c.dep_ == "nsubj" for c in token.head.children) or
+                                    _stranded_subject(token.head) is not None):
             # `officials reportedly warned …`: their claim, which the writer only hedges
             span = _clause(token.head)
             return _Found(token.doc[span[0]].idx, _end(token.doc[span[1]]), "indirect", token.head,
@@ -693,6 +694,8 @@ def _according_to(according: Token) -> _Found | None:
     # skip only `according to X`: a misparse can hang the whole clause under the source (`X, the move reeks …`)
     skip = set(range(according.i, _noun_phrase(source).end))
     head = according.head
+    while head.dep_ == "advcl" and head.tag_ == "VBG" and head.i < according.i and head.head.i < head.i:
+        head = head.head  # `X plans to buy Y, becoming the fifth buyer, according to Z`: Z says the whole clause
     if head.i != according.i and head.pos_ in ("VERB", "AUX") and head.i not in skip:
         tokens = [t for t in head.subtree if t.i not in skip]
     else:
@@ -756,6 +759,9 @@ def _speaker_of(verb: Token) -> Span | None:
         k = ent_of[verb.i + 1]
         if k >= 0 and ents[k].start == verb.i + 1 and ents[k].label_ in ("PERSON", "ORG"):
             return ents[k]  # `Said Ellis: …`, `…,” said Alan Cole` when the parser finds no subject
+    stranded = _stranded_subject(verb)
+    if stranded is not None:
+        return stranded
     cited = _cited(verb)
     if cited is not None:
         return cited
@@ -788,6 +794,24 @@ def _speaker_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+def _stranded_subject(verb: Token) -> Span | None:
+    """Return the named person or body right before `, [adverb] verb` when the parser gave the verb no subject and
+    hung the name elsewhere (`… after Nigeria's air chief, Air Marshal Sadique Abubakar, reportedly revealed
+    that …`: the name ends an apposition the parser read as the object of `after`)."""
+    if any(c.dep_ in SUBJECT_DEPS for c in verb.children) or verb.dep_ not in ("ROOT", "ccomp", "conj", "dep"):
+        return None
+    doc, k = verb.doc, verb.i - 1
+    while k > 0 and doc[k].pos_ == "ADV" and doc[k].head.i == verb.i:
+        k -= 1
+    if k < 1 or doc[k].text != ",":
+        return None
+    ents, ent_of = _ent_index(doc)
+    n = ent_of[k - 1]
+    if n < 0 or ents[n].end != k or ents[n].label_ not in ("PERSON", "ORG") or ents[n].root.dep_ in SUBJECT_DEPS:
+        return None
+    return ents[n]
 
 
 PARTITIVES = {"number", "majority", "minority", "some", "many", "most", "several", "all", "dozen", "dozens",
@@ -847,13 +871,27 @@ def _noun_phrase(token: Token) -> Span:
     keep = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "flat", "punct"}
     left = token.i
     for child in sorted(token.lefts, key=lambda c: -c.i):
-        if child.dep_ in keep and child.i == left - 1:
+        if child.dep_ in ("poss", "compound", "nmod") and child.right_edge.i == left - 1:
+            left = child.left_edge.i  # `Taiwan's`, `State Department` in `A State …`, `Seoul's` in `Seoul's defense …`
+        elif child.dep_ in keep and child.i == left - 1:
             left = child.i if child.dep_ != "punct" else left
-            if child.dep_ in ("poss", "compound", "nmod"):  # `Taiwan's`, `State Department` in `A State …`
-                left = child.left_edge.i
         else:
             break
-    return doc[left:token.i + 1]
+    return doc[left:_name_end(token) + 1]
+
+
+def _name_end(token: Token) -> int:
+    """Return where a capitalised name the NER missed ends: after the capitalised object of an `of` or `for` that
+    continues it (`the Estonian Center for Defense Investment`), else at the head itself."""
+    if not token.is_title or token.i + 1 >= len(token.doc):
+        return token.i
+    prep = token.doc[token.i + 1]
+    if prep.lower_ not in ("of", "for") or prep.head.i != token.i:
+        return token.i
+    obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if obj is None or not all(t.is_title for t in token.doc[prep.i + 1:obj.i + 1]):
+        return token.i
+    return obj.i
 
 
 def _cue_phrase(verb: Token) -> str:
@@ -1118,6 +1156,9 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     for f in sorted(found, key=lambda f: f.speaker is None):  # an attributed claim wins over one on the same span
         if any(o.start == f.start and o.end == f.end for o in out):
             continue
+        if f.speaker is None and any(o.speaker is not None and min(o.end, f.end) - max(o.start, f.start) >=
+                                     0.8 * (f.end - f.start) for o in out):
+            continue  # `X reportedly …, according to a report by Y`: Y's claim, not an unattributed one
         if _restates(f, found) or _hearsay(f, found):
             continue
         out.append(f)
@@ -1295,6 +1336,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
         return people.get(bare.split()[-1], bare), "PERSON", "named"
+    earlier = _unnamed_before(span) if refers == "person" else None
+    if earlier is not None:  # `the spokesperson` after `according to a government spokesperson`: the same one
+        name, label, how = _resolve_span(earlier, people, roles, last_person, last_government, last_body)
+        return (name, label, how) if name is not None else (earlier.text, None, "role")
     if refers == "person" and not any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in span):
         # `the Defence Secretary`, `foreign minister`: who last held that title in the article, else the last
         # person named before (a title with no name refers back, in news)
@@ -1338,6 +1383,25 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     return None, None, "unresolved"
 
 
+def _unnamed_before(span: Span) -> Span | None:
+    """Return the earlier unnamed description a definite role noun repeats: `a government spokesperson` before
+    `the spokesperson`, the nearest with the same head noun, an indefinite article and no name in it."""
+    if len(span) > 2 or not any(t.dep_ == "det" and t.lower_ == "the" for t in span):
+        return None
+    lemma = span.root.lemma_.lower()
+    for token in reversed(span.doc[:span.start]):
+        if token.lemma_.lower() == lemma and token.pos_ == "NOUN" and token.dep_ in SUBJECT_DEPS | {"pobj"}:
+            phrase = _noun_phrase(token)
+            if len(phrase) <= 2 and any(t.dep_ == "det" and t.lower_ == "the" for t in phrase):
+                continue  # another repetition: the chain goes back to the first description
+            if any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in phrase) and not any(
+                    t.ent_type_ == "PERSON" for t in phrase) and not any(
+                    c.dep_ == "appos" for c in token.children):
+                return phrase
+            return None  # the nearest mention of the noun decides
+    return None
+
+
 STATEMENT_NOUNS = {"statement", "communique", "communiqué", "release", "letter", "readout"}
 
 
@@ -1371,13 +1435,21 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         if token.ent_type_ not in ("GPE", "NORP", "ORG"):
             continue
         ent = next(e for e in doc_ents(span.doc) if e.start <= token.i < e.end)
-        entry = gazetteer.lookup(ent.text) or gazetteer.by_demonym.get(normalize(ent.text))
-        if entry is not None and entry.kind == "Country":
-            return entry.name
+        country = gazetteer.country(ent.text)  # by name, people or capital (`Seoul's defense ministry`)
+        if country is not None:
+            return country.name
+        entry = gazetteer.lookup(ent.text)
         if entry is not None and entry.org_type == "government-body" and entry.country:
             country = gazetteer.by_iso2.get(entry.country)
             return country.name if country is not None else None
-    if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span):
+    if singular_only and root.lemma_.lower() != "source" and any(
+            t.lemma_.lower() in government_nouns() and not government_nouns()[t.lemma_.lower()]
+            for t in span if t is not root):
+        # `a government spokesperson`, `a defence ministry official`: one who speaks for the country in focus (a
+        # `navy source` whose country is not stated stays an anonymous source)
+        return last_government or _country_in_focus(span)
+    if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span) or not any(
+            t.dep_ in ("det", "poss") for t in span):  # (a headline drops the article: `…, defence ministry says`)
         # `the ministry`: the body named before, else the country its sentence is about (`BERLIN — Germany will
         # send …, the defence ministry said`)
         # (a body only: `the source said` is one unnamed person, whose country nothing names)
@@ -1395,14 +1467,40 @@ def _country_named(ent: Span) -> str | None:
 def _country_in_focus(span: Span) -> str | None:
     """Return the country the span's sentence is about: the nearest subject before it that names one, else the
     country named nearest to it in the sentence."""
-    about = next((c for e in subject_entities_before(span.root) if (c := _country_named(e)) is not None), None)
+    about = next((c for e in subject_entities_before(span.root)
+                  if (c := _country_named(e) or _country_of_title(e)) is not None), None)
     if about is not None:
         return about
     sent = span.sent
     named = [e for e in doc_ents(span.doc) if sent.start <= e.start < sent.end and not span.start <= e.start < span.end
              and e.label_ in ("GPE", "NORP")]
-    return next((c for e in sorted(named, key=lambda e: abs(e.start - span.start))
+    near = next((c for e in sorted(named, key=lambda e: abs(e.start - span.start))
                  if (c := _country_named(e)) is not None), None)
+    return near or _country_so_far(span)
+
+
+def _country_of_title(person: Span) -> str | None:
+    """Return the country a person's title names before the name (`German Chancellor Friedrich Merz`)."""
+    if person.label_ != "PERSON":
+        return None
+    title = person.doc[person.root.left_edge.i:person.start]
+    return next((c for e in doc_ents(person.doc) if title.start <= e.start and e.end <= title.end
+                 and (c := _country_named(e)) is not None), None)
+
+
+def _country_so_far(span: Span) -> str | None:
+    """Return the country the article has named most often before the span (`The military said …` in a report
+    on South Korea), when one leads; None on a tie."""
+    counts: dict[str, int] = {}
+    for ent in doc_ents(span.doc):
+        if ent.start >= span.start:
+            break
+        if ent.label_ in ("GPE", "NORP") and (country := _country_named(ent)) is not None:
+            counts[country] = counts.get(country, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if not ranked or len(ranked) > 1 and ranked[0] == ranked[1]:
+        return None
+    return max(counts, key=counts.get)
 
 
 def _body_named_before(span: Span) -> str | None:
