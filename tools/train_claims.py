@@ -89,9 +89,9 @@ def rule_claims(article, doc) -> list:
 
 
 def examples(doc, found, contents: list[tuple[int, int]]):
-    """Yield (task, candidate feature lists, index of the right candidate, index of the rules') for each reported claim that overlaps
-    an annotated content by 0.3 or more (the scorer's match); the right boundary is the annotated one, trimmed as
-    kg trims a content."""
+    """Yield (task, candidate feature lists, index of the right candidate, index of the rules' one) for each
+    reported claim that overlaps an annotated content by 0.3 or more (the scorer's match); the right boundary is
+    the annotated one, trimmed as kg trims a content."""
     from kg.extract import learned as L
 
     for f in found:
