@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= kg-out
 
-.PHONY: demo test install install-test install-test-deps lint-tools bench bench-scale eval clean
+.PHONY: demo test install install-test install-test-deps lint-tools bench bench-scale eval train clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: install-test install-test-deps
 # Every evaluation set built and scored into one table; writes eval/results.md (about 3 minutes).
 eval: install-test
 	$(BIN)/python eval/run.py
+
+# The content-boundary model of kg/extract/learned.py, from PolNeAR train (../shared/eval/polnear/train): the same
+# data gives the same bytes. DOCS=/tmp/polnear-train.spacy keeps the parsed articles for the next run.
+train: install
+	$(BIN)/python tools/train_claims.py $(if $(DOCS),--docs $(DOCS))
 
 bench: install-test
 	$(BIN)/python bench/bench.py

@@ -21,11 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 OUT = ROOT / "eval" / "out"
 KG = [sys.executable, "-m", "kg.cli"]
+# the same build with the rules alone: kg/extract/learned.py without its model (for the table's comparison rows)
+KG_RULES = [sys.executable, "-c", "import sys, kg.extract.learned as learned, kg.cli; learned.model = lambda: None; "
+            "sys.argv[0] = 'kg'; kg.cli.main()"]
 
 
-def build(name: str, articles: Path) -> Path:
+def build(name: str, articles: Path, rules_only: bool = False) -> Path:
     out = OUT / name
-    subprocess.run([*KG, "build", str(articles), "--out", str(out), "--quiet"], check=True)
+    subprocess.run([*(KG_RULES if rules_only else KG), "build", str(articles), "--out", str(out), "--quiet"],
+                   check=True)
     return out
 
 
@@ -56,6 +60,8 @@ def main() -> None:
     dev_dir = SHARED / "news-dev"
     dev = build("news-dev", dev_dir / "articles")
     rows.append(("news-dev", claims_and_supplies(dev, dev_dir / "gold", dev_dir / "aliases.json")))
+    dev_rules = build("news-dev-rules", dev_dir / "articles", rules_only=True)
+    rows.append(("news-dev, rules only", claims_and_supplies(dev_rules, dev_dir / "gold", dev_dir / "aliases.json")))
     for region in "EMA":
         rows.append((f"news-dev {region}", claims_and_supplies(dev, dev_dir / "gold", dev_dir / "aliases.json",
                                                                lambda name, r=region: name.startswith(r))))
@@ -73,12 +79,14 @@ def main() -> None:
         entity_rows.append((name, res))
     polnear = build("polnear-dev", SHARED / "polnear" / "dev" / "text")
     pn = run_json(SHARED / "score_polnear.py", polnear, "--split", SHARED / "polnear" / "dev")
-    text = render(rows, entity_rows, pn, time.monotonic() - started)
+    polnear_rules = build("polnear-dev-rules", SHARED / "polnear" / "dev" / "text", rules_only=True)
+    pn_rules = run_json(SHARED / "score_polnear.py", polnear_rules, "--split", SHARED / "polnear" / "dev")
+    text = render(rows, entity_rows, pn, time.monotonic() - started, pn_rules)
     (ROOT / "eval" / "results.md").write_text(text, encoding="utf-8")
     print(text)
 
 
-def render(rows, entity_rows, polnear: dict, seconds: float) -> str:
+def render(rows, entity_rows, polnear: dict, seconds: float, polnear_rules: dict | None = None) -> str:
     cols = ["claims F1@0.3", "attributed F1", "speaker acc", "supplies P", "supplies R", "supplies F1"]
     lines = ["# kg evaluation (`make eval`)", "",
              "| set | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
@@ -90,8 +98,11 @@ def render(rows, entity_rows, polnear: dict, seconds: float) -> str:
                      f"{_get(res, 'type_accuracy'):.2f} | {_get(res, 'duplicates', int)} | {_get(res, 'junk', int)} | "
                      f"{_get(res, 'agents', int)} |")
     lines += ["", "PolNeAR dev: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}"
-                                           for k, v in _flat(polnear).items()),
-              "", f"({seconds:.0f} s; scorers: ../shared/eval; news-extra: tests/data/news-extra)", ""]
+                                           for k, v in _flat(polnear).items())]
+    if polnear_rules is not None:  # the content boundaries of kg/extract/learned.py against the rules alone
+        lines += ["", "PolNeAR dev, rules only: " + ", ".join(
+            f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in _flat(polnear_rules).items())]
+    lines += ["", f"({seconds:.0f} s; scorers: ../shared/eval; news-extra: tests/data/news-extra)", ""]
     return "\n".join(lines)
 
 

@@ -61,6 +61,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.antecedents import (last_entity_before, last_plural_subject, nearest_subject, pronouns,
                                      pronouns_as_subject, subject_entities_before)
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
+from kg.extract.learned import refine
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer, normalize
 from kg.types import Claim, Mention
@@ -152,6 +153,7 @@ class Rule(StrEnum):
     QUOTE_COLON = "quote-colon"                          # `X said: “…”`
     QUOTE_CONTINUATION = "quote-continuation"            # a quote right after one of the same speaker
     COLON_LINE = "colon-line"                            # `Zelensky: we need air defence`
+    LEARNED_CUE = "learned-cue"                          # a verb the cue model reads as one (kg/extract/learned.py)
 
 
 # How far a claim of each rule is trusted when the rule finds its speaker (the claim's kg:confidence). A claim
@@ -166,7 +168,7 @@ CONFIDENCE: dict[Rule, float] = {
     Rule.REPORTED_OBJECT: 0.5, Rule.REPORTED_PASSIVE: 0.5, Rule.REPORTED_INFINITIVE: 0.5,
     Rule.REPORTED_THAT_CLAUSE: 0.5, Rule.REPORTED_HEDGED: 0.5, Rule.REPORTED_PREP: 0.4,
     Rule.AGENTLESS_PASSIVE: 0.3, Rule.AGENTLESS_RAISING: 0.3, Rule.AGENTLESS_EVALUATIVE: 0.3,
-    Rule.AGENTLESS_ADVERB: 0.3,
+    Rule.AGENTLESS_ADVERB: 0.3, Rule.LEARNED_CUE: 0.4,
 }
 UNATTRIBUTED = 0.3
 SPEAKER_CAP = {"pronoun": 0.75, "role": 0.75, "unresolved": 0.4}  # by how the speaker was resolved
@@ -263,11 +265,12 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
 # ---------------------------------------------------------------- claims
 
 def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
-                confidence: dict[str, float] | None = None) -> list[Claim]:
+                confidence: dict[str, float] | None = None, learned: bool = True) -> list[Claim]:
     """Return every claim in the document whose content starts at or after `body_start`.
 
     A headline before `body_start` still counts when it reads `Name: …`, unless the name is the publisher.
-    `confidence` overrides CONFIDENCE for the rules it names (by their value, `quote-cue`).
+    `confidence` overrides CONFIDENCE for the rules it names (by their value, `quote-cue`). With `learned`, the
+    content of reported speech is placed by the model trained on PolNeAR (kg/extract/learned.py).
     """
     confidences = {**CONFIDENCE, **{Rule(name): value for name, value in (confidence or {}).items()}}
     text = doc_text(doc)
@@ -282,7 +285,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
     found += turns + _direct_quotes(doc, quotes, in_quote, found)
     found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
-    return _resolve(doc, _dedupe(_join_split_quotes(doc, found)), confidences)
+    return _resolve(doc, refine(doc, _dedupe(_join_split_quotes(doc, found)), learned), confidences)
 
 
 def _quote_mask(n: int, quotes: list[tuple[int, int]]) -> bytearray:

@@ -13,8 +13,11 @@ alone gives both:
 Both start reading at `start` characters (config; a build sets it to the
 article's headline). `kg_claims` takes `confidence`, a mapping from rule
 name (`kg.extract.claims.Rule`, as `quote-cue`) to the confidence its claims
-get, for the rules to trust more or less than `CONFIDENCE` does. `kg build` adds kg's own entity ruler too (`kg.nlp`);
-with a bare model the components work on the model's entities alone.
+get, for the rules to trust more or less than `CONFIDENCE` does, and `learned`
+(default true), whether the model trained on PolNeAR places the content of
+reported speech (`kg.extract.learned`). `kg build` adds kg's own entity ruler
+too (`kg.nlp`); with a bare model the components work on the model's entities
+alone.
 """
 from __future__ import annotations
 
@@ -33,15 +36,15 @@ for _name in ("claims", "supplies"):
 class ClaimsComponent:
     """Sets `doc._.claims`: every claim, with its speaker resolved within the document."""
 
-    def __init__(self, start: int, publisher: str | None, confidence: dict[str, float]):
+    def __init__(self, start: int, publisher: str | None, confidence: dict[str, float], learned: bool = True):
         unknown = sorted(set(confidence) - {rule.value for rule in Rule})
         if unknown:
             raise ValueError(f"kg_claims: no rule named {', '.join(unknown)}; the rules: {', '.join(Rule)}")
-        self.start, self.publisher, self.confidence = start, publisher, confidence
+        self.start, self.publisher, self.confidence, self.learned = start, publisher, confidence, learned
 
     def __call__(self, doc: Doc) -> Doc:
         try:
-            doc._.claims = find_claims(doc, self.start, self.publisher, self.confidence)
+            doc._.claims = find_claims(doc, self.start, self.publisher, self.confidence, self.learned)
         finally:
             forget_cached_spans(doc)  # the cached spans point back at the Doc (see kg.extract.extract)
         return doc
@@ -63,10 +66,10 @@ class SuppliesComponent:
         return doc
 
 
-@Language.factory("kg_claims", default_config={"start": 0, "publisher": None, "confidence": {}})
+@Language.factory("kg_claims", default_config={"start": 0, "publisher": None, "confidence": {}, "learned": True})
 def make_claims(nlp: Language, name: str, start: int, publisher: str | None,
-                confidence: dict[str, float]) -> ClaimsComponent:
-    return ClaimsComponent(start, publisher, confidence)
+                confidence: dict[str, float], learned: bool) -> ClaimsComponent:
+    return ClaimsComponent(start, publisher, confidence, learned)
 
 
 @Language.factory("kg_supplies", default_config={"start": 0})
