@@ -77,7 +77,8 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     adjectives (lowercase) the model knows: a capitalised word read as an adjective and not among them is a
     name (`Caracal helicopters`); empty, that rule is off."""
     ents = [_another_persons_name(_as_surname(e)) for e in _kept_longer_names(doc, list(doc.ents), model_ents)]
-    ents = _joined_person_names(doc, sorted(filter_spans([e for e in ents if not _only_name_suffix(e)]),
+    ents = _joined_person_names(doc, sorted(filter_spans([e for e in ents if not _only_name_suffix(e) and
+                                                          not _section_label(e)]),
                                             key=lambda e: e.start))
     ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
     ents = _credits(doc, _datelines(doc, ents))
@@ -271,6 +272,13 @@ def _as_surname(ent: Span) -> Span:
 
 
 NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+
+
+def _section_label(ent: Span) -> bool:
+    """True for an unlisted word that is a line of its own before a colon (`Background:`): a section's label."""
+    doc = ent.doc
+    return not ent.ent_id_ and _line_start(ent[0]) and ent.end < len(doc) and doc[ent.end].text == ":" and (
+        ent.end + 1 == len(doc) or "\n" in doc[ent.end].text_with_ws or doc[ent.end + 1].is_space)
 
 
 def _only_name_suffix(ent: Span) -> bool:

@@ -122,3 +122,8 @@ def test_a_headline_names_things_too(parse):
                          "the vote on Friday, the judges said.")
     names = {m.text for m in extract(doc, article).mentions}
     assert not names & {"Ruling Party", "Flees", "Courtroom", "Verdict Lands"}, names
+
+
+def test_a_section_label_is_no_entity(nlp):
+    doc = nlp("The last jets left the base on Monday.\n\nBackground:\n\nCroatia received its first Rafale jets in 2024.")
+    assert "Background" not in {e.text for e in doc.ents}
