@@ -103,12 +103,13 @@ def check_extraction(ex: Extraction) -> None:
     text = ex.article.text
     # claims start at the headline, else at the body; front matter is exempt here because of a known bug,
     # see test_front_matter_lines_are_not_claims
-    claims_start = ex.article.title_start if ex.article.title_start is not None else ex.article.body_start
+    text_start = ex.article.title_start if ex.article.title_start is not None else ex.article.body_start
+    claims_start = text_start
     if re.match(r"---[ \t]*\r?\n", text):
         claims_start = 0
-    for mention in ex.mentions:
+    for mention in ex.mentions:  # a headline names things too; front matter and an inline date do not
         check_mention(text, mention)
-        assert mention.start >= ex.article.body_start
+        assert mention.start >= text_start
     for claim in ex.claims:
         assert claims_start <= claim.start < claim.end <= len(text), claim
         assert text[claim.start:claim.end] == claim.text, claim
