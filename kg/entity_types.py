@@ -271,9 +271,6 @@ def _as_surname(ent: Span) -> Span:
     return Span(doc, first.i, ent.end, label="PERSON")
 
 
-NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-
-
 def _section_label(ent: Span) -> bool:
     """True for an unlisted word that is a line of its own before a colon (`Background:`): a section's label."""
     doc = ent.doc
@@ -283,7 +280,7 @@ def _section_label(ent: Span) -> bool:
 
 def _only_name_suffix(ent: Span) -> bool:
     """True for an 'entity' that is only the suffix of the name before it (`Gilberto C. Teodoro, Jr.`)."""
-    return len(ent) == 1 and ent.text.lower().rstrip(".") in NAME_SUFFIXES
+    return len(ent) == 1 and ent.text.lower().rstrip(".") in table("name_suffixes", "suffix")
 
 
 def _another_persons_name(ent: Span) -> Span:

@@ -100,7 +100,7 @@ class Resolver:
             if len(names) == 1:
                 return next(iter(names)), "the corpus' only person of that surname"
         longer = {full for full in article_people.values() if f" {text} " in f" {full} " and full != text
-                  and full.split()[-1].lower().rstrip(".") not in NAME_SUFFIXES}
+                  and full.split()[-1].lower().rstrip(".") not in table("name_suffixes", "suffix")}
         if len(longer) == 1:  # `Bilawal Bhutto` of `Bilawal Bhutto Zardari`; never `Donald Trump` of `… Jr.`
             return next(iter(longer)), "part of the full name in the same article"
         return self._person_name(text), "same name"
@@ -429,9 +429,6 @@ def as_written(name: str) -> str:
     while len(words) > 1 and (words[0].lower() in titles or words[0].lower().rstrip(".") in titles):
         words.pop(0)
     return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
-
-
-NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 def _names_no_one(name: str) -> bool:

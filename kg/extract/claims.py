@@ -1287,7 +1287,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
                 return country, "GPE", "government"
         return ent.text, label, "named"
     named = [e for e in span.ents if e.label_ == "PERSON"]
-    if len(named) == 1 and span.root.lower_.rstrip(".,") in NAME_SUFFIXES:  # `Secretary Lloyd Austin III`
+    if len(named) == 1 and span.root.lower_.rstrip(".,") in table("name_suffixes", "suffix"):  # `Secretary Lloyd Austin III`
         bare = _bare_name(named[0])
         return people.get(bare.split()[-1], bare), "PERSON", "named"
     head = span.root.lower_
@@ -1536,7 +1536,6 @@ def government_nouns() -> dict[str, bool]:
     return flags("government_nouns", "noun", "singular_only")
 
 
-NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "maj", "col", "capt", "adm", "sgt", "sen", "rep", "gov",
                        "prof", "sir", "dame", "lord"}
 
@@ -1546,7 +1545,7 @@ def _bare_name(ent: Span) -> str:
     words = [t.text for t in ent]
     while len(words) > 2 and (words[0].lower().rstrip(".") in TITLE_ABBREVIATIONS or words[0].lower() in role_nouns()):
         words.pop(0)
-    while len(words) > 2 and words[-1].lower().strip(",") in NAME_SUFFIXES:
+    while len(words) > 2 and words[-1].lower().strip(",").rstrip(".") in table("name_suffixes", "suffix"):
         words.pop()
     return " ".join(words)
 
