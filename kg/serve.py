@@ -708,7 +708,7 @@ async def _bundled(request: Request) -> Response:
     rows of a bundled query as JSON (a list of objects, as `kg query --format json`) or CSV (`Accept:
     text/csv` or format=csv), streamed. Answered from OUT/tables when they are fresh for the store being
     served, else by the workers from the store; at most the server's --limit rows a page."""
-    from kg.cli import stream_rows
+    from kg.rows import stream_rows
     from kg.store import query_text
     from kg.tables import fresh_tables, run_table_query, table_query
 

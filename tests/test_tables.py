@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.cli import _plain, main
+from kg.cli import main
+from kg.rows import plain_value as _plain
 from kg.store import bundled_queries, open_store, query_text, run_query
 from kg.tables import MANIFEST, TABLES, answer, fresh_tables, run_table_query, table_query, tables_dir
 
