@@ -266,9 +266,7 @@ def _as_surname(ent: Span) -> Span:
     if first.ent_type_ or first.pos_ != "PROPN" or not first.is_title or first.dep_ != "compound" or \
             first.head.i != ent.start or first.lower_ in rank_words():
         return ent
-    for token in ent:
-        token.ent_id_ = ""  # not the people's id: a span's id is read from its root token
-    return Span(doc, first.i, ent.end, label="PERSON")
+    return _unlisted_person(first, ent)  # not the people's id
 
 
 def _section_label(ent: Span) -> bool:
@@ -298,9 +296,15 @@ def _another_persons_name(ent: Span) -> Span:
             first.lower_ in table("role_nouns", "noun", "refers_to") or \
             SequenceMatcher(None, first.text, entry.name.split()[0]).ratio() >= 0.8:
         return ent  # (`Vladmir Putin`: the listed one, misspelt)
+    return _unlisted_person(first, ent)
+
+
+def _unlisted_person(first, ent: Span) -> Span:
+    """Return a person's name from the given name `first` to the end of `ent`, without the listed id `ent` had:
+    spaCy reads a span's id from its root token, so the tokens' ids are cleared."""
     for token in ent:
-        token.ent_id_ = ""  # a span's id is read from its root token
-    return Span(doc, first.i, ent.end, label="PERSON")
+        token.ent_id_ = ""
+    return Span(ent.doc, first.i, ent.end, label="PERSON")
 
 
 def _only_rank(ent: Span) -> bool:
