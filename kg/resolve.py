@@ -198,6 +198,8 @@ class Resolver:
         if _names_a_body(name):  # `the Estonian Center for Defense Investment`: a name the NER missed
             return self._add("Organization", slug(name), name, mention.text)
         if not is_anonymous_source(name):
+            if _names_a_thing(name):  # `the visit`, `Unanimous support`, `contracts`: no one who speaks
+                return self.unattributed_speaker(article_id)
             return self._add("Agent", key, name, mention.text)
         new = ("AnonymousSource", key) not in self.entities
         source = self._add("AnonymousSource", key, name, mention.text)
@@ -402,21 +404,25 @@ def _resolve_supply(ex: Extraction, n: int, supply: Supply, resolver: Resolver,
 
 def is_anonymous_source(description: str) -> bool:
     """Return whether a speaker's description is an unnamed source: its head is a source noun
-    (kg/extract/data/source_nouns.csv: officials, sources, a diplomat, local media), not a title or a thing."""
+    (kg/extract/data/source_nouns.csv: officials, sources, a diplomat, local media, prosecutors), or a document
+    of one (`media reports`), not a title or a thing."""
     words = description.split()
     cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
     head = words[cut - 1].lower().strip(",;:.") if cut else ""
-    return head.removesuffix("’s").removesuffix("'s") in table("source_nouns", "noun")
+    sources = table("source_nouns", "noun")
+    if head.rstrip("s") in table("document_nouns", "noun"):  # `media reports`, `press reports`: the media's
+        return any(w.lower() in sources for w in words[:cut - 1])
+    return head.removesuffix("’s").removesuffix("'s") in sources
 
 
 COUNT_WORDS = {"a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "some",
-               "many", "few", "dozens", "numerous", "various", "multiple"}
+               "many", "few", "dozens", "hundreds", "thousands", "numerous", "various", "multiple"}
 
 
 def _without_count(description: str) -> str:
     """Return an unnamed group's description without the count before it (`four sources` -> `sources`)."""
     words = description.split()
-    while len(words) > 1 and (words[0].lower() in COUNT_WORDS or words[0].isdigit()):
+    while len(words) > 1 and (words[0].lower() in COUNT_WORDS or re.fullmatch(r"[\d,.]+", words[0])):
         words.pop(0)
     return " ".join(words)
 
@@ -429,6 +435,16 @@ def as_written(name: str) -> str:
     while len(words) > 1 and (words[0].lower() in titles or words[0].lower().rstrip(".") in titles):
         words.pop(0)
     return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
+
+
+def _names_a_thing(description: str) -> bool:
+    """True for an unnamed speaker's words that are a common noun phrase and no source (is_anonymous_source is
+    false), in lower case (`the visit`, `contracts`, `the court`), or a bare count (`Many`, `Thousands`). A
+    capitalised word ties the words to someone (`Spain's new Socialist government`, `Sepah News`): they stay."""
+    words = description.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
+    head = words[cut - 1].strip(",;:.") if cut else ""
+    return all(w.islower() for w in words[:cut] if w[:1].isalpha()) or head.lower() in COUNT_WORDS
 
 
 def _names_no_one(name: str) -> bool:

@@ -1307,9 +1307,9 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
                 return entity.text, entity.label_, "pronoun"
             return group.text, None, "pronoun"
         return None, None, "unresolved"
-    if head in THING_PRONOUNS and last_government is not None:  # `It said` after `the Slovak Defense Ministry said`
-        return last_government, "GPE", "pronoun"
-    if head in THING_PRONOUNS and last_body is not None:  # `It said` after `Rheinmetall said`
+    if head in THING_PRONOUNS and last_body is not None:
+        # `It said` after `Rheinmetall said`, or after `the Slovak Defense Ministry said` (its country): the body
+        # that spoke last
         return last_body[0], last_body[1], "pronoun"
     if head in THING_PRONOUNS:  # `The European Union will fall short …, it said`: the body the sentence is about
         body = next((e for e in subject_entities_before(span.root) if e.label_ in ("ORG", "GPE")), None)
@@ -1375,7 +1375,8 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     issuer = _issuer(span.root)
     if issuer is not None:  # `Altmaier's letter`, `a report on Sunday by The News International`: who wrote it
         return _resolve_span(issuer, people, roles, last_person, last_government, last_body)
-    if span.root.lemma_.lower() in STATEMENT_NOUNS:  # `an Indian foreign ministry statement`: its issuer
+    if span.root.lemma_.lower() in STATEMENT_NOUNS or _government_document(span):
+        # `an Indian foreign ministry statement`, `a Tokyo government document`: its issuer
         country = _government_country(span, last_government, issued=True)
         if country is not None:
             return country, "GPE", "government"
@@ -1436,6 +1437,14 @@ def _issuer(noun: Token) -> Span | None:
     return None
 
 
+def _government_document(span: Span) -> bool:
+    """True for a document a government noun says a government wrote (`a Tokyo government document`, `the
+    ministry report`); a plain report is its outlet's (`a German newspaper report`)."""
+    root = span.root
+    return root.lemma_.lower() in table("document_nouns", "noun") and any(
+        t.lemma_.lower() in government_nouns() for t in root.subtree if t.i < root.i)  # its modifiers, no clause
+
+
 def _government_country(span: Span, last_government: str | None, issued: bool = False) -> str | None:
     """Return the country a government body or a single unnamed official speaks for (news-dev's convention):
     `the Slovak Defense Ministry`, `One Turkish official`, `a State Department representative`, `the ministry`
@@ -1448,6 +1457,13 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         return None  # `a statement`: nothing says whose
     gazetteer = load_gazetteer()
     for token in sorted(root.subtree, key=lambda t: abs(t.i - root.i)):
+        if token.ent_type_ == "PERSON" and token.dep_ == "poss" and root.lemma_.lower() in government_nouns():
+            ent = next(e for e in doc_ents(span.doc) if e.start <= token.i < e.end)
+            entry = gazetteer.lookup(ent.text)  # `Chancellor Olaf Scholz's government`: the leader's country
+            country = gazetteer.by_iso2.get(entry.country) if entry is not None and entry.country else None
+            if country is not None:
+                return country.name
+            continue
         if token.ent_type_ not in ("GPE", "NORP", "ORG"):
             continue
         ent = next(e for e in doc_ents(span.doc) if e.start <= token.i < e.end)
