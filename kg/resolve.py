@@ -260,6 +260,9 @@ class Resolver:
             return None
         return next((entry for word in words if (entry := self.gazetteer.country(word)) is not None), None)
 
+    def add_alias(self, entity: Entity, surface: str, why: str) -> None:
+        self._add(entity.kind, entity.key, entity.name, surface, why=why)
+
     def add_role(self, entity: Entity, role: str) -> None:
         entity.roles.add(role)
 
@@ -354,6 +357,9 @@ def _speaker(ex: Extraction, claim: Claim, resolver: Resolver, people: ArticleNa
     if claim.speaker_name and claim.speaker_label in LABEL_OF_SPEAKER:
         key = claim.speaker.key if claim.speaker.text == claim.speaker_name else None
         entity = resolver.resolve(Mention(claim.speaker_name, claim.speaker_label, 0, 0, key), people)
+        written = _display_name(claim.speaker.text)
+        if entity is not None and entity.kind == "Person" and set(written.split()) < set(entity.name.split()):
+            resolver.add_alias(entity, written, "the article's short form of its speaker's name")  # `Dion said`
         if entity is not None:
             return entity
     named = claim.speaker_name or claim.speaker.text  # a group a pronoun points to (`They` -> US officials)

@@ -1279,7 +1279,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         label = ent.label_
         if label == "PERSON":
             bare = _bare_name(ent)
-            return people.get(bare.split()[-1], bare), "PERSON", "named"
+            return _person(bare, people), "PERSON", "named"
 
         if label == "ORG":
             country = _government_country(span, None) or _body_country(ent.text)
@@ -1289,7 +1289,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     named = [e for e in span.ents if e.label_ == "PERSON"]
     if len(named) == 1 and span.root.lower_.rstrip(".,") in table("name_suffixes", "suffix"):  # `Secretary Lloyd Austin III`
         bare = _bare_name(named[0])
-        return people.get(bare.split()[-1], bare), "PERSON", "named"
+        return _person(bare, people), "PERSON", "named"
     head = span.root.lower_
     if head in PERSON_PRONOUNS:
         if last_person is not None:
@@ -1335,11 +1335,11 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     if refers == "person" and appositive is not None:  # `the bloc's top diplomat, Josep Borrell, said`
         ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
-        return people.get(bare.split()[-1], bare), "PERSON", "named"
+        return _person(bare, people), "PERSON", "named"
     named = _name_after_title(span) if refers == "person" else None
     if named is not None:  # `CEO of Raytheon Co. Gregory J. Hayes`: the title runs into the name
         bare = _bare_name(named)
-        return people.get(bare.split()[-1], bare), "PERSON", "named"
+        return _person(bare, people), "PERSON", "named"
     earlier = _unnamed_before(span) if refers == "person" else None
     if earlier is not None:  # `the spokesperson` after `according to a government spokesperson`: the same one
         name, label, how = _resolve_span(earlier, people, roles, last_person, last_government, last_body)
@@ -1350,7 +1350,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         titled = next((person for person, role in reversed(roles) if head in role.lower().split()), None)
         person = last_entity_before(span, {"PERSON"}) or _next_person(span)
         if titled is not None or person is not None:
-            return titled or people.get(_bare_name(person).split()[-1], _bare_name(person)), "PERSON", "role"
+            return titled or _person(_bare_name(person), people), "PERSON", "role"
         # a lede's title with no one named before it refers forward: `Germany's minister for defence said …`, then
         # `minister for defence Boris Pistorius said`
         later = next((person for person, role in later_roles if head in role.lower().split()), None)
@@ -1385,7 +1385,57 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     country = _government_country(span, last_government)
     if country is not None:
         return country, "GPE", "government"
+    name = _unlisted_name(span, people)
+    if name is not None:
+        return name, "PERSON", "named"
     return None, None, "unresolved"
+
+
+def _person(bare: str, people: dict[str, str]) -> str:
+    """Return the fullest name the article gives a person named `bare`: by surname (`Austin` -> `Lloyd Austin`),
+    or, for one word, the one fuller name it is part of (`Prayut` -> `Prayut Chan-O-Cha`)."""
+    name = people.get(bare.split()[-1], bare)
+    if " " in name:
+        return name
+    named = {full for full in people.values() if name in full.split()}
+    fullest = {full for full in named if not any(set(full.split()) < set(other.split()) for other in named)}
+    return fullest.pop() if len(fullest) == 1 else name
+
+
+def _unlisted_name(span: Span, people: dict[str, str]) -> str | None:
+    """Return the person a speaker written as a bare name names when the NER missed it: one word that is part
+    of a person the article names (`Prayut said` after `Prayut Chan-o-cha`, `Dion said` after `… Stéphane
+    Dion`), or two or three capitalised words after a title (`Phoenix Mayor Greg Stanton`) or whose last word the
+    article uses alone too (`Ruben Brekelmans said …. Brekelmans added`)."""
+    words = [t for t in span if t.dep_ not in ("det", "punct", "case") and not t.is_space]
+    titled = False
+    for k in range(len(words) - 1, -1, -1):  # the name starts after the last title word
+        if any(part.lower() in role_nouns() or part.lower().rstrip(".") in TITLE_ABBREVIATIONS
+               for part in words[k].text.split("-")):
+            words, titled = words[k + 1:], True
+            break
+    if not words or any(t.lower_ in table("organization_heads", "noun") for t in words):
+        return None
+    alone = [t for t in span.doc if t.text == words[-1].text and t.i != words[-1].i and not t.ent_type_]
+    if len(words) > 3:  # a title kg does not know runs into the name (`Foreign Affairs Minster Stéphane Dion`)
+        words = words[-2:] if alone else []
+    if not words or not all(_given_name(t) or t.tag_ == "NN" and t.text.istitle() and not t.is_sent_start
+                            for t in words):
+        return None  # (the tagger reads a lone surname as a noun now and then: `Dion said`)
+    if len(words) == 1:
+        name = _person(words[0].text, people)
+        if " " in name:
+            return name
+        given = {t.nbor(-1).text for t in alone if t.i and _given_name(t.nbor(-1))}  # `… Stéphane Dion …`
+        return f"{given.pop()} {words[0].text}" if len(given) == 1 else None
+    return " ".join(t.text for t in words) if titled or alone else None
+
+
+def _given_name(token: Token) -> bool:
+    """True for a capitalised proper noun that can be a given name: no title, no entity of its own."""
+    return token.pos_ == "PROPN" and token.tag_ != "NNPS" and token.text[:1].isupper() and not token.ent_type_ and \
+        token.text.replace("-", "").replace("'", "").isalpha() and token.lower_ not in role_nouns() and \
+        token.lower_ not in TITLE_ABBREVIATIONS
 
 
 def _name_after_title(span: Span) -> Span | None:
@@ -1558,12 +1608,12 @@ TITLE_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "maj", "col", "capt
 
 def _bare_name(ent: Span) -> str:
     """Return a person's name without a title the NER left in (`Secretary Lloyd Austin III` -> `Lloyd Austin`)."""
-    words = [t.text for t in ent]
-    while len(words) > 2 and (words[0].lower().rstrip(".") in TITLE_ABBREVIATIONS or words[0].lower() in role_nouns()):
+    words = list(ent)
+    while len(words) > 2 and (words[0].lower_.rstrip(".") in TITLE_ABBREVIATIONS or words[0].lower_ in role_nouns()):
         words.pop(0)
-    while len(words) > 2 and words[-1].lower().strip(",").rstrip(".") in table("name_suffixes", "suffix"):
+    while len(words) > 2 and words[-1].lower_.strip(",").rstrip(".") in table("name_suffixes", "suffix"):
         words.pop()
-    return " ".join(words)
+    return " ".join(ent.doc[words[0].i:words[-1].i + 1].text.split())  # as written: `Prayut Chan-O-Cha`
 
 
 def _next_person(span: Span) -> Span | None:
