@@ -787,10 +787,16 @@ def _page_of(args: dict[str, list[str]], most: int) -> tuple[int, int]:
 _INTEGERS = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "long", "int", "nonNegativeInteger")}
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def _plain_binding(term: dict | None):
-    """A SPARQL JSON binding as `kg query` prints it: integers as numbers, anything else as its text."""
+    """A SPARQL JSON binding as `kg query` prints it: integers as numbers, booleans as true or false, anything
+    else as its text."""
     if term is None:
         return None
+    if term.get("datatype") == _BOOLEAN:
+        return term["value"] in ("true", "1")
     return int(term["value"]) if term.get("datatype") in _INTEGERS else term["value"]
 
 
