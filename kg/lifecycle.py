@@ -95,13 +95,13 @@ class Lifecycle:
     contested: bool = False
 
     def first_dates(self) -> dict[str, str]:
-        """Return status -> the first date it was stated on, in lifecycle order (undated stages left out)."""
+        """Return status -> the first date it was stated on, by date (undated stages left out)."""
         first: dict[str, str] = {}
         for stage in self.stages:
             if stage.date and (stage.status not in first or stage.date < first[stage.status]):
                 first[stage.status] = stage.date
         order = status_table()
-        return dict(sorted(first.items(), key=lambda kv: (order[kv[0]].order if kv[0] in order else 99, kv[0])))
+        return dict(sorted(first.items(), key=lambda kv: (kv[1], order[kv[0]].order if kv[0] in order else 99)))
 
     def quantities(self, counts_as: str) -> list[str]:
         """Return the quantities stated by the stages that count as `counts_as` (committed or delivered)."""
