@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from kg.lifecycle import Lifecycle, supply_lifecycles
 from kg.store import iter_graphs
 from kg.vocab import KG, SCHEMA
 
@@ -82,6 +83,8 @@ class SupplyFact:
     article: str | None = None
     payer: str | None = None
     made_in: str | None = None
+    when_date: str = ""  # kg:whenDate, the stated time as a date or year-month
+    stated_in: str | None = None  # the claim it is stated in (kg:statedIn)
 
 
 Fact = EntityFact | ArticleFact | ClaimFact | SupplyFact
@@ -141,7 +144,9 @@ def _facts_of_graph(graph: Graph) -> Iterator[Fact]:
                          quantity=text(graph.value(supply, KG.quantity)),
                          evidence=text(graph.value(supply, KG.evidence)),
                          article=iri(graph.value(supply, PROV.wasDerivedFrom)),
-                         payer=iri(graph.value(supply, KG.payer)), made_in=iri(graph.value(supply, KG.madeIn)))
+                         payer=iri(graph.value(supply, KG.payer)), made_in=iri(graph.value(supply, KG.madeIn)),
+                         when_date=text(graph.value(supply, KG.whenDate)),
+                         stated_in=iri(graph.value(supply, KG.statedIn)))
 
 
 @dataclass
@@ -363,6 +368,7 @@ class Analysis:
     speakers: list[dict] = field(default_factory=list)
     transfers: dict[str, int] = field(default_factory=dict)
     facts: GraphFacts | None = None  # what the graph was read from, when it was: the page's side panel shows it
+    lifecycles: list[Lifecycle] = field(default_factory=list)  # every supply record's stages (kg.lifecycle)
 
     def label(self, node: str) -> str:
         return self.graph.nodes[node].get("label", node)
@@ -371,7 +377,8 @@ class Analysis:
 def analyze(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
     """Return the networkx analysis of an RDF graph, a store, their facts, or an entity graph from `to_networkx`."""
     G, facts = read_network(source)
-    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), transfers(G), facts)
+    return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), transfers(G), facts,
+                    supply_lifecycles(facts) if facts is not None else [])
 
 
 def write_back(graph: Graph, analysis: Analysis) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
+from kg.lifecycle import Lifecycle, stated_in
 from kg.resolve import Entity, EntityId, ResolvedClaim, ResolvedExtraction, ResolvedSupply, Resolver, resolve
 from kg.types import Article, Extraction
 from kg.vocab import ID, KG, SCHEMA, WD
@@ -52,6 +53,16 @@ def status_iri(status: str) -> URIRef:
     return KG[status.capitalize()]
 
 
+def claim_iri(art: Article, start: int, end: int) -> URIRef:
+    """Return the IRI of the claim whose content spans start:end in an article."""
+    return ID[f"claim/{art.sha256[:16]}-{start}-{end}"]
+
+
+def record_iri(supplier: str, recipient: str, item: str) -> URIRef:
+    """Return the IRI of the kg:SupplyRecord of (supplier, recipient, item), from their IRIs."""
+    return ID["supply-record/" + "-".join(str(x).rsplit("/", 1)[-1] for x in (supplier, recipient, item))]
+
+
 def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     """Return the dataset of all articles and the resolver that holds their canonical entities.
 
@@ -59,18 +70,25 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     time: `kg.resolve.resolve` and `article_graph` for each, then `entity_graph`
     (see kg.pipeline).
     """
+    from kg.analyze import GraphFacts  # the stages are read back from the article graphs, as a build does
+    from kg.lifecycle import supply_lifecycles
+
     extractions = list(extractions)
     resolver = Resolver(extractions)
     ds = Dataset()
     bind_prefixes(ds)
     events: list[SupplyEvent] = []
+    facts = GraphFacts()
     for ex in extractions:
         graph = article_graph(resolve(ex, resolver))
         target = ds.graph(graph.identifier)
         target.addN((s, p, o, target) for s, p, o in graph)
         events += supply_events(graph)
+        facts.add(graph)
+    entities = entity_graph(resolver, events)
+    add_lifecycles(entities, supply_lifecycles(facts))
     default = ds.default_graph
-    default += entity_graph(resolver, events)
+    default += entities
     return ds, resolver
 
 
@@ -150,8 +168,7 @@ def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> TripleInd
     for supplier, recipient, item, event in events:
         records.setdefault((supplier, recipient, item), []).append(event)
     for (supplier, recipient, item), merged in sorted(records.items()):
-        local = "-".join(str(x).rsplit("/", 1)[-1] for x in (supplier, recipient, item))
-        iri = ID[f"supply-record/{local}"]
+        iri = record_iri(supplier, recipient, item)
         graph.add((iri, RDF.type, KG.SupplyRecord))
         graph.add((iri, KG.supplier, supplier))
         graph.add((iri, KG.recipient, recipient))
@@ -159,6 +176,16 @@ def entity_graph(resolver: Resolver, events: Iterable[SupplyEvent]) -> TripleInd
         for event in sorted(merged):
             graph.add((iri, KG.evidencedBy, event))
     return graph
+
+
+def add_lifecycles(graph: TripleIndex | Graph, lifecycles: Iterable[Lifecycle]) -> None:
+    """Add what kg.lifecycle found to the entity graph: each event's kg:stageOrder in its record, and
+    kg:contested on the records whose sources contradict each other."""
+    for life in lifecycles:
+        for n, stage in enumerate(life.stages, 1):
+            graph.add((URIRef(stage.supply), KG.stageOrder, Literal(n)))
+        if life.contested:
+            graph.add((record_iri(life.supplier, life.recipient, life.item), KG.contested, Literal(True)))
 
 
 def _add_article(g: TripleIndex, resolved: ResolvedExtraction) -> None:
@@ -180,13 +207,17 @@ def _add_article(g: TripleIndex, resolved: ResolvedExtraction) -> None:
             g.add((iri, SCHEMA.mentions, entity_iri(entity)))
     for claim in resolved.claims:
         _add_claim(g, iri, art, claim)
+    claims = [c.claim for c in resolved.claims]
     for supply in resolved.supplies:
         _add_supply(g, iri, art, supply)
+        within = stated_in(supply.supply, claims)
+        if within is not None:  # who asserts this stage of the transfer (kg.lifecycle)
+            g.add((_supply_iri(art, supply), KG.statedIn, claim_iri(art, within.start, within.end)))
 
 
 def _add_claim(g: TripleIndex, article: URIRef, art: Article, resolved: ResolvedClaim) -> None:
     claim = resolved.claim
-    iri = ID[f"claim/{art.sha256[:16]}-{claim.start}-{claim.end}"]
+    iri = claim_iri(art, claim.start, claim.end)
     g.add((entity_iri(resolved.speaker), KG.said, iri))
     g.add((iri, RDF.type, KG.Claim))
     g.add((iri, KG.text, Literal(claim.text)))
@@ -207,11 +238,15 @@ def _add_claim(g: TripleIndex, article: URIRef, art: Article, resolved: Resolved
         g.add((iri, KG.mentions, entity_iri(entity)))
 
 
+def _supply_iri(art: Article, resolved: ResolvedSupply) -> URIRef:
+    return ID[f"supply/{art.sha256[:16]}-{resolved.supply.start}-{resolved.n}"]
+
+
 def _add_supply(g: TripleIndex, article: URIRef, art: Article, resolved: ResolvedSupply) -> None:
     supply = resolved.supply
     item, supplier, recipient = (entity_iri(e) if e else None
                                  for e in (resolved.item, resolved.supplier, resolved.recipient))
-    iri = ID[f"supply/{art.sha256[:16]}-{supply.start}-{resolved.n}"]
+    iri = _supply_iri(art, resolved)
     g.add((iri, RDF.type, KG.Supply))
     g.add((iri, KG.item, item))
     g.add((iri, KG.status, status_iri(supply.status)))

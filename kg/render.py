@@ -45,6 +45,7 @@ from rdflib import Graph
 
 from kg.analyze import Analysis, GraphFacts, centrality, read_network, standing, transfers
 from kg.errors import InputError
+from kg.lifecycle import Lifecycle, supply_lifecycles
 
 # Okabe–Ito palette, one shape per type: readable with deuteranopia, protanopia and tritanopia.
 STYLE = {
@@ -110,7 +111,7 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     base = base[: base.rfind("/") + 1]
     nodes = _vis_nodes(G, order, names, rank, analysis, base)
     edges = _vis_edges(G, index)
-    records = page_records(facts, G, index)
+    records = page_records(facts, G, index, analysis.lifecycles)
     relation_counts: dict[str, int] = defaultdict(int)
     for e in edges:
         relation_counts[e["relation"]] += e["count"]
@@ -164,7 +165,8 @@ def page_analysis(graph: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Ana
     thousand entities, so `kg html` leaves it out.
     """
     G, facts = read_network(graph)
-    return Analysis(G, centrality(G, betweenness=False), transfers=transfers(G), facts=facts)
+    return Analysis(G, centrality(G, betweenness=False), transfers=transfers(G), facts=facts,
+                    lifecycles=supply_lifecycles(facts) if facts is not None else [])
 
 
 def corpus_summary(facts: GraphFacts, analysis: Analysis) -> str:
@@ -273,15 +275,17 @@ class _Articles:
         return self._seen[key]
 
 
-def page_records(facts: GraphFacts | None, G: nx.MultiDiGraph, index: dict[str, int]) -> dict:
-    """Return the articles, claims and supplies the side panel shows for the nodes in `index` (none without facts).
+def page_records(facts: GraphFacts | None, G: nx.MultiDiGraph, index: dict[str, int],
+                 lifecycles: list[Lifecycle] = ()) -> dict:
+    """Return the articles, claims, supplies and supply lifecycles the side panel shows for the nodes in `index`
+    (none without facts).
 
     A party in view is named by its node number, any other by its label, so the panel can link the one
-    and still name the other.
+    and still name the other. A lifecycle's stages name who asserted them in `by` (none: the article itself).
     """
     articles = _Articles()
     if facts is None:
-        return {"articles": articles.rows, "claims": [], "supplies": []}
+        return {"articles": articles.rows, "claims": [], "supplies": [], "lifecycles": []}
 
     def article(node: str | None) -> int | None:
         if node is None:
@@ -314,7 +318,23 @@ def page_records(facts: GraphFacts | None, G: nx.MultiDiGraph, index: dict[str, 
                "madeIn": party(s.made_in), "status": s.status, "quantity": s.quantity,
                "evidence": _short(s.evidence, 400), "a": article(s.article)}
         supplies.append({k: v for k, v in row.items() if v not in (None, "")})
-    return {"articles": articles.rows, "claims": claims, "supplies": supplies}
+    timelines = []
+    for life in lifecycles:
+        if not any(end in index for end in (life.supplier, life.recipient, life.item)):
+            continue
+        stages = [_present({"status": st.status, "date": st.date, "stated": st.stated, "quantity": st.quantity,
+                            "by": [party(a) for a in st.asserters], "a": article(st.article)})
+                  for st in life.stages]
+        row = {"from": party(life.supplier), "to": party(life.recipient), "item": party(life.item),
+               "contested": life.contested, "committed": "; ".join(life.quantities("committed")),
+               "delivered": "; ".join(life.quantities("delivered")), "gap": life.gap(), "stages": stages}
+        timelines.append(_present(row))
+    return {"articles": articles.rows, "claims": claims, "supplies": supplies, "lifecycles": timelines}
+
+
+def _present(row: dict) -> dict:
+    """Return the row without its empty fields (None, "", [], False), keeping 0."""
+    return {k: v for k, v in row.items() if v is not None and v is not False and v != "" and v != []}
 
 
 def _vis_options() -> dict:

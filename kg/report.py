@@ -4,6 +4,7 @@ from __future__ import annotations
 from rdflib import Dataset
 
 from kg.analyze import Analysis, communities_table
+from kg.lifecycle import THE_ARTICLE
 from kg.resolve import Resolver
 from kg.store import query_text, run_query
 from kg.types import BuildReport
@@ -84,6 +85,8 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
     lines += _listing(["supplier", "recipient", "item", "quantity", "status", "article"], rows,
                       "supplies")
 
+    lines += lifecycle_section(analysis)
+
     lines += ["## Supply chains", ""]
     lines += [f"- {' → '.join(analysis.label(n) for n in chain)}" for chain in analysis.chains] or ["(none)"]
     lines += [""]
@@ -113,3 +116,47 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
             merges.append([entity.name, entity.kind, "; ".join(f"{f} ({why})" for f, why in sorted(forms.items()))])
     lines += _table(["entity", "type", "also written as (evidence)"], merges)
     return "\n".join(lines)
+
+
+def lifecycle_section(analysis: Analysis) -> list[str]:
+    """Return the report's section on supply lifecycles (kg.lifecycle): each record's first dates and
+    quantities, then the stages of the transfers seen at more than one stage, with who asserted each."""
+    articles = analysis.facts.articles if analysis.facts is not None else {}
+
+    def label(node: str) -> str:
+        return analysis.label(node) if node in analysis.graph else node.rsplit("/", 1)[-1]
+
+    def article(node: str | None) -> str:
+        known = articles.get(node) if node else None
+        if known is None:
+            return ""
+        title = known.title if len(known.title) <= 90 else known.title[:89] + "…"  # some titles are a lead sentence
+        return f"{title} ({known.date})" if known.date else title
+
+    lines = ["## Supply lifecycles", "",
+             "Each transfer's stages in date order (the date the text states, else the article's), with who "
+             "asserted each: the speaker of the claim the supply is stated in, else the article itself. "
+             "*Contested*: one source says under way or delivered, another paused or denied; both are kept. "
+             "`kg query supply-lifecycle [SUPPLIER] [RECIPIENT]` lists every stage.", ""]
+    lives = sorted(analysis.lifecycles, key=lambda x: (not x.contested, -len(x.stages), label(x.supplier),
+                                                       label(x.recipient), label(x.item)))
+    rows = [[label(x.supplier), label(x.recipient), label(x.item), len(x.stages),
+             "; ".join(f"{status} {date}" for status, date in x.first_dates().items()),
+             "; ".join(x.quantities("committed")), "; ".join(x.quantities("delivered")),
+             "" if x.gap() is None else x.gap(), "yes" if x.contested else ""] for x in lives]
+    lines += _listing(["supplier", "recipient", "item", "stages", "first stated", "committed", "delivered", "gap",
+                       "contested"], rows, "supply-lifecycle")
+    stages = []
+    for x in lives:
+        if len(x.stages) < 2:
+            continue
+        transfer = f"{label(x.supplier)} → {label(x.recipient)}: {label(x.item)}" + (" (contested)" if x.contested
+                                                                                        else "")
+        for n, st in enumerate(x.stages, 1):
+            who = ", ".join(label(a) for a in st.asserters) or THE_ARTICLE
+            stages.append([transfer, n, f"{st.date} (stated)" if st.stated else st.date, st.status, st.quantity,
+                           f"per {who}", article(st.article)])
+    lines += ["### Transfers seen at several stages", ""]
+    lines += _listing(["transfer", "stage", "date", "status", "quantity", "asserted", "article"], stages,
+                      "supply-lifecycle")
+    return lines

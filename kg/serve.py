@@ -709,7 +709,7 @@ async def _bundled(request: Request) -> Response:
     text/csv` or format=csv), streamed. Answered from OUT/tables when they are fresh for the store being
     served, else by the workers from the store; at most the server's --limit rows a page."""
     from kg.rows import stream_rows
-    from kg.store import query_text
+    from kg.store import optional_params, query_text
     from kg.tables import fresh_tables, run_table_query, table_query
 
     server: SparqlServer = request.app.state.server
@@ -722,11 +722,13 @@ async def _bundled(request: Request) -> Response:
         limit, offset = _page_of(args, server.options.limit)
     except ValueError as exc:
         return _response(_text(HTTPStatus.BAD_REQUEST, str(exc)))
-    slots = list(dict.fromkeys(re.findall(r"\$([A-Z][A-Z_]*)", (QUERIES_DIR / f"{name}.rq").read_text("utf-8"))))
+    text = (QUERIES_DIR / f"{name}.rq").read_text("utf-8")
+    slots = list(dict.fromkeys(re.findall(r"\$([A-Z][A-Z_]*)", text)))
     params = [args.get(slot, [""])[0] for slot in slots]
-    if any(not p for p in params):
+    optional = optional_params(text)  # left out, these mean any value
+    if any(not p and slot not in optional for slot, p in zip(slots, params)):
         return _response(_text(HTTPStatus.BAD_REQUEST, f"query '{name}' needs " +
-                               " and ".join(f"{slot}=…" for slot in slots)))
+                               " and ".join(f"{slot}=…" for slot in slots if slot not in optional)))
     fmt = args.get("format", [""])[0] or ("csv" if "text/csv" in (request.headers.get("Accept") or "") else "json")
     if fmt not in ("csv", "json"):
         return _response(_text(HTTPStatus.BAD_REQUEST, f"format must be csv or json, not '{fmt}'"))
@@ -785,10 +787,16 @@ def _page_of(args: dict[str, list[str]], most: int) -> tuple[int, int]:
 _INTEGERS = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "long", "int", "nonNegativeInteger")}
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def _plain_binding(term: dict | None):
-    """A SPARQL JSON binding as `kg query` prints it: integers as numbers, anything else as its text."""
+    """A SPARQL JSON binding as `kg query` prints it: integers as numbers, booleans as true or false, anything
+    else as its text."""
     if term is None:
         return None
+    if term.get("datatype") == _BOOLEAN:
+        return term["value"] in ("true", "1")
     return int(term["value"]) if term.get("datatype") in _INTEGERS else term["value"]
 
 

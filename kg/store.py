@@ -67,6 +67,32 @@ SELECT DISTINCT ?e WHERE {
 } ORDER BY ?e"""
 
 
+# `# optional: NAME …` in a query (`-- optional: …` in its SQL twin): those parameters may be left out (or given as `*`) to mean any value
+_OPTIONAL_LINE = re.compile(r"^(?:#|--)\s*optional:(.*)$", re.MULTILINE)
+ANY_VALUE = "*"
+
+
+def optional_params(text: str) -> set[str]:
+    """Return the parameters a query may go without: those its `# optional: NAME …` lines name."""
+    return {name for line in _OPTIONAL_LINE.findall(text) for name in line.split()}
+
+
+def query_params(query: str, text: str, params: list[str]) -> dict[str, str | None]:
+    """Return each $NAME of a query's text, in order, with its value from `params` (positional).
+
+    An optional parameter (see `optional_params`) left out, empty or `*` gets None: any value. Raises
+    QueryError naming the parameters a required one is missing for.
+    """
+    names = list(dict.fromkeys(re.findall(r"\$([A-Z][A-Z_]*)", text)))
+    optional = optional_params(text)
+    missing = [name for name in names[len(params):] if name not in optional]
+    if missing:
+        raise QueryError(f"query '{query}' needs a value for {' '.join(missing)}")
+    values = dict(zip(names, list(params) + [None] * len(names)))
+    return {name: None if name in optional and value in (None, "", ANY_VALUE) else value
+            for name, value in values.items()}
+
+
 def query_text(query: str, params: list[str] | None = None,
                source: Dataset | ox.Store | Callable[[], Dataset | ox.Store] | None = None,
                lookup: Callable[[str], list[str]] | None = None) -> str:
@@ -92,13 +118,12 @@ def query_text(query: str, params: list[str] | None = None,
     else:
         raise QueryError(f"'{query}' is neither SPARQL, a .rq file nor a bundled query; "
                          f"bundled: {', '.join(bundled_queries())}")
-    placeholders = list(dict.fromkeys(re.findall(r"\$([A-Z][A-Z_]*)", text)))
-    if len(params) < len(placeholders):
-        missing = " ".join(placeholders[len(params):])
-        raise QueryError(f"query '{query}' needs a value for {missing}")
+    values = query_params(query, text, params)
     entity_slots = set(_ENTITY_SLOT.findall(text))
-    for name, value in zip(placeholders, params):
-        if name in entity_slots:
+    for name, value in values.items():
+        if value is None:  # an optional entity left out: VALUES ?x { UNDEF } leaves ?x free
+            text = text.replace(f"${name}", "UNDEF")
+        elif name in entity_slots:
             lookup_text = _ENTITIES_NAMED.replace("NAME", Literal(value).n3())
             if lookup is not None:
                 iris = [URIRef(iri).n3() for iri in lookup(lookup_text)]

@@ -9,7 +9,11 @@ article graphs and entity graph it puts into the store, one article at a time
 - `supplies`: one row per supply event, with the labels of every side;
 - `entities`: one row per entity, with its names, types and analysis metrics;
 - `supply_records`: one row per kg:SupplyRecord (supplier, recipient, item),
-  with the supply events that state it and what they say.
+  with the supply events that state it and what they say, and its lifecycle
+  (kg.lifecycle): the first date of each status, the quantities committed and
+  delivered, the gap between them, and whether its sources contradict each other;
+- `supply_stages`: one row per stage of a record's lifecycle (and per speaker
+  of the claim it is stated in), in order, with its date and who asserted it.
 
 `manifest.json`, written last, names the build (the key in the store's
 state) the tables were made by. The store stays the source of truth: the
@@ -33,12 +37,12 @@ from rdflib import RDF, RDFS
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from kg.errors import QueryError, cannot_write
-from kg.store import QUERIES_DIR, read_state, store_path, write_atomic
+from kg.store import QUERIES_DIR, query_params, read_state, store_path, write_atomic
 from kg.vocab import KG, SCHEMA
 
 TABLES_DIR = "tables"
 MANIFEST = "manifest.json"
-TABLES = ("claims", "supplies", "entities", "supply_records")
+TABLES = ("claims", "supplies", "entities", "supply_records", "supply_stages")
 LIST_SEP = "\x1f"  # joins a list in the staging files: stored text never holds C0 controls (kg.ingest)
 NULL = "\x1e"  # None in the staging files, apart from the empty string
 CSV_LIST_SEP = "; "  # joins a list in the CSV tables (the Parquet ones hold real lists)
@@ -56,6 +60,9 @@ _STAGING = {  # staging file -> its columns (all text; converted when the tables
     "entities": ["entity_id", "label", "type", "aliases", "wikidata", "category", "roles", "affiliation_id",
                  "part_of_id", "pagerank", "degree", "betweenness", "community"],
     "records": ["record_id", "supplier_id", "recipient_id", "item_id", "supplies"],
+    "lifecycles": ["record_id", "first_dates", "committed", "delivered", "gap", "contested"],
+    "stages": ["record_id", "stage", "supply_id", "status", "date", "date_from", "quantity", "claim_id",
+               "asserter_ids", "contested"],
 }
 
 
@@ -143,6 +150,22 @@ class TableWriter:
             self._row("records", [str(record), text(record, KG.supplier), text(record, KG.recipient),
                                   text(record, KG.item),
                                   LIST_SEP.join(sorted(str(e) for e in graph.objects(record, KG.evidencedBy)))])
+
+    def add_lifecycles(self, lifecycles) -> None:
+        """Take the lifecycle of every supply record (kg.lifecycle.Lifecycle, as the entity graph got them)."""
+        from kg.rdf import record_iri
+
+        for life in lifecycles:
+            record = str(record_iri(life.supplier, life.recipient, life.item))
+            firsts = LIST_SEP.join(f"{status} {date}" for status, date in life.first_dates().items())
+            self._row("lifecycles", [record, firsts, LIST_SEP.join(life.quantities("committed")),
+                                     LIST_SEP.join(life.quantities("delivered")), life.gap(),
+                                     str(life.contested).lower()])
+            for n, stage in enumerate(life.stages, 1):
+                self._row("stages", [record, n, stage.supply, stage.status, stage.date or None,
+                                     "text" if stage.stated else "article" if stage.date else "",
+                                     stage.quantity or None, stage.claim, LIST_SEP.join(stage.asserters),
+                                     str(life.contested).lower()])
 
     def finish(self, key: str) -> list[Path]:
         """Write the tables (Parquet and CSV) and the manifest naming the build `key`; return the files."""
@@ -241,11 +264,26 @@ CREATE TABLE supply_records AS
          (SELECT list(DISTINCT status ORDER BY status) FROM evidence e WHERE e.record_id = r.record_id) AS statuses,
          (SELECT list(DISTINCT COALESCE(when_date, CAST(date AS VARCHAR)) ORDER BY 1) FROM evidence e
            WHERE e.record_id = r.record_id AND COALESCE(when_date, CAST(date AS VARCHAR)) IS NOT NULL) AS dates,
-         (SELECT count(DISTINCT article_id) FROM evidence e WHERE e.record_id = r.record_id) AS articles
+         (SELECT count(DISTINCT article_id) FROM evidence e WHERE e.record_id = r.record_id) AS articles,
+         as_list(l.first_dates) AS first_dates, as_list(l.committed) AS committed,
+         as_list(l.delivered) AS delivered, CAST(l.gap AS BIGINT) AS gap,
+         COALESCE(CAST(l.contested AS BOOLEAN), false) AS contested
   FROM staged_records r
   LEFT JOIN entities sup ON sup.entity_id = r.supplier_id LEFT JOIN entities rec ON rec.entity_id = r.recipient_id
-  LEFT JOIN entities it ON it.entity_id = r.item_id
+  LEFT JOIN entities it ON it.entity_id = r.item_id LEFT JOIN staged_lifecycles l ON l.record_id = r.record_id
   ORDER BY r.record_id;
+CREATE TABLE supply_stages AS
+  WITH stages AS (
+    -- one row per speaker of the claim a stage is stated in; one row, with no speaker, for the article's own
+    SELECT t.*, u.asserter_id FROM staged_stages t,
+      unnest(CASE WHEN t.asserter_ids = '' THEN [NULL]::VARCHAR[] ELSE as_list(t.asserter_ids) END) AS u(asserter_id))
+  SELECT t.record_id, r.supplier, r.supplier_id, r.recipient, r.recipient_id, r.item, r.item_id,
+         CAST(t.stage AS BIGINT) AS stage, t.supply_id, t.status, t.date, t.date_from, t.quantity, t.claim_id,
+         COALESCE(who.label, 'the article') AS asserter, t.asserter_id,
+         s.article, s.article_id, s.title, CAST(t.contested AS BOOLEAN) AS contested
+  FROM stages t JOIN supply_records r ON r.record_id = t.record_id
+  LEFT JOIN supplies s ON s.supply_id = t.supply_id LEFT JOIN entities who ON who.entity_id = t.asserter_id
+  ORDER BY t.record_id, stage, asserter;
 """
 
 
@@ -336,17 +374,14 @@ def run_table_query(folder: Path, name: str, params: list[str] | None = None, li
     if path is None:
         raise QueryError(f"bundled query '{name}' has no table form")
     text = path.read_text(encoding="utf-8").strip().rstrip(";")
-    slots = list(dict.fromkeys(_placeholders(text)))
-    params = list(params or [])
-    if len(params) < len(slots):
-        raise QueryError(f"query '{name}' needs a value for {' '.join(slots[len(params):])}")
+    values = query_params(name, text, list(params or []))  # an optional one left out is NULL
     if limit is not None:
         text += f"\nLIMIT {int(limit)}"
     if offset:
         text += f"\nOFFSET {int(offset)}"
     cursor = con if con is not None else connect(folder)
     try:
-        cursor.execute(text, dict(zip(slots, params)) if slots else None)
+        cursor.execute(text, values or None)
     except duckdb.Error as exc:
         raise QueryError(f"table query {name} failed: {exc}") from None
     names = [d[0] for d in cursor.description]
@@ -360,12 +395,6 @@ def run_table_query(folder: Path, name: str, params: list[str] | None = None, li
                 cursor.close()
 
     return TableResult(names, rows())
-
-
-def _placeholders(text: str) -> list[str]:
-    import re
-
-    return re.findall(r"\$([A-Z][A-Z_]*)", text)
 
 
 # ------------------------------------------------------------------ answering a query

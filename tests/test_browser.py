@@ -164,6 +164,23 @@ def test_a_country_panel_lists_its_supplies(site, visit):
     assert "Ukraine" in panel
 
 
+def test_a_country_panel_draws_its_supply_lifecycles_as_timelines(site, visit):
+    v = visit(site["dir"] / "full.html")
+    v.js("kg.showPanel(kg.nodeId('Ukraine'))")
+    stages = v.js("""(() => { const id = kg.nodeId('Ukraine');
+        return KG.lifecycles.filter(l => [l.from, l.to, l.item].indexOf(id) >= 0)
+                            .reduce((n, l) => n + l.stages.length, 0); })()""")
+    assert stages > 1
+    panel = v.page.inner_text("#kg-panel")
+    assert "Supply lifecycles (" in panel
+    assert v.page.locator("#kg-panel ol.kg-timeline > li").count() == stages
+    first = v.page.locator("#kg-panel ol.kg-timeline > li").first.inner_text()
+    assert " — per " in first  # who asserted the stage: a speaker, or the article itself
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    v.page.screenshot(path=str(ARTIFACTS / "seed-ukraine-lifecycle.png"))
+    assert v.errors == []
+
+
 def test_filters_hide_a_type_and_a_relation(site, visit):
     v = visit(site["dir"] / "full.html")
     people = v.js("KG_NODES.filter(n => n.group === 'Person').length")

@@ -24,7 +24,8 @@ TABLE_QUERIES = [name for name in bundled_queries() if table_query(name) is not 
 # The keys each bundled query orders by (its ORDER BY), and the cells SPARQL fills in no set order.
 ORDER_KEYS = {"who-said-what": ["speaker", "article", "claim"], "claims-per-speaker": ["claims", "speaker"],
               "claims-by": ["date", "article", "claim"], "claims-about": ["speaker", "claim"],
-              "supplies": ["supplier", "recipient", "item"], "supply-records": ["articles", "supplier", "recipient", "item"]}
+              "supplies": ["supplier", "recipient", "item"], "supply-records": ["articles", "supplier", "recipient", "item"],
+              "supply-lifecycle": ["supplier", "recipient", "item", "stage", "asserter"]}
 UNORDERED_CELLS = {"supply-records": {"quantities", "statuses", "dates"}}
 
 
@@ -46,6 +47,13 @@ def params_for(name: str, store) -> list[list[str]]:
     elif name == "claims-about":
         _, rows = run_query(store, "SELECT DISTINCT ?n WHERE { ?c <https://w3id.org/newskg/ontology#mentions> ?e . "
                                    "?e <http://www.w3.org/2000/01/rdf-schema#label> ?n } ORDER BY ?n")
+    elif name == "supply-lifecycle":  # both parameters optional: none, a supplier, `*` and a recipient, both
+        kg = "https://w3id.org/newskg/ontology#"
+        _, rows = run_query(store, f"SELECT DISTINCT ?s ?r WHERE {{ ?x <{kg}supplier>/<http://www.w3.org/2000/01/"
+                                   f"rdf-schema#label> ?s ; <{kg}recipient>/<http://www.w3.org/2000/01/rdf-schema#"
+                                   f"label> ?r ; a <{kg}SupplyRecord> }} ORDER BY ?s ?r")
+        pairs = [(str(s), str(r)) for s, r in rows]
+        return [[], [pairs[0][0].upper()], ["*", pairs[-1][1]], list(pairs[len(pairs) // 2]), ["no such entity"]]
     else:
         return [[]]
     names = [str(row[0]) for row in rows]

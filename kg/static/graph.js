@@ -24,6 +24,15 @@
     (c.m || []).forEach(function (m) { if (m !== c.s) { push(about, m, c); } });
   });
   KG.supplies.forEach(function (s) { push(out, s.from, s); push(into, s.to, s); push(asItem, s.item, s); });
+  // node -> the supply lifecycles (kg.lifecycle) it is a party to: contested first, then the longest.
+  var lifecycles = {};
+  (KG.lifecycles || []).forEach(function (l) {
+    [l.from, l.to, l.item].forEach(function (p, i, all) { if (all.indexOf(p) === i) { push(lifecycles, p, l); } });
+  });
+  Object.keys(lifecycles).forEach(function (k) {
+    lifecycles[k].sort(function (a, b) { return (b.contested ? 1 : 0) - (a.contested ? 1 : 0) ||
+                                                b.stages.length - a.stages.length; });
+  });
 
   // Search: every label and alternative label of every entity in the page.
   var names = [];
@@ -389,6 +398,49 @@
     if (s.evidence) { li.appendChild(el("div", s.evidence, "kg-evidence")); }
     li.appendChild(sourceEl(s.a));
   }
+  // A lifecycle as a timeline: its parties, what was committed and delivered, then each stage in order with
+  // its date (the text's own, else the article's), status, quantity, who asserted it and the article.
+  function lifecycleRow(li, l) {
+    li.className = "kg-lifecycle" + (l.contested ? " kg-contested" : "");
+    var head = el("div", null, "kg-lifecycle-head");
+    head.appendChild(partyEl(l.from));
+    head.appendChild(document.createTextNode(" → "));
+    head.appendChild(partyEl(l.to));
+    head.appendChild(document.createTextNode(": "));
+    head.appendChild(partyEl(l.item));
+    if (l.contested) {
+      head.appendChild(document.createTextNode(" "));
+      var flag = el("span", "contested", "kg-flag");
+      flag.title = "one source says under way or delivered, another paused or denied; both are shown";
+      head.appendChild(flag);
+    }
+    li.appendChild(head);
+    var amounts = [];
+    if (l.committed) { amounts.push("committed " + l.committed); }
+    if (l.delivered) { amounts.push("delivered " + l.delivered); }
+    if (l.gap !== undefined) { amounts.push("gap " + l.gap); }
+    if (amounts.length) { li.appendChild(el("div", amounts.join(" · "), "kg-meta")); }
+    var ol = el("ol", null, "kg-timeline");
+    l.stages.forEach(function (st) {
+      var item = el("li", null, "kg-stage kg-stage-" + st.status);
+      item.appendChild(el("span", (st.date || "undated") + (st.stated ? " (stated)" : ""), "kg-stage-date"));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(el("span", st.status, "kg-status"));
+      if (st.quantity) { item.appendChild(document.createTextNode(" ×" + st.quantity)); }
+      item.appendChild(document.createTextNode(" — per "));
+      if (st.by && st.by.length) {
+        st.by.forEach(function (p, i) {
+          if (i) { item.appendChild(document.createTextNode(", ")); }
+          item.appendChild(partyEl(p));
+        });
+      } else {
+        item.appendChild(el("span", "the article", "kg-meta"));
+      }
+      item.appendChild(el("div", null)).appendChild(sourceEl(st.a));
+      ol.appendChild(item);
+    });
+    li.appendChild(ol);
+  }
   function showPanel(id) {
     var n = KG_NODES[id];
     panelBody.textContent = "";
@@ -408,11 +460,12 @@
     var outs = section("Supplies out", out[id], supplies([["", "item"], [" to ", "to"]]), 200);
     var ins = section("Supplies in", into[id], supplies([["", "item"], [" from ", "from"]]), 200);
     var item = section("Supplied", asItem[id], supplies([["", "from"], [" → ", "to"]]), 200);
+    var timelines = section("Supply lifecycles", lifecycles[id], lifecycleRow, 30);
     var mentioned = section("Mentioned in claims by others", about[id], function (li, c) { claimRow(li, c, true); },
                             50);
-    var order = n.group === "Weapon" ? [item, outs, ins, claims, mentioned]
-              : n.group === "Person" ? [claims, outs, ins, item, mentioned]
-              : [outs, ins, claims, item, mentioned];
+    var order = n.group === "Weapon" ? [timelines, item, outs, ins, claims, mentioned]
+              : n.group === "Person" ? [claims, outs, ins, item, timelines, mentioned]
+              : [timelines, outs, ins, claims, item, mentioned];
     var any = false;
     order.forEach(function (s) { if (s) { panelBody.appendChild(s); any = true; } });
     if (!any) { panelBody.appendChild(el("p", "No claims or supplies recorded for this entity.", "kg-meta")); }
