@@ -444,13 +444,14 @@ def as_written(name: str) -> str:
 
 
 def _names_a_thing(description: str) -> bool:
-    """True for an unnamed speaker's words that are a common noun phrase and no source (is_anonymous_source is
-    false), in lower case (`the visit`, `contracts`, `the court`), or a bare count (`Many`, `Thousands`). A
-    capitalised word ties the words to someone (`Spain's new Socialist government`, `Sepah News`): they stay."""
+    """True for an unnamed speaker's words that are no source (is_anonymous_source is false) and all in lower
+    case (`the visit`, `contracts`, `the poll`, `the spokesman`, `the government` when nothing says whose), or a
+    bare count (`Many`, `Thousands`): the claim keeps the words, but they make no entity. A capitalised word ties
+    the words to someone (`Spain's new Socialist government`, `Sepah News`): they stay an agent."""
     words = description.split()
     cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
-    head = words[cut - 1].strip(",;:.") if cut else ""
-    return all(w.islower() for w in words[:cut] if w[:1].isalpha()) or head.lower() in COUNT_WORDS
+    head = words[cut - 1].strip(",;:.").lower() if cut else ""
+    return all(w.islower() for w in words[:cut] if w[:1].isalpha()) or head in COUNT_WORDS
 
 
 def _names_no_one(name: str) -> bool:
