@@ -39,6 +39,7 @@ DESIGNATION = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}[A-Z]{0,4}")
 NOT_AFTER_DESIGNATION = {"summit", "summits", "meeting", "talks", "countries", "nations", "leaders", "group",
                          "vaccine", "pandemic", "virus", "conference", "flight"}
 DESIGNATION_BASE = re.compile(r"[A-Z][A-Za-z]{0,3}-\d{1,4}(?=[A-Z]{1,3}$)")  # `Su-57` in `Su-57E`
+VARIANT_SUFFIX = re.compile(r"[A-Z]{1,4}")  # `MKI` in `Su-30 MKI`
 BLOCK_WORDS = {"block", "batch", "variant"}  # `JF-17 Block III`: part of the designation
 LOCATIVE = {"in", "at", "near", "outside", "around", "inside", "across", "within", "into", "throughout", "toward",
             "towards"}
@@ -441,6 +442,12 @@ def _retyped(ent: Span) -> Span:
     if len(ent) == 1 and _is_designation(ent[0]) or ent.label_ != "WEAPON" and _names_weapon(ent):
         return _designation_span(doc, ent.start, ent.end) if _is_designation(ent[0]) else Span(
             doc, ent.start, ent.end, label="WEAPON", span_id=_listed_weapon_key(ent) or "")
+    if len(ent) == 2 and _is_designation(ent[0]) and VARIANT_SUFFIX.fullmatch(ent[1].text):
+        # `Su-30 MKI`, `MiG-29 SMT`: a designation and its variant letters written apart
+        gazetteer = load_gazetteer()
+        entry = gazetteer.lookup(ent[0].text + ent[1].text) or gazetteer.lookup(ent[0].text)
+        return Span(doc, ent.start, ent.end, label="WEAPON",
+                    span_id=entry.key if entry is not None and entry.kind == "Weapon" else "")
     if ent.label_ == "ORG" and len(ent) >= 3 and ent[0].lower_ in rank_words():
         first = next((t.i for t in ent if t.lower_ not in rank_words()), ent.end)
         if ent.end - first >= 2 and all(t.is_title for t in doc[first:ent.end]):

@@ -15,7 +15,7 @@ import importlib.util
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.util import compile_infix_regex, filter_spans
 
 from kg.entity_types import retype_entities
 from kg.errors import KgError
@@ -44,6 +44,9 @@ def load_pipeline(model: str | None = None) -> Language:
         raise KgError(f"cannot load spaCy model '{name}': {str(exc).splitlines()[0]}") from None
     if "ner" not in nlp.pipe_names or "parser" not in nlp.pipe_names:
         raise KgError(f"spaCy model '{name}' lacks a parser or NER; kg needs both")
+    # Scraped text runs a caption's date into the next sentence (`May 11, 2023.Ben Wallace`): split a full stop
+    # between a digit and a capitalised word, as spaCy already does after a letter (`territory.According`).
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, r"(?<=[0-9])\.(?=[A-Z][a-z])"]).finditer
     nlp.add_pipe("kg_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="kg_entity_ruler", after="ner",
                          config={"overwrite_ents": True, "phrase_matcher_attr": "ORTH"})
