@@ -95,7 +95,8 @@ class Resolver:
                 return article_people[surname], "surname of the full name in the same article"
             first = {full for full in article_people.values() if full.split()[0] == surname}
             if len(first) == 1:
-                return next(iter(first)), "family name first, of the full name in the same article"
+                return next(iter(first)), "first word (a given name, or a family name written first) of the full " \
+                                          "name in the same article"
             names = self._full_names.get(surname, set())
             if len(names) == 1:
                 return next(iter(names)), "the corpus' only person of that surname"
@@ -327,7 +328,7 @@ def resolve(extraction: Extraction, resolver: Resolver) -> ResolvedExtraction:
     graph is made of the entities (kg.rdf.entity_graph).
     """
     ex = extraction
-    people = ArticleNames(article_people(ex), dict(ex.acronyms),
+    people = ArticleNames(article_people(ex, resolver.gazetteer), dict(ex.acronyms),
                           frozenset(" ".join(m.text.split()) for m in ex.mentions if m.label == "WEAPON"))
     mentions = tuple(_id(resolver.resolve(m, people)) for m in ex.mentions)
     roles = []
@@ -500,12 +501,17 @@ class ArticleNames:
     weapons: frozenset[str] = frozenset()  # the names the article gives weapons
 
 
-def article_people(extraction: Extraction) -> dict[str, str]:
-    """Return surname -> fullest name of each person mentioned in one article."""
+def article_people(extraction: Extraction, gazetteer: Gazetteer | None = None) -> dict[str, str]:
+    """Return surname -> fullest name of each person mentioned in one article: as written, or as the gazetteer
+    lists a name written shorter (`Putin` -> Vladimir Putin, so that `[Vladimir] Putin`'s bracketed `Vladimir`
+    is the same person)."""
     out: dict[str, str] = {}
-    for m in extraction.mentions:
-        if m.label == "PERSON" and len(m.text.split()) > 1:  # a bare surname is not a fuller name
-            surname = m.text.split()[-1]
-            if len(m.text) > len(out.get(surname, "")):
-                out[surname] = " ".join(m.text.split())
+    written = [" ".join(m.text.split()) for m in extraction.mentions if m.label == "PERSON"]
+    for full in written:
+        if len(full.split()) > 1 and len(full) > len(out.get(full.split()[-1], "")):  # a bare surname is not fuller
+            out[full.split()[-1]] = full
+    for name in written if gazetteer is not None else ():  # the article's own full name beats a listed namesake
+        entry = gazetteer.lookup(name)
+        if entry is not None and entry.kind == "Person" and len(entry.name.split()) > 1:
+            out.setdefault(entry.name.split()[-1], entry.name)
     return out
