@@ -36,8 +36,10 @@ def find_mentions(doc: Doc, body_start: int = 0, start: int | None = None) -> It
         if ent.start_char < body_start and title_case and not (
                 ent.ent_id_ or ent.label_ == "WEAPON" or ent.text in in_body or ent[-1].text in in_body):
             continue  # a headline In Title Case: the NER reads its capitals as names (`Challenger Flees the Country`)
-        if ent.label_ == "ORG" and not ent.ent_id_ and (in_title(ent) or is_bare_institution(ent)):
-            continue  # `Defence` in `Defence Minister`, `State` in `Secretary of State`, `the Navy`: no name
+        if ent.label_ in ("ORG", "GPE", "LOC", "FAC") and not ent.ent_id_ and (in_title(ent) or
+                                                                              is_bare_institution(ent)):
+            continue  # `Defence` in `Defence Minister`, `State` in `Secretary of State`, `the Navy`, `the
+            # Cabinet` (whatever the NER calls it): no name
         if ent.label_ == "NORP" and ent.ent_id_:
             yield Mention(ent.text, "NORP", ent.start_char, ent.end_char, ent.ent_id_)
         elif ent.label_ == "GPE" and is_capital_as_place(ent):
