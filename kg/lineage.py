@@ -1,0 +1,137 @@
+"""Quote lineage: the same statement reported in several articles becomes one cluster.
+
+Two claims are one statement when they have the same resolved speaker and their
+normalised texts are alike (rapidfuzz token_set_ratio >= THRESHOLD, so a shorter
+report of a longer quote still matches). Clusters are the connected components of
+that relation within a speaker. The threshold was chosen on the odd lines of
+tests/data/quote_pairs/pairs.jsonl and checked on the even lines (see README).
+
+Wire copies: an article whose text carries an agency credit line (`(Reuters) -`,
+`(AP) —`, listed in wire_agencies.csv) has that agency as its origin; any other
+article's origin is its outlet (publisher, else the url's host, else the source).
+A cluster counts its origins, so one Reuters story republished by ten outlets is
+one origin.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import urlparse
+
+from rapidfuzz import fuzz, utils
+from rapidfuzz.process import cdist
+
+THRESHOLD = 56  # token_set_ratio, tuned on the odd lines of tests/data/quote_pairs/pairs.jsonl
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    """One claim as lineage sees it: who, what, where and when."""
+
+    claim_id: str
+    speaker_id: str
+    text: str
+    article: str  # the article's source
+    outlet: str
+    origin: str  # the credited wire agency, else the outlet
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimCluster:
+    """One statement and every report of it."""
+
+    speaker_id: str
+    members: tuple[QuoteRef, ...]  # earliest first
+    variants: tuple[str, ...]  # the distinct wordings, earliest first
+
+    @property
+    def earliest(self) -> QuoteRef:
+        return self.members[0]
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        return tuple(sorted({m.origin for m in self.members}))
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        return tuple(sorted({m.outlet for m in self.members}))
+
+
+def _wire_patterns() -> list[tuple[str, re.Pattern]]:
+    text = resources.files("kg").joinpath("wire_agencies.csv").read_text(encoding="utf-8")
+    out = []
+    for row in csv.DictReader(text.splitlines()):
+        names = "|".join(re.escape(n) for n in row["names"].split("|"))
+        # the dateline credit: `ZURICH, April 26 (Reuters) -`, `WASHINGTON (AP) —`
+        out.append((row["wire"], re.compile(rf"\((?:{names})\)\s*[-–—]")))
+    return out
+
+
+_WIRES = _wire_patterns()
+
+
+def wire_of(text: str) -> str | None:
+    """The agency an article's credit line names, if any (looked for near the start)."""
+    head = text[:1500]
+    found = [(m.start(), wire) for wire, pat in _WIRES if (m := pat.search(head))]
+    return min(found)[1] if found else None
+
+
+def outlet_of(publisher: str | None, url: str | None, source: str) -> str:
+    if publisher:
+        return publisher
+    if url and (host := urlparse(url).hostname):
+        return host.removeprefix("www.")
+    return source
+
+
+def normalise(text: str) -> str:
+    return utils.default_process(text)
+
+
+def similarity(a: str, b: str) -> float:
+    return fuzz.token_set_ratio(normalise(a), normalise(b))
+
+
+def same_statement(speaker_a: str, text_a: str, speaker_b: str, text_b: str, threshold: float = THRESHOLD) -> bool:
+    return speaker_a == speaker_b and similarity(text_a, text_b) >= threshold
+
+
+def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimCluster]:
+    """Clusters of two or more reports, by speaker; singletons are not statements carried twice."""
+    by_speaker: dict[str, list[QuoteRef]] = {}
+    for r in refs:
+        by_speaker.setdefault(r.speaker_id, []).append(r)
+    clusters = []
+    for speaker, group in sorted(by_speaker.items()):
+        if len(group) < 2:
+            continue
+        texts = [normalise(r.text) for r in group]
+        scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=threshold)
+        parent = list(range(len(group)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i in range(len(group)):
+            for j in range(i + 1, len(group)):
+                # one article saying it twice is not lineage; only link across articles
+                if scores[i][j] and group[i].article != group[j].article:
+                    parent[find(i)] = find(j)
+        comps: dict[int, list[QuoteRef]] = {}
+        for i, r in enumerate(group):
+            comps.setdefault(find(i), []).append(r)
+        for members in comps.values():
+            if len({m.article for m in members}) < 2:
+                continue
+            members.sort(key=lambda m: (m.date or "9999", m.article, m.claim_id))
+            variants = tuple(dict.fromkeys(m.text for m in members))
+            clusters.append(ClaimCluster(speaker, tuple(members), variants))
+    clusters.sort(key=lambda c: (-len(c.origins), -len(c.members), c.earliest.date or "9999", c.speaker_id))
+    return clusters
