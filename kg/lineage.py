@@ -18,10 +18,14 @@ import csv
 import re
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cdist
+
+if TYPE_CHECKING:
+    from kg.analyze import GraphFacts
 
 THRESHOLD = 56  # token_set_ratio, tuned on the odd lines of tests/data/quote_pairs/pairs.jsonl
 
@@ -30,8 +34,8 @@ THRESHOLD = 56  # token_set_ratio, tuned on the odd lines of tests/data/quote_pa
 class QuoteRef:
     """One claim as lineage sees it: who, what, where and when."""
 
-    claim_id: str
-    speaker_id: str
+    claim: str  # the kg:Claim
+    speaker: str  # the canonical speaker
     text: str
     article: str  # the article's source
     outlet: str
@@ -43,21 +47,29 @@ class QuoteRef:
 class ClaimCluster:
     """One statement and every report of it."""
 
-    speaker_id: str
-    members: tuple[QuoteRef, ...]  # earliest first
+    speaker: str
+    reports: tuple[QuoteRef, ...]  # earliest first
     variants: tuple[str, ...]  # the distinct wordings, earliest first
 
     @property
+    def id(self) -> str:  # the earliest claim's IRI names the cluster
+        return self.reports[0].claim.rsplit("/", 1)[-1]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(sorted({m.article for m in self.reports}))
+
+    @property
     def earliest(self) -> QuoteRef:
-        return self.members[0]
+        return self.reports[0]
 
     @property
     def origins(self) -> tuple[str, ...]:
-        return tuple(sorted({m.origin for m in self.members}))
+        return tuple(sorted({m.origin for m in self.reports}))
 
     @property
     def outlets(self) -> tuple[str, ...]:
-        return tuple(sorted({m.outlet for m in self.members}))
+        return tuple(sorted({m.outlet for m in self.reports}))
 
 
 def _wire_patterns() -> list[tuple[str, re.Pattern]]:
@@ -73,7 +85,7 @@ def _wire_patterns() -> list[tuple[str, re.Pattern]]:
 _WIRES = _wire_patterns()
 
 
-def wire_of(text: str) -> str | None:
+def wire_credit(text: str) -> str | None:
     """The agency an article's credit line names, if any (looked for near the start)."""
     head = text[:1500]
     found = [(m.start(), wire) for wire, pat in _WIRES if (m := pat.search(head))]
@@ -104,7 +116,7 @@ def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimClu
     """Clusters of two or more reports, by speaker; singletons are not statements carried twice."""
     by_speaker: dict[str, list[QuoteRef]] = {}
     for r in refs:
-        by_speaker.setdefault(r.speaker_id, []).append(r)
+        by_speaker.setdefault(r.speaker, []).append(r)
     clusters = []
     for speaker, group in sorted(by_speaker.items()):
         if len(group) < 2:
@@ -130,8 +142,20 @@ def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimClu
         for members in comps.values():
             if len({m.article for m in members}) < 2:
                 continue
-            members.sort(key=lambda m: (m.date or "9999", m.article, m.claim_id))
+            members.sort(key=lambda m: (m.date or "9999", m.article, m.claim))
             variants = tuple(dict.fromkeys(m.text for m in members))
             clusters.append(ClaimCluster(speaker, tuple(members), variants))
-    clusters.sort(key=lambda c: (-len(c.origins), -len(c.members), c.earliest.date or "9999", c.speaker_id))
+    clusters.sort(key=lambda c: (-len(c.origins), -len(c.reports), c.earliest.date or "9999", c.speaker))
     return clusters
+
+
+def claim_clusters(facts: GraphFacts, threshold: float = THRESHOLD) -> list[ClaimCluster]:
+    """The clusters of a graph's claims (kg.analyze's facts), each claim with its article's outlet, origin and date."""
+    refs = []
+    for c in facts.claims:
+        art = facts.articles.get(c.article or "")
+        if art is None or not c.text:
+            continue
+        outlet = outlet_of(art.publisher, art.url, art.id)
+        refs.append(QuoteRef(c.id, c.speaker, c.text, art.id, outlet, art.wire or outlet, art.date or None))
+    return cluster(refs, threshold)

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.lineage import QuoteRef, cluster, outlet_of, same_statement, wire_of
+from kg.lineage import QuoteRef, cluster, outlet_of, same_statement, wire_credit
 
 PAIRS = [json.loads(line) for line in (Path(__file__).parent / "data/quote_pairs/pairs.jsonl").open(encoding="utf-8")]
 
@@ -48,8 +48,8 @@ def test_cluster_joins_reports_across_articles_and_keeps_variants():
         _ref(4, "p:B", "We will send more air defence systems to Ukraine this year", "a4", "Outlet Four", "2024-03-01"),
     ]
     [c] = cluster(refs)
-    assert c.speaker_id == "p:A"
-    assert [m.claim_id for m in c.members] == ["c2", "c1"]
+    assert c.speaker == "p:A"
+    assert [m.claim for m in c.reports] == ["c2", "c1"]
     assert c.earliest.article == "a2" and len(c.variants) == 2
     assert c.outlets == ("Outlet One", "Outlet Two")
 
@@ -64,13 +64,69 @@ def test_wire_copies_count_once_per_origin():
     refs = [_ref(i, "p:A", text, f"a{i}", f"Outlet {i}", "2024-01-0%d" % i, origin="Reuters") for i in range(1, 5)]
     refs.append(_ref(9, "p:A", text, "a9", "Own Paper", "2024-01-09"))
     [c] = cluster(refs)
-    assert len(c.members) == 5 and c.origins == ("Own Paper", "Reuters")
+    assert len(c.reports) == 5 and c.origins == ("Own Paper", "Reuters")
 
 
 def test_wire_credit_lines():
-    assert wire_of("ZURICH, April 26 (Reuters) - Switzerland vetoed") == "Reuters"
-    assert wire_of("WASHINGTON (AP) — The Pentagon") == "Associated Press"
-    assert wire_of("PARIS (AFP) - France") == "Agence France-Presse"
-    assert wire_of("Reuters reported that the Pentagon (in Washington) - said") is None
+    assert wire_credit("ZURICH, April 26 (Reuters) - Switzerland vetoed") == "Reuters"
+    assert wire_credit("WASHINGTON (AP) — The Pentagon") == "Associated Press"
+    assert wire_credit("PARIS (AFP) - France") == "Agence France-Presse"
+    assert wire_credit("Reuters reported that the Pentagon (in Washington) - said") is None
     assert outlet_of(None, "https://www.example.org/a/b", "x.txt") == "example.org"
     assert outlet_of("Daily", "https://www.example.org/a", "x.txt") == "Daily"
+
+
+# ---------------------------------------------------------------- a build: graph, query, report, shapes
+
+LINEAGE = Path(__file__).parent / "data/lineage"  # one Reuters story in two outlets, and an outlet's own report
+
+
+@pytest.fixture(scope="module")
+def lineage_build(tmp_path_factory):
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("lineage")
+    build(sorted(LINEAGE.glob("*.md")), out)
+    return out
+
+
+def test_the_query_lists_every_report_earliest_first_with_origins(lineage_build):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["query", "quote-lineage", "olaf scholz", "--out", str(lineage_build),
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert [Path(r["article"]).name for r in rows] == ["a.md", "b.md", "c.md"]
+    assert {r["origin"] for r in rows} == {"Reuters", "Own Paper"}
+    assert {int(r["origins"]) for r in rows} == {2} and {int(r["articles"]) for r in rows} == {3}
+    assert [str(r["earliest"]).lower() for r in rows] == ["true", "false", "false"]
+    everyone = CliRunner().invoke(main, ["query", "quote-lineage", "--out", str(lineage_build), "--format", "json"])
+    assert json.loads(everyone.output) == rows
+    nobody = CliRunner().invoke(main, ["query", "quote-lineage", "no such speaker", "--out", str(lineage_build),
+                                       "--format", "json"])
+    assert json.loads(nobody.output) == []
+
+
+def test_the_report_has_a_lineage_section(lineage_build):
+    report = (lineage_build / "report.md").read_text(encoding="utf-8")
+    section = report.split("## Quote lineage", 1)[1].split("\n## ", 1)[0]
+    assert "| Olaf Scholz | 3 | 3 | 2 | Own Paper; Reuters | Daily One, 2024-03-01" in section
+
+
+def test_a_built_graph_with_clusters_conforms_to_the_shapes(lineage_build):
+    from pyshacl import validate
+    from rdflib import Graph, Literal
+
+    from kg.vocab import KG, ontology_dir
+
+    data = Graph().parse(lineage_build / "graph.ttl")
+    [cluster] = data.subjects(predicate=None, object=KG.ClaimCluster)
+    assert len(list(data.objects(cluster, KG.hasMember))) == 3
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl")
+    conforms, _, text = validate(data, shacl_graph=shapes)
+    assert conforms, text
+    data.set((cluster, KG.articleCount, Literal(1)))  # a cluster is carried by two articles or more
+    assert not validate(data, shacl_graph=shapes)[0]
