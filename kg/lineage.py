@@ -21,6 +21,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+import numpy as np
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cdist
 
@@ -108,38 +109,58 @@ def similarity(a: str, b: str) -> float:
     return fuzz.token_set_ratio(normalise(a), normalise(b))
 
 
+MIN_WORDS = 5  # a shorter claim (`it is wrong`) is a subset of too many others to tell one statement
+LENGTH_RATIO = 0.3  # the shorter text has at least this share of the longer's words: a sentence is no statement
+# of a whole speech; the largest ratio that keeps the tune part's F1 (tests/data/quote_pairs)
+
+
+def comparable(words_a: int, words_b: int) -> bool:
+    return min(words_a, words_b) >= MIN_WORDS and min(words_a, words_b) >= LENGTH_RATIO * max(words_a, words_b)
+
+
 def same_statement(speaker_a: str, text_a: str, speaker_b: str, text_b: str, threshold: float = THRESHOLD) -> bool:
-    return speaker_a == speaker_b and similarity(text_a, text_b) >= threshold
+    a, b = normalise(text_a), normalise(text_b)
+    return (speaker_a == speaker_b and comparable(len(a.split()), len(b.split()))
+            and fuzz.token_set_ratio(a, b) >= threshold)
 
 
 def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimCluster]:
-    """Clusters of two or more reports, by speaker; singletons are not statements carried twice."""
+    """Clusters of reports in two or more articles, by speaker.
+
+    Complete linkage: two groups merge only when every report of one is alike every report of the other,
+    most alike pairs first, so a chain of loosely alike claims never becomes one statement.
+    """
     by_speaker: dict[str, list[QuoteRef]] = {}
     for r in refs:
-        by_speaker.setdefault(r.speaker, []).append(r)
+        if len(normalise(r.text).split()) >= MIN_WORDS:
+            by_speaker.setdefault(r.speaker, []).append(r)
     clusters = []
     for speaker, group in sorted(by_speaker.items()):
         if len(group) < 2:
             continue
         texts = [normalise(r.text) for r in group]
-        scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=threshold)
-        parent = list(range(len(group)))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for i in range(len(group)):
-            for j in range(i + 1, len(group)):
-                # one article saying it twice is not lineage; only link across articles
-                if scores[i][j] and group[i].article != group[j].article:
-                    parent[find(i)] = find(j)
-        comps: dict[int, list[QuoteRef]] = {}
-        for i, r in enumerate(group):
-            comps.setdefault(find(i), []).append(r)
-        for members in comps.values():
+        words = np.array([len(t.split()) for t in texts])
+        scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=threshold, workers=-1)
+        shorter, longer = np.minimum.outer(words, words), np.maximum.outer(words, words)
+        scores[(shorter < MIN_WORDS) | (shorter < LENGTH_RATIO * longer)] = 0  # what `comparable` says, at once
+        n = len(group)
+        # one article saying it twice is not lineage: only pairs across articles start a merge
+        pairs = sorted(((scores[i, j], i, j) for i, j in zip(*np.nonzero(np.triu(scores, 1)))
+                        if group[i].article != group[j].article), reverse=True)
+        comp = {i: {i} for i in range(n)}
+        for _, i, j in pairs:
+            a, b = comp[i], comp[j]
+            if a is b or not all(scores[x, y] for x in a for y in b):
+                continue
+            a |= b
+            for y in b:
+                comp[y] = a
+        seen = set()
+        for members_ix in comp.values():
+            if id(members_ix) in seen:
+                continue
+            seen.add(id(members_ix))
+            members = [group[i] for i in members_ix]
             if len({m.article for m in members}) < 2:
                 continue
             members.sort(key=lambda m: (m.date or "9999", m.article, m.claim))
