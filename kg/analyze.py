@@ -26,6 +26,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.lifecycle import Lifecycle, supply_lifecycles
+from kg.lineage import ClaimCluster, claim_clusters
 from kg.store import iter_graphs
 from kg.vocab import KG, SCHEMA
 
@@ -55,6 +56,8 @@ class ArticleFact:
     title: str  # dcterms:title, else the file name of dcterms:source, else the IRI's last segment
     date: str = ""
     url: str = ""
+    publisher: str = ""
+    wire: str = ""  # the wire agency the text credits (kg:wireCredit, kg.lineage)
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,8 @@ def _facts_of_graph(graph: Graph) -> Iterator[Fact]:
         source = graph.value(a, DCTERMS.source)
         title = text(graph.value(a, DCTERMS.title)) or (
             str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a).rsplit("/", 1)[-1])
-        yield ArticleFact(str(a), title, text(graph.value(a, DCTERMS.date)), text(graph.value(a, SCHEMA.url)))
+        yield ArticleFact(str(a), title, text(graph.value(a, DCTERMS.date)), text(graph.value(a, SCHEMA.url)),
+                          text(graph.value(a, KG.publisher)), text(graph.value(a, KG.wireCredit)))
     for speaker, claim in graph.subject_objects(KG.said):
         yield ClaimFact(str(claim), str(speaker), text(graph.value(claim, KG.text)), text(graph.value(claim, KG.kind)),
                         iri(graph.value(claim, PROV.wasDerivedFrom)),
@@ -369,6 +373,7 @@ class Analysis:
     transfers: dict[str, int] = field(default_factory=dict)
     facts: GraphFacts | None = None  # what the graph was read from, when it was: the page's side panel shows it
     lifecycles: list[Lifecycle] = field(default_factory=list)  # every supply record's stages (kg.lifecycle)
+    clusters: list[ClaimCluster] = field(default_factory=list)  # statements reported in several articles (kg.lineage)
 
     def label(self, node: str) -> str:
         return self.graph.nodes[node].get("label", node)
@@ -378,7 +383,8 @@ def analyze(source: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis
     """Return the networkx analysis of an RDF graph, a store, their facts, or an entity graph from `to_networkx`."""
     G, facts = read_network(source)
     return Analysis(G, centrality(G), communities(G), supply_chains(G), top_speakers(G), transfers(G), facts,
-                    supply_lifecycles(facts) if facts is not None else [])
+                    supply_lifecycles(facts) if facts is not None else [],
+                    claim_clusters(facts) if facts is not None else [])
 
 
 def write_back(graph: Graph, analysis: Analysis) -> None:

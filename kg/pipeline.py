@@ -265,7 +265,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
     The store comes in its lease (see _Lease), which this never copies out.
     """
     from kg.analyze import GraphFacts, analyze, write_back
-    from kg.rdf import add_lifecycles, article_graph, entity_graph, supply_events
+    from kg.rdf import add_clusters, add_lifecycles, article_graph, entity_graph, supply_events
     from kg.render import to_html
     from kg.report import to_markdown
     from kg.resolve import Resolver, resolve
@@ -306,6 +306,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             analysis = analyze(facts)
             write_back(entities, analysis)  # the metrics, so SPARQL can read them
             add_lifecycles(entities, analysis.lifecycles)  # the order of each record's stages, and contradictions
+            add_clusters(entities, analysis.clusters)  # statements reported in several articles (kg.lineage)
             tables.add_entities(entities)
             tables.add_lifecycles(analysis.lifecycles)
             triples = to_oxigraph_triples(entities)

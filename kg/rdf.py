@@ -13,6 +13,7 @@ from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
 from kg.lifecycle import Lifecycle, stated_in
+from kg.lineage import ClaimCluster, wire_credit
 from kg.resolve import Entity, EntityId, ResolvedClaim, ResolvedExtraction, ResolvedSupply, Resolver, resolve
 from kg.types import Article, Extraction
 from kg.vocab import ID, KG, SCHEMA, WD
@@ -72,6 +73,7 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     """
     from kg.analyze import GraphFacts  # the stages are read back from the article graphs, as a build does
     from kg.lifecycle import supply_lifecycles
+    from kg.lineage import claim_clusters
 
     extractions = list(extractions)
     resolver = Resolver(extractions)
@@ -87,6 +89,7 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
         facts.add(graph)
     entities = entity_graph(resolver, events)
     add_lifecycles(entities, supply_lifecycles(facts))
+    add_clusters(entities, claim_clusters(facts))
     default = ds.default_graph
     default += entities
     return ds, resolver
@@ -188,6 +191,31 @@ def add_lifecycles(graph: TripleIndex | Graph, lifecycles: Iterable[Lifecycle]) 
             graph.add((record_iri(life.supplier, life.recipient, life.item), KG.contested, Literal(True)))
 
 
+def cluster_iri(cluster: ClaimCluster) -> URIRef:
+    """Return the IRI of a kg:ClaimCluster (named after its earliest claim)."""
+    return ID["claim-cluster/" + cluster.id]
+
+
+def add_clusters(graph: TripleIndex | Graph, clusters: Iterable[ClaimCluster]) -> None:
+    """Add what kg.lineage found to the entity graph: one kg:ClaimCluster per statement reported in several
+    articles, with its claims, its earliest one, its wordings and how many articles, outlets and origins carried it."""
+    for cluster in clusters:
+        iri = cluster_iri(cluster)
+        graph.add((iri, RDF.type, KG.ClaimCluster))
+        graph.add((iri, KG.speaker, URIRef(cluster.speaker)))
+        for report in cluster.reports:
+            graph.add((iri, KG.hasMember, URIRef(report.claim)))
+        graph.add((iri, KG.earliest, URIRef(cluster.earliest.claim)))
+        for variant in cluster.variants:
+            graph.add((iri, KG.variant, Literal(variant)))
+        for term, values in ((KG.outlet, cluster.outlets), (KG.origin, cluster.origins)):
+            for value in values:
+                graph.add((iri, term, Literal(value)))
+        graph.add((iri, KG.articleCount, Literal(len(cluster.articles))))
+        graph.add((iri, KG.outletCount, Literal(len(cluster.outlets))))
+        graph.add((iri, KG.originCount, Literal(len(cluster.origins))))
+
+
 def _add_article(g: TripleIndex, resolved: ResolvedExtraction) -> None:
     art = resolved.article
     iri = article_iri(art.sha256)
@@ -202,6 +230,8 @@ def _add_article(g: TripleIndex, resolved: ResolvedExtraction) -> None:
         g.add((iri, SCHEMA.url, URIRef(art.url)))
     if art.publisher:
         g.add((iri, KG.publisher, Literal(art.publisher)))
+    if wire := wire_credit(art.text):  # the origin of a wire copy (kg.lineage)
+        g.add((iri, KG.wireCredit, Literal(wire)))
     for entity in resolved.mentions:
         if entity is not None:
             g.add((iri, SCHEMA.mentions, entity_iri(entity)))

@@ -86,6 +86,7 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
                       "supplies")
 
     lines += lifecycle_section(analysis)
+    lines += lineage_section(analysis)
 
     lines += ["## Supply chains", ""]
     lines += [f"- {' → '.join(analysis.label(n) for n in chain)}" for chain in analysis.chains] or ["(none)"]
@@ -159,4 +160,31 @@ def lifecycle_section(analysis: Analysis) -> list[str]:
     lines += ["### Transfers seen at several stages", ""]
     lines += _listing(["transfer", "stage", "date", "status", "quantity", "asserted", "article"], stages,
                       "supply-lifecycle")
+    return lines
+
+
+def lineage_section(analysis: Analysis) -> list[str]:
+    """Return the report's section on quote lineage (kg.lineage): each statement carried by several articles,
+    who had it first, how many origins (wire copies count once) and its wordings."""
+    articles = analysis.facts.articles if analysis.facts is not None else {}
+
+    def label(node: str) -> str:
+        return analysis.label(node) if node in analysis.graph else node.rsplit("/", 1)[-1]
+
+    lines = ["## Quote lineage", "",
+             "Statements reported in several articles: the same resolved speaker and alike wording. *Origins* "
+             "counts a wire copy (`(Reuters) -`, `(AP) —`, `(AFP) -` credit lines) once per agency, any other "
+             "article once per outlet. `kg query quote-lineage [SPEAKER]` lists every report.", ""]
+    rows = []
+    for c in analysis.clusters:
+        first = c.earliest
+        known = articles.get(first.article)
+        title = known.title if known is not None else first.article
+        variants = " / ".join(f"“{v if len(v) <= 120 else v[:119] + '…'}”" for v in c.variants[:3])
+        more = len(c.variants) - 3
+        rows.append([label(c.speaker), len(c.articles), len(c.outlets), len(c.origins), "; ".join(c.origins),
+                     f"{first.outlet}, {first.date or 'undated'}: {title}",
+                     variants + (f" (+{more} more)" if more > 0 else "")])
+    lines += _listing(["speaker", "articles", "outlets", "origins", "origin list", "earliest", "wordings"], rows,
+                      "quote-lineage")
     return lines
