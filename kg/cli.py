@@ -173,8 +173,12 @@ class _StopOnSignal:
               help="Print page N of --limit rows (default 100 a page): --offset (N-1)*limit.")
 @click.option("--no-tables", is_flag=True,
               help="Answer a bundled query from the SPARQL store even when OUT/tables could answer it.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Keep the rows dated on or after DATE (YYYY-MM-DD; queries with a `date` column).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Keep the rows dated on or before DATE (YYYY-MM-DD).")
 def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, list_queries: bool,
-          limit: int | None, offset: int, page: int | None, no_tables: bool) -> None:
+          limit: int | None, offset: int, page: int | None, no_tables: bool, since, until) -> None:
     """Run QUERY: SPARQL text, a .rq file, or a bundled query name with its PARAMS.
 
     The bundled listing queries are answered from OUT/tables (written by the same build) when they
@@ -185,6 +189,7 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
       kg query who-said-what --limit 100
       kg query who-said-what --page 2
       kg query claims-about Ukraine --format csv
+      kg query who-said-what --since 2024-01-01 --until 2024-06-30
       kg query 'SELECT ?s WHERE { ?s a <https://w3id.org/newskg/ontology#Person> }'
     """
     from kg.store import bundled_queries
@@ -199,7 +204,9 @@ def query(query: str | None, params: tuple[str, ...], out_dir: str, fmt: str, li
     if page is not None:
         limit = 100 if limit is None else limit
         offset += (page - 1) * limit
-    result = answer(out_dir, query, list(params), limit=limit, offset=offset, use_tables=not no_tables)
+    result = answer(out_dir, query, list(params), limit=limit, offset=offset, use_tables=not no_tables,
+                    since=since.date().isoformat() if since else None,
+                    until=until.date().isoformat() if until else None)
     _warn_if_unfinished(out_dir)
     for chunk in stream_rows(result.names, result.rows, fmt):
         sys.stdout.write(chunk)

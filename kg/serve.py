@@ -53,7 +53,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, QueryError, StoreError
 from kg.store import (QUERIES_DIR, STATE_FILE, STORE_DIR, bundled_queries, check_store_folder, open_store,
                       open_store_for_writing, prefixes, read_state, store_path)
 
@@ -704,13 +704,14 @@ async def _answer(server: SparqlServer, params: dict[str, list[str]], accept: st
 
 
 async def _bundled(request: Request) -> Response:
-    """GET /queries/NAME?limit=N&offset=M (or page=P) with the query's parameters by name (SPEAKER=…): the
+    """GET /queries/NAME?limit=N&offset=M (or page=P) with the query's parameters by name (SPEAKER=…) and
+    since=, until= (YYYY-MM-DD, for queries with a `date` column, as `kg query --since/--until`): the
     rows of a bundled query as JSON (a list of objects, as `kg query --format json`) or CSV (`Accept:
     text/csv` or format=csv), streamed. Answered from OUT/tables when they are fresh for the store being
     served, else by the workers from the store; at most the server's --limit rows a page."""
     from kg.rows import stream_rows
     from kg.store import optional_params, query_text
-    from kg.tables import fresh_tables, run_table_query, table_query
+    from kg.tables import fresh_tables, in_window, run_table_query, table_query
 
     server: SparqlServer = request.app.state.server
     name = request.path_params["name"]
@@ -732,10 +733,15 @@ async def _bundled(request: Request) -> Response:
     fmt = args.get("format", [""])[0] or ("csv" if "text/csv" in (request.headers.get("Accept") or "") else "json")
     if fmt not in ("csv", "json"):
         return _response(_text(HTTPStatus.BAD_REQUEST, f"format must be csv or json, not '{fmt}'"))
+    since, until = (args.get(key, [""])[0] or None for key in ("since", "until"))
+    if any(d is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in (since, until)):
+        return _response(_text(HTTPStatus.BAD_REQUEST, "since and until are dates: YYYY-MM-DD"))
+    window = since is not None or until is not None
     pool, snapshot = server.pool, server.snapshot  # read once: refresh() may swap them meanwhile
     folder = fresh_tables(server.out_dir, snapshot / STORE_DIR) if snapshot and table_query(name) else None
     if folder is not None:
-        result = await run_in_threadpool(run_table_query, folder, name, params, limit, offset)
+        result = await run_in_threadpool(run_table_query, folder, name, params, None if window else limit,
+                                         0 if window else offset)
         names, rows, source = result.names, result.rows, "tables"
     else:
         def select(text: str) -> tuple[list[str], list[list]]:
@@ -748,6 +754,8 @@ async def _bundled(request: Request) -> Response:
 
         def run() -> tuple[list[str], list[list]]:
             text = query_text(name, params, lookup=lambda t: [row[0] for row in select(t)[1]])
+            if window:  # the dates are filtered after: the page is cut from what is left (at most --limit rows)
+                return select(text)
             return select(f"{text}\nLIMIT {limit} OFFSET {offset}")  # bundled queries end in ORDER BY
 
         try:
@@ -755,6 +763,11 @@ async def _bundled(request: Request) -> Response:
         except _Failed as failed:
             return _response(failed.reply)
         source = "store"
+    if window:
+        try:
+            rows = islice(in_window(names, iter(rows), since, until, name), offset, offset + limit)
+        except QueryError as exc:
+            return _response(_text(HTTPStatus.BAD_REQUEST, str(exc)))
     media = "text/csv" if fmt == "csv" else "application/json"
     return StreamingResponse(stream_rows(names, rows, fmt), media_type=f"{media}; charset=utf-8",
                              headers={"X-Kg-Source": source, "X-Kg-Result-Limit": str(limit)})

@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -409,14 +410,19 @@ class Answer:
     source: str  # "tables" or "store"
 
 
+DATE_COLUMN = "date"  # a query's rows can be kept to a time window (--since/--until) when they have this column
+
+
 def answer(out_dir: str | Path, query: str, params: list[str] | None = None, limit: int | None = None,
-           offset: int = 0, use_tables: bool = True, store=None) -> Answer:
+           offset: int = 0, use_tables: bool = True, store=None, since: str | None = None,
+           until: str | None = None) -> Answer:
     """Answer a query on what `kg build` wrote to out_dir: rows `offset` to `offset + limit` (all when None).
 
     A bundled query with a table form is answered from the tables when they are fresh (made by the
     build the store holds); any other query, and every query when the tables are missing or stale, from
     the store (`store`, when it is already open). Rows are plain values from the tables and rdflib terms
-    from the store.
+    from the store. `since`/`until` (ISO dates, both ends included) keep the rows whose `date` column
+    falls between them, before the page is cut; a row without a date is left out when either is given.
     """
     from itertools import islice
 
@@ -424,11 +430,16 @@ def answer(out_dir: str | Path, query: str, params: list[str] | None = None, lim
 
     if offset < 0 or (limit is not None and limit < 0):
         raise QueryError("--limit and --offset must be 0 or more")
+    window = since is not None or until is not None
     if use_tables and query in bundled_queries() and table_query(query) is not None:
         folder = fresh_tables(out_dir)
         if folder is not None:
-            result = run_table_query(folder, query, params, limit=limit, offset=offset)
-            return Answer(result.names, result.rows, "tables")
+            if not window:
+                result = run_table_query(folder, query, params, limit=limit, offset=offset)
+                return Answer(result.names, result.rows, "tables")
+            result = run_table_query(folder, query, params)
+            rows = in_window(result.names, result.rows, since, until, query)
+            return Answer(result.names, islice(rows, offset, None if limit is None else offset + limit), "tables")
     opened: list = [store] if store is not None else []
 
     def store():
@@ -438,4 +449,34 @@ def answer(out_dir: str | Path, query: str, params: list[str] | None = None, lim
 
     text = query_text(query, list(params or []), store)  # parsed before the store opens
     names, rows = iter_query(store(), text)
+    if window:
+        rows = in_window(names, rows, since, until, query)
     return Answer(names, islice(rows, offset, None if limit is None else offset + limit), "store")
+
+
+def in_window(names: list[str], rows: Iterator, since: str | None, until: str | None, query: str) -> Iterator:
+    """Return the rows whose `date` column lies in [since, until] (ISO dates; an open end when None); raise
+    QueryError at once when the rows have no such column."""
+    if DATE_COLUMN not in names:
+        dated = sorted(n for n, text in _bundled_texts().items() if re.search(rf"\?{DATE_COLUMN}\b", text.split(
+            "WHERE", 1)[0]))
+        raise QueryError(f"--since/--until need a `{DATE_COLUMN}` column, which {_short(query)} does not have; "
+                         f"the bundled queries with one: {', '.join(dated)}")
+    return _dated(rows, names.index(DATE_COLUMN), since or "0000-00-00", until or "9999-99-99")
+
+
+def _dated(rows: Iterator, at: int, low: str, high: str) -> Iterator:
+    for row in rows:
+        day = str(row[at])[:10] if row[at] is not None else ""
+        if day and low <= day <= high:
+            yield row
+
+
+def _bundled_texts() -> dict[str, str]:
+    from kg.store import QUERIES_DIR
+
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(QUERIES_DIR.glob("*.rq"))}
+
+
+def _short(query: str) -> str:
+    return query if "\n" not in query and len(query) < 40 else "this query"

@@ -288,3 +288,48 @@ def test_served_bundled_query_as_csv_and_its_errors(served_tables):
     assert missing.status_code == 400 and "SPEAKER" in missing.text
     capped = requests.get(f"{base}/queries/who-said-what", params={"limit": 5000}, timeout=60)
     assert capped.headers["X-Kg-Result-Limit"] == "1000"
+
+
+@pytest.mark.parametrize("tables", [True, False])
+def test_cli_query_since_until_keeps_the_rows_dated_in_the_window(news_build, tables):
+    runner = CliRunner()
+    extra = [] if tables else ["--no-tables"]
+
+    def rows(*args):
+        result = runner.invoke(main, ["query", "who-said-what", "--out", str(news_build), "--format", "json",
+                                      *extra, *args])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    whole = rows()
+    dates = sorted({r["date"] for r in whole if r["date"]})
+    assert len(dates) >= 3  # the window below must cut something on both sides
+    low, high = dates[1], dates[-2]
+    inside = [r for r in whole if r["date"] and low <= r["date"] <= high]
+    assert 0 < len(inside) < len(whole)
+    assert rows("--since", low, "--until", high) == inside
+    assert rows("--since", low) == [r for r in whole if r["date"] and r["date"] >= low]
+    assert rows("--until", high, "--limit", "2", "--offset", "1") == \
+        [r for r in whole if r["date"] and r["date"] <= high][1:3]
+
+
+def test_cli_query_since_until_needs_a_date_column(news_build):
+    result = CliRunner().invoke(main, ["query", "supplies", "--out", str(news_build), "--since", "2020-01-01"])
+    assert result.exit_code != 0 and "date" in result.output and "who-said-what" in result.output
+    bad = CliRunner().invoke(main, ["query", "who-said-what", "--out", str(news_build), "--since", "2020-13-01"])
+    assert bad.exit_code == 2
+
+
+def test_served_bundled_query_since_until(served_tables):
+    import requests
+
+    for base in served_tables:
+        whole = requests.get(f"{base}/queries/who-said-what", timeout=60).json()
+        dates = sorted({r["date"] for r in whole if r["date"]})
+        low = dates[1]
+        reply = requests.get(f"{base}/queries/who-said-what", params={"since": low, "limit": 3, "offset": 1},
+                             timeout=60)
+        assert reply.status_code == 200, reply.text
+        assert reply.json() == [r for r in whole if r["date"] and r["date"] >= low][1:4]
+        assert requests.get(f"{base}/queries/who-said-what", params={"since": "May 1"}, timeout=60).status_code == 400
+        assert requests.get(f"{base}/queries/supplies", params={"since": low}, timeout=60).status_code == 400
