@@ -170,16 +170,17 @@ def test_cli_query_prints_the_same_from_the_tables_and_from_the_store(news_build
             assert len(tables.output) == len(store.output)
 
 
+def who_said_what_rows(out, *args) -> list[dict]:
+    """The rows `kg query who-said-what --format json ARGS` prints."""
+    result = CliRunner().invoke(main, ["query", "who-said-what", "--out", str(out), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
 @pytest.mark.parametrize("tables", [True, False])
 def test_cli_query_pages_are_slices_of_the_whole_result(news_build, tables):
-    runner = CliRunner()
-    extra = [] if tables else ["--no-tables"]
-
     def rows(*args):
-        result = runner.invoke(main, ["query", "who-said-what", "--out", str(news_build), "--format", "json",
-                                      *extra, *args])
-        assert result.exit_code == 0, result.output
-        return json.loads(result.output)
+        return who_said_what_rows(news_build, *([] if tables else ["--no-tables"]), *args)
 
     whole = rows()
     assert len(whole) > 12
@@ -292,14 +293,8 @@ def test_served_bundled_query_as_csv_and_its_errors(served_tables):
 
 @pytest.mark.parametrize("tables", [True, False])
 def test_cli_query_since_until_keeps_the_rows_dated_in_the_window(news_build, tables):
-    runner = CliRunner()
-    extra = [] if tables else ["--no-tables"]
-
     def rows(*args):
-        result = runner.invoke(main, ["query", "who-said-what", "--out", str(news_build), "--format", "json",
-                                      *extra, *args])
-        assert result.exit_code == 0, result.output
-        return json.loads(result.output)
+        return who_said_what_rows(news_build, *([] if tables else ["--no-tables"]), *args)
 
     whole = rows()
     dates = sorted({r["date"] for r in whole if r["date"]})
