@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kg.analyze import GraphFacts
 
+MAX_WEEKS = 520  # ten years: a stray date (year 1, year 9999) must not stretch the chart over millennia
 TOP = 6  # series per panel before `others`: more colours than this are hard to tell apart
 OTHERS = "others"
 NOT_NAMED = "(supplier not named)"
@@ -35,6 +36,7 @@ class Panel:
 
     series: dict[str, tuple[int, ...]]  # label -> count in each week of Timeline.weeks
     undated: int = 0  # events with no usable date, left out
+    outside: int = 0  # dated events outside the weeks drawn (see MAX_WEEKS), left out
 
     @property
     def total(self) -> int:
@@ -61,7 +63,10 @@ class Timeline:
         span = f"{self.weeks[0].isoformat()} to {self.weeks[-1].isoformat()}"
         return (f"Claims ({self.claims.total}) per week by speaker and supply events ({self.supplies.total}) per "
                 f"week by supplier, top {TOP} each and the rest as {OTHERS}, weeks from Monday {span}; left out "
-                f"undated: {self.claims.undated} claims, {self.supplies.undated} supply events.")
+                f"undated: {self.claims.undated} claims, {self.supplies.undated} supply events"
+                + (f"; dated outside these {MAX_WEEKS} weeks: {self.claims.outside} claims, "
+                   f"{self.supplies.outside} supply events" if self.claims.outside + self.supplies.outside else "")
+                + ".")
 
 
 def week_of(text: str) -> date | None:
@@ -75,6 +80,8 @@ def week_of(text: str) -> date | None:
         day = date.fromisoformat(text[:10])
     except ValueError:
         return None
+    if not date.min + timedelta(weeks=1) <= day <= date.max - timedelta(weeks=3):
+        return None  # the chart draws a week either side: year 1's first week and 9999's last have none
     return day - timedelta(days=day.weekday())
 
 
@@ -87,11 +94,14 @@ def panel(events: Iterable[tuple[str, str]], weeks: tuple[date, ...], top: int =
     ({'a': (1, 1), 'others': (1, 0)}, 1)
     """
     counts: Counter[tuple[str, date]] = Counter()
-    undated = 0
+    undated = outside = 0
+    drawn = set(weeks)
     for label, when in events:
         week = week_of(when)
         if week is None:
             undated += 1
+        elif week not in drawn:
+            outside += 1
         else:
             counts[label, week] += 1
     per_label: Counter[str] = Counter()
@@ -103,7 +113,7 @@ def panel(events: Iterable[tuple[str, str]], weeks: tuple[date, ...], top: int =
     if len(ranked) > len(kept):
         series[OTHERS] = tuple(sum(n for (label, week), n in counts.items() if week == w and label not in kept)
                                for w in weeks)
-    return Panel(series, undated)
+    return Panel(series, undated, outside)
 
 
 def timeline(facts: GraphFacts, top: int = TOP) -> Timeline:
@@ -123,11 +133,13 @@ def timeline(facts: GraphFacts, top: int = TOP) -> Timeline:
     # A stated year-month names no week, so the article's date stands in for it.
     supplies = [(label(s.supplier), s.when_date if week_of(s.when_date) else article_date(s.article))
                 for s in facts.supplies]
-    dated = [w for w in (week_of(when) for _, when in claims + supplies) if w is not None]
+    dated = sorted(w.toordinal() for w in (week_of(when) for _, when in claims + supplies) if w is not None)
     weeks: tuple[date, ...] = ()
     if dated:
-        first, last = min(dated), max(dated)
-        weeks = tuple(first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1))
+        # At most MAX_WEEKS, around the median week, so a few stray dates cannot hide the rest.
+        first = max(dated[0], dated[len(dated) // 2] - 7 * (MAX_WEEKS // 2))
+        last = min(dated[-1], first + 7 * (MAX_WEEKS - 1))
+        weeks = tuple(date.fromordinal(day) for day in range(first, last + 1, 7))
     return Timeline(weeks, panel(claims, weeks, top), panel(supplies, weeks, top))
 
 

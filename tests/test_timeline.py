@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from kg.analyze import ArticleFact, ClaimFact, EntityFact, GraphFacts, SupplyFact
-from kg.timeline import NOT_NAMED, OTHERS, draw, panel, timeline, week_of
+from kg.timeline import MAX_WEEKS, NOT_NAMED, OTHERS, draw, panel, timeline, week_of
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -68,8 +68,17 @@ def test_a_supply_is_dated_by_its_stated_day_else_its_article():
     assert chart.supplies.undated == 1
 
 
+def test_stray_dates_cannot_stretch_the_chart_over_centuries():
+    chart = timeline(facts_of([("Ann", "2025-07-07"), ("Ann", "2025-07-08"), ("Bob", "1066-10-14"),
+                               ("Bob", "9999-12-31"), ("Bob", "0001-01-01")], []))
+    assert len(chart.weeks) <= MAX_WEEKS and chart.weeks[0] <= date(2025, 7, 7) <= chart.weeks[-1]
+    assert chart.claims.outside + chart.claims.undated == 3 and "dated outside" in chart.caption()
+    assert draw(chart).startswith(PNG_MAGIC)
+
+
 def test_panel_counts_only_the_weeks_given():
-    assert panel([("a", "2025-07-07")], ()).series == {"a": ()}
+    p = panel([("a", "2025-07-07"), ("b", "2025-07-14")], (date(2025, 7, 14),))
+    assert (p.series, p.outside) == ({"b": (1,)}, 1)
 
 
 def test_nothing_dated_is_an_empty_chart_that_says_so():
