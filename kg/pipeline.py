@@ -49,6 +49,7 @@ StopRequested = Callable[[], bool]
 CACHE_DIR = "cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
 OUTPUT_FILES = ("graph.trig", "graph.ttl", "graph.html", "report.md")
+TIMELINE_FILE = "timeline.png"  # beside report.md, which links it; written only when some claim or supply is dated
 TABLES_ENTRY = "tables/"  # report.files: the folder of the tables (kg.tables), written with the files
 
 
@@ -223,6 +224,8 @@ def _up_to_date(plan: BuildPlan, report: IncrementalReport) -> IncrementalReport
         setattr(report, name, plan.last.get(name, 0))
     report.skipped += [Skipped(source, reason) for source, reason in plan.last.get("failed", [])]
     report.files = plan.files
+    if (plan.out / TIMELINE_FILE).is_file():
+        report.files = {**plan.files, TIMELINE_FILE: str(plan.out / TIMELINE_FILE)}
     report.up_to_date = True
     plan.cache.prune(plan.articles)
     return report
@@ -270,6 +273,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
     from kg.report import to_markdown
     from kg.resolve import Resolver, resolve
     from kg.tables import TableWriter
+    from kg.timeline import draw, timeline
 
     out, failed = plan.out, plan.failed
     folder = store_path(out)
@@ -325,11 +329,20 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
                 f"again to write the files")):
             exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
                         pool.submit(dump_union, lease.store, out / "graph.ttl")]
-            markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver)
+            # One picture for both: the file beside report.md, and the page's copy inline (it works offline).
+            chart = timeline(analysis.facts)
+            picture = None if chart.empty else draw(chart)
+            markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver, chart)
             exported.append(pool.submit(tables.finish, plan.key))
             summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
                        f"{report.entities} entities.")
-            write_atomic(out / "graph.html", to_html(analysis, summary=summary).encode("utf-8"))
+            write_atomic(out / "graph.html", to_html(analysis, summary=summary, timeline=picture,
+                                                       timeline_caption=chart.caption()).encode("utf-8"))
+            if picture is not None:
+                write_atomic(out / TIMELINE_FILE, picture)
+                report.files = {**plan.files, TIMELINE_FILE: str(out / TIMELINE_FILE)}
+            else:  # no dated event: no picture, and none left from an earlier build of other articles
+                (out / TIMELINE_FILE).unlink(missing_ok=True)
             write_atomic(out / "report.md", markdown.result().encode("utf-8"))
             for export in exported:
                 export.result()

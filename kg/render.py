@@ -26,6 +26,7 @@ What the page offers, all in plain JavaScript over vis-network:
 """
 from __future__ import annotations
 
+import base64
 import difflib
 import functools
 import importlib.util
@@ -76,7 +77,8 @@ _SCRIPT_UNSAFE = re.compile(r"[<>&\u2028\u2029\ud800-\udfff]")
 
 def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary: str = "",
             max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | ox.Store | GraphFacts | None = None,
-            focus: str | None = None, depth: int = 2, built: datetime | None = None) -> str:
+            focus: str | None = None, depth: int = 2, built: datetime | None = None,
+            timeline: bytes | None = None, timeline_caption: str = "") -> str:
     """Return a self-contained HTML page of the entity graph.
 
     Parameters
@@ -91,6 +93,8 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     focus, depth : draw only the entities within `depth` steps of the entity named `focus`
         (a label or alternative label); raises InputError when no entity has that name.
     built : the build time shown in the header (now when omitted).
+    timeline, timeline_caption : the timeline chart as PNG (`kg.timeline.draw`) and what it shows: inlined
+        as a data URI in a collapsible block of the side panel, so the page still fetches nothing.
     """
     G = analysis.graph
     facts = analysis.facts if graph is None else graph if isinstance(graph, GraphFacts) else GraphFacts.of(graph)
@@ -139,20 +143,24 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
     return _page_template().render(
         title=title, summary=" ".join(part for part in (summary.strip(), note) if part),
         built_iso=built.isoformat(timespec="seconds"), built_stamp=built.strftime("%Y-%m-%d %H:%M UTC"),
-        nodes=nodes, edges=edges, options=_vis_options(), data=data)
+        nodes=nodes, edges=edges, options=_vis_options(), data=data, timeline_caption=timeline_caption,
+        timeline_uri="data:image/png;base64," + base64.b64encode(timeline).decode("ascii") if timeline else "")
 
 
 def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None) -> Path:
     """Return the path of `out_dir`/graph.html, re-rendered from the graph `kg build` wrote to out_dir."""
     from kg.store import open_store, write_atomic
+    from kg.timeline import draw, timeline
 
     facts = GraphFacts.of(open_store(out_dir))  # one pass over the store feeds the graph and the panel
     analysis = page_analysis(facts)
     if title is None:
         title = "kg: news knowledge graph" if focus is None else f"kg: around {focus}"
+    chart = timeline(facts)
     page = to_html(analysis, title=title, summary=corpus_summary(facts, analysis), max_nodes=max_nodes,
-                   graph=facts, focus=focus, depth=depth)
+                   graph=facts, focus=focus, depth=depth, timeline=None if chart.empty else draw(chart),
+                   timeline_caption=chart.caption())
     path = Path(out_dir) / "graph.html"
     write_atomic(path, page.encode("utf-8"))
     return path

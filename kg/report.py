@@ -7,6 +7,7 @@ from kg.analyze import Analysis, communities_table
 from kg.lifecycle import THE_ARTICLE
 from kg.resolve import Resolver
 from kg.store import query_text, run_query
+from kg.timeline import Timeline
 from kg.types import BuildReport
 
 
@@ -44,8 +45,12 @@ def _listing(headers: list[str], rows: list[list], query: str) -> list[str]:
     return lines
 
 
-def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resolver) -> str:
-    """Return the build report as Markdown; `source` (the on-disk store, or an rdflib Dataset) answers the queries."""
+def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resolver,
+                chart: Timeline | None = None) -> str:
+    """Return the build report as Markdown; `source` (the on-disk store, or an rdflib Dataset) answers the queries.
+
+    `chart` is the build's timeline (kg.timeline), drawn beside the report as timeline.png when not empty.
+    """
     lines = ["# kg build report", "",
              f"- articles read: {report.articles}",
              f"- inputs skipped: {len(report.skipped)}",
@@ -57,6 +62,9 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
     if report.warnings:
         lines += ["## Warnings", "", "Metadata dropped from articles that were kept:", ""]
         lines += [f"- {warning}" for warning in report.warnings] + [""]
+
+    if chart is not None:
+        lines += timeline_section(chart)
 
     lines += ["## Top speakers", ""]
     lines += _table(["speaker", "claims", "spoke about"],
@@ -188,3 +196,11 @@ def lineage_section(analysis: Analysis) -> list[str]:
     lines += _listing(["speaker", "articles", "outlets", "origins", "origin list", "earliest", "wordings"], rows,
                       "quote-lineage")
     return lines
+
+
+def timeline_section(chart: Timeline) -> list[str]:
+    """Return the report's section on the timeline chart (kg.timeline), linking timeline.png beside it."""
+    lines = ["## Timeline", ""]
+    if chart.empty:
+        return lines + [chart.caption(), ""]
+    return lines + ["![Claims and supply events per week](timeline.png)", "", chart.caption(), ""]

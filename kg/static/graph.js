@@ -475,6 +475,17 @@
   }
   function hidePanel() { panel.hidden = true; body.removeAttribute("data-kg-panel"); }
   document.getElementById("kg-panel-close").addEventListener("click", hidePanel);
+  // The timeline (claims and supplies per week) sits under the panel's entity details; this button shows it alone.
+  var timelineOpen = document.getElementById("kg-timeline-open");
+  if (timelineOpen) {
+    timelineOpen.addEventListener("click", function () {
+      panelBody.textContent = "";
+      document.getElementById("kg-timeline").open = true;
+      panel.hidden = false;
+      panel.scrollTop = 0;
+      body.removeAttribute("data-kg-panel");
+    });
+  }
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") { hidePanel(); } });
 
   window.kg = {
