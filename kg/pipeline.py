@@ -49,7 +49,7 @@ StopRequested = Callable[[], bool]
 CACHE_DIR = "cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
 OUTPUT_FILES = ("graph.trig", "graph.ttl", "graph.html", "report.md")
-TIMELINE_FILE = "timeline.png"  # beside report.md, which links it; written only when some claim or supply is dated
+TIMELINE_FILE = "timeline.png"  # beside report.md, which links it; written when the dated events span two weeks
 TABLES_ENTRY = "tables/"  # report.files: the folder of the tables (kg.tables), written with the files
 
 
@@ -331,7 +331,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
                         pool.submit(dump_union, lease.store, out / "graph.ttl")]
             # One picture for both: the file beside report.md, and the page's copy inline (it works offline).
             chart = timeline(analysis.facts)
-            picture = None if chart.empty else draw(chart)
+            picture = draw(chart) if chart.drawable else None
             markdown = pool.submit(to_markdown, report, lease.store, analysis, resolver, chart)
             exported.append(pool.submit(tables.finish, plan.key))
             summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
@@ -341,7 +341,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             if picture is not None:
                 write_atomic(out / TIMELINE_FILE, picture)
                 report.files = {**plan.files, TIMELINE_FILE: str(out / TIMELINE_FILE)}
-            else:  # no dated event: no picture, and none left from an earlier build of other articles
+            else:  # nothing to draw over time: no picture, and none left from an earlier build
                 (out / TIMELINE_FILE).unlink(missing_ok=True)
             write_atomic(out / "report.md", markdown.result().encode("utf-8"))
             for export in exported:

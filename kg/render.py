@@ -159,7 +159,7 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
         title = "kg: news knowledge graph" if focus is None else f"kg: around {focus}"
     chart = timeline(facts)
     page = to_html(analysis, title=title, summary=corpus_summary(facts, analysis), max_nodes=max_nodes,
-                   graph=facts, focus=focus, depth=depth, timeline=None if chart.empty else draw(chart),
+                   graph=facts, focus=focus, depth=depth, timeline=draw(chart) if chart.drawable else None,
                    timeline_caption=chart.caption())
     path = Path(out_dir) / "graph.html"
     write_atomic(path, page.encode("utf-8"))

@@ -201,6 +201,6 @@ def lineage_section(analysis: Analysis) -> list[str]:
 def timeline_section(chart: Timeline) -> list[str]:
     """Return the report's section on the timeline chart (kg.timeline), linking timeline.png beside it."""
     lines = ["## Timeline", ""]
-    if chart.empty:
+    if not chart.drawable:
         return lines + [chart.caption(), ""]
     return lines + ["![Claims and supply events per week](timeline.png)", "", chart.caption(), ""]

@@ -55,11 +55,21 @@ class Timeline:
     def empty(self) -> bool:
         return not self.weeks
 
+    @property
+    def drawable(self) -> bool:
+        """True when the dated events span two weeks or more: one week is a single bar, not a timeline (and
+        leaving it out spares a small build matplotlib's import and drawing, about half a second)."""
+        return len(self.weeks) >= 2
+
     def caption(self) -> str:
         """Return one line saying what the chart shows and what it leaves out."""
         if self.empty:
             return (f"No claim or supply event has a date ({self.claims.undated} claims, {self.supplies.undated} "
                     f"supply events undated), so no timeline is drawn.")
+        if not self.drawable:
+            return (f"All dated events ({self.claims.total} claims, {self.supplies.total} supply events) fall in "
+                    f"the week of Monday {self.weeks[0].isoformat()}, so no timeline is drawn; undated: "
+                    f"{self.claims.undated} claims, {self.supplies.undated} supply events.")
         span = f"{self.weeks[0].isoformat()} to {self.weeks[-1].isoformat()}"
         return (f"Claims ({self.claims.total}) per week by speaker and supply events ({self.supplies.total}) per "
                 f"week by supplier, top {TOP} each and the rest as {OTHERS}, weeks from Monday {span}; left out "

@@ -5,6 +5,7 @@ import base64
 import re
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -92,15 +93,27 @@ def test_draw_returns_a_png():
     assert picture.startswith(PNG_MAGIC) and len(picture) > 1000
 
 
+LIFECYCLE_ARTICLES = Path(__file__).resolve().parent / "data" / "lifecycle" / "articles"
+
+
 @pytest.fixture(scope="module")
-def built(seed_build):
-    return seed_build[1]
+def lifecycle_build(tmp_path_factory):
+    """A build of 16 real articles dated over three years (tests/data/lifecycle): (report, out)."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("timeline")
+    return build([LIFECYCLE_ARTICLES], out), out
 
 
-def test_a_build_writes_the_timeline_and_report_md_links_it(built, seed_build):
+@pytest.fixture(scope="module")
+def built(lifecycle_build):
+    return lifecycle_build[1]
+
+
+def test_a_build_writes_the_timeline_and_report_md_links_it(built, lifecycle_build):
     picture = (built / "timeline.png").read_bytes()
     assert picture.startswith(PNG_MAGIC) and len(picture) > 1000
-    assert seed_build[0].files["timeline.png"] == str(built / "timeline.png")
+    assert lifecycle_build[0].files["timeline.png"] == str(built / "timeline.png")
     report = (built / "report.md").read_text(encoding="utf-8")
     assert "## Timeline" in report and "![Claims and supply events per week](timeline.png)" in report
     assert re.search(r"undated: \d+ claims, \d+ supply events", report)
@@ -137,3 +150,13 @@ def test_a_corpus_with_nothing_dated_writes_no_picture(tmp_path):
     text = (out / "report.md").read_text(encoding="utf-8")
     assert "## Timeline" in text and "no timeline is drawn" in text and "](timeline.png)" not in text
     assert 'id="kg-timeline"' not in (out / "graph.html").read_text(encoding="utf-8")
+
+
+def test_events_of_one_week_draw_no_timeline(seed_build):
+    """The bundled samples: every dated event in one week is one bar, so no picture (nor matplotlib's cost)."""
+    out = seed_build[1]
+    assert not (out / "timeline.png").exists() and "timeline.png" not in seed_build[0].files
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Timeline" in report and "fall in the week of Monday" in report
+    assert "data:image/png" not in (out / "graph.html").read_text(encoding="utf-8")
+    assert not timeline(facts_of([("Ann", "2025-07-07"), ("Bo", "2025-07-09")], [])).drawable
