@@ -413,13 +413,19 @@ def is_anonymous_source(description: str) -> bool:
     """Return whether a speaker's description is an unnamed source: its head is a source noun
     (kg/extract/data/source_nouns.csv: officials, sources, a diplomat, local media, prosecutors), or a document
     of one (`media reports`), not a title or a thing."""
-    words = description.split()
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
+    words, cut = _head_at(description)
     head = words[cut - 1].lower().strip(",;:.") if cut else ""
     sources = table("source_nouns", "noun")
-    if head.rstrip("s") in table("document_nouns", "noun"):  # `media reports`, `press reports`: the media's
+    if head.removesuffix("s") in table("document_nouns", "noun"):  # `media reports`, `press reports`: the media's
         return any(w.lower() in sources for w in words[:cut - 1])
     return head.removesuffix("’s").removesuffix("'s") in sources
+
+
+def _head_at(description: str) -> tuple[list[str], int]:
+    """Return a description's words and where its head ends: before the first post-modifier (`officials in
+    Moscow`, `a source familiar with …`), else at the end."""
+    words = description.split()
+    return words, next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
 
 
 COUNT_WORDS = {"a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several", "some",
@@ -449,8 +455,7 @@ def _names_a_thing(description: str) -> bool:
     case (`the visit`, `contracts`, `the poll`, `the spokesman`, `the government` when nothing says whose), or a
     bare count (`Many`, `Thousands`): the claim keeps the words, but they make no entity. A capitalised word ties
     the words to someone (`Spain's new Socialist government`, `Sepah News`): they stay an agent."""
-    words = description.split()
-    cut = next((i for i, w in enumerate(words) if i and w.lower() in POST_MODIFIERS), len(words))
+    words, cut = _head_at(description)
     head = words[cut - 1].strip(",;:.").lower() if cut else ""
     return all(w.islower() for w in words[:cut] if w[:1].isalpha()) or head in COUNT_WORDS
 
