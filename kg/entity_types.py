@@ -365,6 +365,9 @@ def _credits(doc: Doc, ents: list[Span]) -> list[Span]:
     # what a credit leaves, `File Photo` after the photographer, is no name
     ents = [e for e in ents if not (e.ent_id_ == "" and e[-1].lower_ in CREDIT_WORDS and e.start > 0 and
                                     doc[e.start - 1].text == "/")]
+    # a caption's `NAME Credit: SOURCE`: the word `Credit` is no part of the photographer's name
+    ents = [Span(doc, e.start, e.end - 1, label=e.label_) if e.label_ == "PERSON" and len(e) > 2 and
+            e[-1].text == "Credit" and e.end < len(doc) and doc[e.end].text == ":" else e for e in ents]
     return sorted(ents, key=lambda e: e.start)
 
 
