@@ -121,8 +121,11 @@ def panel(events: Iterable[tuple[str, str]], weeks: tuple[date, ...], top: int =
     kept = set(ranked[:top])
     series = {label: tuple(counts[label, w] for w in weeks) for label in ranked if label in kept}
     if len(ranked) > len(kept):
-        series[OTHERS] = tuple(sum(n for (label, week), n in counts.items() if week == w and label not in kept)
-                               for w in weeks)
+        others: Counter[date] = Counter()
+        for (label, week), n in counts.items():  # one pass, not one per week
+            if label not in kept:
+                others[week] += n
+        series[OTHERS] = tuple(others[w] for w in weeks)
     return Panel(series, undated, outside)
 
 
@@ -187,7 +190,7 @@ def draw(chart: Timeline, dpi: int = 100) -> bytes:
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
         else:
             ax.text(0.5, 0.5, "none dated", transform=ax.transAxes, ha="center", va="center", color="#595959")
-    if chart.weeks:  # a week either side, so a corpus of one week is one bar, not a bar across the plot
+    if chart.weeks:  # a week either side, so the first and last weeks' steps show in full
         bottom.set_xlim(chart.weeks[0] - timedelta(weeks=1), chart.weeks[-1] + timedelta(weeks=2))
     locator = AutoDateLocator()
     bottom.xaxis.set_major_locator(locator)
