@@ -3,7 +3,7 @@
 Two claims are one statement when they have the same resolved speaker and their
 normalised texts are alike (rapidfuzz token_set_ratio >= THRESHOLD, so a shorter
 report of a longer quote still matches; both of five words or more, the shorter at
-least 0.3 of the longer). Clusters grow by complete linkage within a speaker, most
+least 0.3 of the longer, and one content word, not a stop word, in common). Clusters grow by complete linkage within a speaker, most
 alike pairs first, across articles only: every report of a cluster is alike every
 other, so a chain of loosely alike claims never becomes one statement. The
 threshold was chosen on the odd lines of
@@ -27,6 +27,9 @@ from urllib.parse import urlparse
 import numpy as np
 from rapidfuzz import fuzz, utils
 from rapidfuzz.process import cdist
+from scipy import sparse
+
+from kg.ingest import english_stop_words
 
 if TYPE_CHECKING:
     from kg.analyze import GraphFacts
@@ -117,14 +120,64 @@ LENGTH_RATIO = 0.3  # the shorter text has at least this share of the longer's w
 # of a whole speech; the largest ratio that keeps the tune part's F1 (tests/data/quote_pairs)
 
 
+SPARSE_FROM = 64  # a speaker with this many claims or more has its shared words found by a sparse product
+
+
 def comparable(words_a: int, words_b: int) -> bool:
     return min(words_a, words_b) >= MIN_WORDS and min(words_a, words_b) >= LENGTH_RATIO * max(words_a, words_b)
+
+
+def content_words(normalised: str) -> frozenset[str]:
+    """The words of a normalised text that are not stop words: two reports of one statement share one at least."""
+    return frozenset(normalised.split()) - english_stop_words()
 
 
 def same_statement(speaker_a: str, text_a: str, speaker_b: str, text_b: str, threshold: float = THRESHOLD) -> bool:
     a, b = normalise(text_a), normalise(text_b)
     return (speaker_a == speaker_b and comparable(len(a.split()), len(b.split()))
-            and fuzz.token_set_ratio(a, b) >= threshold)
+            and bool(content_words(a) & content_words(b)) and fuzz.token_set_ratio(a, b) >= threshold)
+
+
+def _alike_pairs(texts: list[str], threshold: float) -> dict[tuple[int, int], float]:
+    """Every pair i < j of one speaker's normalised texts that `same_statement` holds alike, with its score.
+
+    Only pairs of comparable length that share a content word are scored (about one pair in eight of a
+    prolific speaker's), each text against all its candidates at once: token_set_ratio is what lineage costs.
+    """
+    alike = {}
+    for i, others in _candidates(texts).items():
+        scores = cdist([texts[i]], [texts[j] for j in others], scorer=fuzz.token_set_ratio, score_cutoff=threshold)
+        alike.update({(i, j): score for j, score in zip(others, scores[0].tolist()) if score})
+    return alike
+
+
+def _candidates(texts: list[str]) -> dict[int, list[int]]:
+    """For each text i, the later texts j > i of comparable length that share a content word with it."""
+    words = [len(t.split()) for t in texts]
+    contents = [content_words(t) for t in texts]
+    n = len(texts)
+    if n < SPARSE_FROM:  # a few claims: plain loops beat building matrices
+        pairs = [(i, j) for i in range(n) for j in range(i + 1, n)
+                 if comparable(words[i], words[j]) and not contents[i].isdisjoint(contents[j])]
+    else:  # a prolific speaker: the pairs with a word in common from a sparse product of word-incidence rows
+        vocabulary: dict[str, int] = {}
+        rows, cols = [], []
+        for i, content in enumerate(contents):
+            for word in content:
+                rows.append(i)
+                cols.append(vocabulary.setdefault(word, len(vocabulary)))
+        incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                                      shape=(n, max(len(vocabulary), 1)))
+        shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
+        counts = np.array(words)
+        shorter = np.minimum(counts[shared.row], counts[shared.col])
+        longer = np.maximum(counts[shared.row], counts[shared.col])
+        keep = (shorter >= MIN_WORDS) & (shorter >= LENGTH_RATIO * longer)  # what `comparable` says, at once
+        pairs = sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
+    out: dict[int, list[int]] = {}
+    for i, j in pairs:
+        out.setdefault(i, []).append(j)
+    return out
 
 
 def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimCluster]:
@@ -141,19 +194,14 @@ def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimClu
     for speaker, group in sorted(by_speaker.items()):
         if len(group) < 2:
             continue
-        texts = [normalise(r.text) for r in group]
-        words = np.array([len(t.split()) for t in texts])
-        scores = cdist(texts, texts, scorer=fuzz.token_set_ratio, score_cutoff=threshold, workers=-1)
-        shorter, longer = np.minimum.outer(words, words), np.maximum.outer(words, words)
-        scores[(shorter < MIN_WORDS) | (shorter < LENGTH_RATIO * longer)] = 0  # what `comparable` says, at once
-        n = len(group)
+        alike = _alike_pairs([normalise(r.text) for r in group], threshold)
         # one article saying it twice is not lineage: only pairs across articles start a merge
-        pairs = sorted(((scores[i, j], i, j) for i, j in zip(*np.nonzero(np.triu(scores, 1)))
-                        if group[i].article != group[j].article), reverse=True)
-        comp = {i: {i} for i in range(n)}
+        pairs = sorted(((score, i, j) for (i, j), score in alike.items() if group[i].article != group[j].article),
+                       reverse=True)
+        comp = {i: {i} for i in range(len(group))}
         for _, i, j in pairs:
             a, b = comp[i], comp[j]
-            if a is b or not all(scores[x, y] for x in a for y in b):
+            if a is b or not all((min(x, y), max(x, y)) in alike for x in a for y in b):
                 continue
             a |= b
             for y in b:
