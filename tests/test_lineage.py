@@ -59,6 +59,23 @@ def test_one_article_repeating_itself_is_no_cluster():
     assert cluster(refs) == []
 
 
+def test_claims_alike_only_in_stop_words_are_two_statements():
+    # token_set_ratio scores these 60: every word one shares with the other is a stop word
+    a, b = "And I will continue to do so.", "So they clearly think I'm going to do what I say I will do."
+    assert not same_statement("p:A", a, "p:A", b)
+    assert cluster([_ref(1, "p:A", a, "a1", "O", None), _ref(2, "p:A", b, "a2", "P", None)]) == []
+
+
+@pytest.mark.parametrize("others", [5, 80])  # below and above the size from which shared words come from a sparse product
+def test_a_prolific_speaker_is_clustered_like_a_quiet_one(others):
+    text = "The minister said the shells would arrive in May"
+    refs = [_ref(1, "p:A", text, "a1", "O", "2024-01-01"), _ref(2, "p:A", text.lower() + ".", "a2", "P", "2024-01-02")]
+    refs += [_ref(10 + i, "p:A", " ".join(f"word{i}x{k}" for k in range(6)), f"b{i}", "O", None)
+             for i in range(others)]
+    [c] = cluster(refs)
+    assert [m.claim for m in c.reports] == ["c1", "c2"]
+
+
 def test_wire_copies_count_once_per_origin():
     text = "The minister said the shells would arrive in May"
     refs = [_ref(i, "p:A", text, f"a{i}", f"Outlet {i}", "2024-01-0%d" % i, origin="Reuters") for i in range(1, 5)]
