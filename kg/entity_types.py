@@ -324,7 +324,7 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
     kg/extract/data/line_labels.csv)."""
     labels = table("line_labels", "label")
     for token in doc:
-        if not _line_start(token) or not (token.is_upper and token.is_alpha):
+        if not (token.is_upper and token.is_alpha) or not _line_start(token):
             continue
         end = token.i
         while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:

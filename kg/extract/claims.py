@@ -1416,7 +1416,7 @@ def _unlisted_name(span: Span, people: dict[str, str]) -> str | None:
             break
     if not words or any(t.lower_ in table("organization_heads", "noun") for t in words):
         return None
-    alone = [t for t in span.doc if t.text == words[-1].text and t.i != words[-1].i and not t.ent_type_]
+    alone = [t for t in _untyped_by_text(span.doc).get(words[-1].text, ()) if t.i != words[-1].i]
     if len(words) > 3:  # a title kg does not know runs into the name (`Foreign Affairs Minster Stéphane Dion`)
         words = words[-2:] if alone else []
     if not words or not all(_given_name(t) or t.tag_ == "NN" and t.text.istitle() and not t.is_sent_start
@@ -1641,6 +1641,17 @@ def _entity_in(span: Span) -> Span | None:
     ents, ent_of = _ent_index(span.doc)
     k = ent_of[i]
     return ents[k] if k >= 0 and ents[k].label_ in SPEAKER_LABELS else None
+
+
+def _untyped_by_text(doc: Doc) -> dict[str, list[Token]]:
+    """Return the tokens outside any entity by their text, built once per Doc (a name's other mentions)."""
+    cached = doc.user_data.get("kg_claims_untyped")
+    if cached is None:
+        cached = doc.user_data["kg_claims_untyped"] = {}
+        for t in doc:
+            if not t.ent_type_:
+                cached.setdefault(t.text, []).append(t)
+    return cached
 
 
 def _ent_index(doc: Doc) -> tuple[tuple[Span, ...], numpy.ndarray]:
