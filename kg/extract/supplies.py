@@ -39,6 +39,7 @@ DEAL_NOUNS = {"deal", "order"}  # a buyer's deal or order for items (data/receiv
 DEAL_MAKING_VERBS = {"sign", "ink", "approve", "announce", "reach", "conclude", "finalize", "finalise", "seal", "adopt",
                      "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree"}
 DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
+CONTRACT_NOUNS = {"contract", "deal", "agreement", "order"}  # `a contract to buy X`: what the status of X hangs on
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
 
 
@@ -786,13 +787,34 @@ def _quantity(item: Token) -> str | None:
     return " ".join(t.text for t in nums[0].subtree)
 
 
+def _contract_status(contract: Token) -> str:
+    """The status of a transfer a contract is for (`signed a deal to buy X`, `a $2 billion contract to buy X`):
+    a contract made is a sale made, whichever side the verb names; one approved, planned or cancelled is not."""
+    maker = contract.head
+    if contract.dep_ not in ("dobj", "obj") or maker.pos_ != "VERB":
+        return "purchased"  # `over a contract to buy`, `under a 2022 deal to buy`: the contract exists
+    own = status_words().get(maker.lemma_.lower())
+    if own and own != "pledged":  # `approved a deal to sell`: planned; `cancelled a contract to deliver`: denied
+        return own
+    status = _stated_status(maker, "give")  # `signed`, `inked`, `signs` (a headline); `will sign`: planned
+    return "purchased" if status in ("delivered", "ongoing", "pledged") else status
+
+
 def _status(verb: Token, role: str) -> str:
+    status = _stated_status(verb, role)
+    # `Colombia has agreed to buy Swedish warplanes`: a buyer's commitment is a purchase made
+    return "purchased" if status == "pledged" and role == "receive" else status
+
+
+def _stated_status(verb: Token, role: str) -> str:
     words = status_words()
     if any(c.dep_ == "neg" for c in verb.children) or any(
             c.dep_ == "neg" for c in verb.head.children if verb.dep_ == "xcomp"):
         return "denied"
     if role == "request":
         return "requested"
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in CONTRACT_NOUNS:
+        return _contract_status(verb.head)
     if verb.dep_ == "ccomp" and words.get(verb.head.lemma_.lower()) == "pledged":
         return "pledged"  # `Norway announced that it would donate …`: the announcement is the pledge
     for aux in (c for c in verb.children if c.dep_ in ("aux", "auxpass")):
@@ -800,6 +822,7 @@ def _status(verb: Token, role: str) -> str:
         if status:
             return status
     head = verb
+    permitted = False  # a causative (`let`, `allow`) has been passed on the way up
     going_on = False  # `continues to send`: ongoing, unless a modal or a governing verb above says otherwise
     while (head.dep_ in ("xcomp", "advcl", "pcomp", "conj", "prep") or head.dep_ == "ccomp"
            and head.head.lemma_.lower() in CAUSATIVES) and head.head.i != head.i:
@@ -810,8 +833,9 @@ def _status(verb: Token, role: str) -> str:
             return status if status and status != "ongoing" else modal  # `will continue to send`: planned
         if status == "ongoing":
             going_on = True  # `urged the US to continue supplying`: the urging decides
-        elif status:
-            return status
+        elif status:  # `agreed to let allies purchase X`: a promise to permit is an authorisation, not a pledge
+            return "planned" if permitted and status == "pledged" else status
+        permitted = permitted or head.lemma_.lower() in CAUSATIVES
     if going_on:
         return "ongoing"
     if verb.lemma_.lower() in ("pledge", "promise", "offer"):
