@@ -243,3 +243,32 @@ def test_hostile_text_shows_as_text(hostile_graph, tmp_path, visit):
     assert v.js("document.querySelector('div.vis-tooltip').textContent").startswith(label)
     assert v.js("document.querySelectorAll('div.vis-tooltip *').length") == 0
     assert v.errors == [] and v.js("window.kgPwned") is None
+
+
+@pytest.fixture(scope="module")
+def dated_site(tmp_path_factory):
+    """A build whose claims and supplies span many weeks (tests/data/lifecycle): its page carries the timeline."""
+    from kg.pipeline import build
+
+    out = tmp_path_factory.mktemp("dated")
+    build(sorted((ROOT / "tests" / "data" / "lifecycle" / "articles").glob("*.txt")), out)
+    return out
+
+
+def test_the_timeline_button_shows_the_weekly_chart(dated_site, visit):
+    v = visit(dated_site / "graph.html")
+    assert v.errors == []
+    assert v.js("document.getElementById('kg-panel').hidden") is True
+    v.page.click("#kg-timeline-open")
+    assert v.js("document.getElementById('kg-panel').hidden") is False
+    assert v.js("document.getElementById('kg-timeline').open") is True
+    assert v.js("document.getElementById('kg-panel-body').textContent") == ""  # the chart alone, no entity
+    image = "document.querySelector('#kg-timeline img')"
+    v.page.wait_for_function(f"{image}.complete && {image}.naturalWidth > 0", timeout=10_000)
+    assert v.js(f"{image}.getBoundingClientRect().width") > 200  # drawn in the panel, not collapsed
+    caption = v.js("document.querySelector('#kg-timeline p').textContent")
+    assert "week" in caption and caption == v.js(f"{image}.alt")
+    assert not [r for r in v.requests if r.startswith("http")]  # the picture is inlined: the page stays offline
+    v.page.screenshot(path=str(ARTIFACTS / "lifecycle-timeline.png"))
+    v.page.keyboard.press("Escape")
+    assert v.js("document.getElementById('kg-panel').hidden") is True
