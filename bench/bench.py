@@ -1,6 +1,6 @@
 """Speed and memory of `kg build`, as ratios against baselines run in the same process.
 
-    python bench/bench.py [--corpus DIR] [--limit N]
+    python bench/bench.py [--corpus DIR] [--limit N] [--rounds R] [--ratio-only]
 
 Prints and writes bench/results.md:
 - bare spaCy `nlp.pipe` tokens/s (same model, no kg components, the same
@@ -12,7 +12,9 @@ Prints and writes bench/results.md:
 - the fixed costs of small commands (bench_startup.py).
 Then runs the other bench_*.py scripts in this folder except bench_scale.py
 (long: `make bench-scale`). `--ratio-only` (with `--limit 120`, say) measures
-only the build against bare nlp.pipe and writes no results.md.
+only the build against bare nlp.pipe and writes no results.md. `--rounds R`
+alternates R bare runs with R builds and reports the median ratio: on a
+shared machine one pair of runs can differ by a third.
 """
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=840)
     ap.add_argument("--no-extras", action="store_true", help="skip the other bench_*.py scripts")
     ap.add_argument("--no-startup", action="store_true", help="skip the fixed costs (bench_startup.py)")
+    ap.add_argument("--rounds", type=int, default=1, help="bare runs and builds, alternated; the median ratio counts")
     ap.add_argument("--ratio-only", action="store_true",
                     help="only bare nlp.pipe against the whole build (no extraction-only, --jobs or RSS runs)")
     args = ap.parse_args()
@@ -77,9 +80,19 @@ def main() -> None:
         list(pipeline.pipe(texts[:5]))
     # Every side parses the same batches: the ones kg makes (at most 16 articles and 50,000 characters).
     groups = [[a.text for a in batch] for batch in batches(articles, 16)]
-    t0, cpu0 = time.perf_counter(), time.process_time()
-    tokens = sum(len(doc) for group in groups for doc in bare.pipe(group, batch_size=len(group)))
-    bare_s, bare_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+
+    def time_bare() -> tuple[int, float, float]:
+        t0, cpu0 = time.perf_counter(), time.process_time()
+        tokens = sum(len(doc) for group in groups for doc in bare.pipe(group, batch_size=len(group)))
+        return tokens, time.perf_counter() - t0, time.process_time() - cpu0
+
+    def time_build() -> tuple[float, float]:
+        with tempfile.TemporaryDirectory() as tmp:
+            t0, cpu0 = time.perf_counter(), time.process_time()
+            build(paths, Path(tmp) / "out")
+            return time.perf_counter() - t0, time.process_time() - cpu0
+
+    tokens, bare_s, bare_cpu = time_bare()
 
     from kg.extract.claims import find_claims
 
@@ -97,10 +110,15 @@ def main() -> None:
         rules_only, with_model = rules_only + t2 - t1, with_model + t3 - t2
     kg_s = time.perf_counter() - t0 - rules_only - with_model
 
-    with tempfile.TemporaryDirectory() as tmp:
-        t0, cpu0 = time.perf_counter(), time.process_time()
-        build(paths, Path(tmp) / "out")
-        build_s, build_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    build_s, build_cpu = time_build()
+    # This machine's speed drifts by a third within minutes: more rounds, each a bare run then a build, and
+    # the median of their ratios (the round with the median wall ratio gives every figure below).
+    rounds = [(bare_s, bare_cpu, build_s, build_cpu)]
+    for _ in range(args.rounds - 1):
+        _, b, bc = time_bare()
+        rounds.append((b, bc, *time_build()))
+    rounds.sort(key=lambda r: r[2] / r[0])
+    bare_s, bare_cpu, build_s, build_cpu = rounds[len(rounds) // 2]
 
     from kg.parallel import extract_articles
 
@@ -122,6 +140,9 @@ def main() -> None:
         f"| build CPU time / bare nlp.pipe CPU time (the build's writer and export threads count) "
         f"| {build_cpu / bare_cpu:.2f} |",
     ]
+    if len(rounds) > 1:
+        lines += [f"| build time / bare nlp.pipe time in each of {len(rounds)} rounds (the median above) | "
+                  + ", ".join(f"{r[2] / r[0]:.2f}" for r in rounds) + " |"]
     if not args.ratio_only:
         lines += [
             f"| claim extraction, rules only / bare nlp.pipe | {rules_only / bare_s:.3f} |",
