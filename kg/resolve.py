@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from kg.entity_types import designation_name
 from kg.extract.tables import flags, table
 from kg.gazetteer import Entry, Gazetteer, load_gazetteer, normalize, slug
+from kg.ingest import english_stop_words
 from kg.timex import resolve_time
 from kg.types import Article, Claim, Extraction, Mention, Supply
 
@@ -182,6 +183,8 @@ class Resolver:
         why = "same name"
         if kind == "Weapon" and name.endswith("s") and name[:-1] in names.weapons:
             name, why = name[:-1], "plural of the weapon the same article names"  # `Borsuks` after `Borsuk`
+        elif kind == "Weapon" and (described := self._described_weapon(name, names)) is not None:
+            return self._from_entry(described, "")  # a description is no name of it: no alias
         elif kind == "Weapon":
             name = designation_name(name)  # `Bell AH-1Z Viper` is the system AH-1Z
         elif kind == "Place" and name.isupper():
@@ -189,6 +192,23 @@ class Resolver:
         elif kind == "Organization":
             name = without_legal_form(name)  # `Embraer SA` is Embraer
         return self._add(kind, slug(name), name, text, why=why)
+
+    def _described_weapon(self, description: str, names: ArticleNames) -> Entry | None:
+        """Return the one listed weapon of the article that an unlisted singular description of a weapon describes
+        (`an advanced U.S. rocket artillery system` in an article naming HIMARS, the High Mobility Artillery Rocket
+        System): the description's head word and one more of its words are words of the weapon's names."""
+        words = _weapon_words(description)
+        head = description.split()[-1].lower()
+        if len(words) < 2 or head.endswith("s") or not head.isalpha():
+            return None
+        g = self.gazetteer
+        listed = {e.key: e for text in names.weapons
+                  if (e := g.lookup(text) or g.lookup(names.acronyms.get(text, "")) or next(
+                      (g.lookup(short) for short, full in names.acronyms.items() if full == text), None))
+                  and e.kind == "Weapon"}
+        fits = [e for e in listed.values()
+                if head in (named := set().union(*map(_weapon_words, (e.name, *e.aliases)))) and len(words & named) >= 2]
+        return fits[0] if len(fits) == 1 else None
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:
         """Return the speaker, local to the article, for a mention the article never names: an anonymous source
@@ -448,6 +468,13 @@ def as_written(name: str) -> str:
     while len(words) > 1 and (words[0].lower() in titles or words[0].lower().rstrip(".") in titles):
         words.pop(0)
     return " ".join(w.title() if w.isupper() and len(w) > 2 and w.isalpha() else w for w in words)
+
+
+def _weapon_words(text: str) -> set[str]:
+    """The words of a weapon's name or description that can tell it: lower-cased, singular, no stop words."""
+    stop = english_stop_words()
+    return {w[:-1] if w.endswith("s") and not w.endswith("ss") else w
+            for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in stop}
 
 
 def _names_a_thing(description: str) -> bool:

@@ -55,11 +55,10 @@ def load_cases(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def case_params(cases: list[dict]):
-    """Yield one pytest param per case; a case marked known_failure runs as a strict xfail."""
-    for case in cases:
-        marks = [pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")] if case["known_failure"] else []
-        yield pytest.param(case, id=case["id"], marks=marks)
+def case_params(cases: list[dict]) -> list:
+    """Return one pytest param per case; a case marked known_failure runs as a strict xfail."""
+    return [pytest.param(case, id=case["id"], marks=[pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")]
+                         if case["known_failure"] else []) for case in cases]
 
 
 def interrupt(proc, timeout: float) -> str:
