@@ -515,6 +515,15 @@ def test_definite_role_noun_repeats_the_unnamed_description(parse):
     assert names == ["Spain", "Spain", "Spain"]
 
 
+def test_an_official_in_a_government_body_speaks_for_the_country_in_focus(parse):
+    """`an official in the prime minister's cabinet told AFP`: the body is in the official's prepositional phrase,
+    not before the noun, and still makes the one official speak for the country the sentence is about."""
+    doc, article = parse("Under the new rules South Korea “will be able to export howitzers built under licence”, "
+                         "an official in the president's cabinet told Reuters.")
+    claims = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
+    assert [c.speaker_name for c in claims] == ["South Korea"]
+
+
 def test_title_runs_into_the_name(parse):
     """`According to CEO of Raytheon Co. Gregory J. Hayes`: the person after the title and its `of` phrase speaks,
     though the parser hangs the name elsewhere."""

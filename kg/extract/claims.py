@@ -1526,8 +1526,9 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
             return country.name if country is not None else None
     if singular_only and root.lemma_.lower() != "source" and any(
             t.lemma_.lower() in government_nouns() and not government_nouns()[t.lemma_.lower()]
-            for t in span if t is not root):
-        # `a government spokesperson`, `a defence ministry official`: one who speaks for the country in focus (a
+            for t in root.subtree if t is not root):
+        # `a government spokesperson`, `a defence ministry official`, `an official in the prime minister's cabinet`:
+        # one who speaks for the country in focus (a
         # `navy source` whose country is not stated stays an anonymous source)
         return last_government or _country_in_focus(span)
     if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span) or not any(
