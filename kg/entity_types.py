@@ -79,7 +79,7 @@ def retype_entities(doc: Doc, model_ents: list[tuple[int, int, str]] = (),
     name (`Caracal helicopters`); empty, that rule is off."""
     ents = [_another_persons_name(_as_surname(e)) for e in _kept_longer_names(doc, list(doc.ents), model_ents)]
     ents = _joined_person_names(doc, sorted(filter_spans([e for e in ents if not _only_name_suffix(e) and
-                                                          not _section_label(e)]),
+                                                          not _section_label(e) and not _describes_a_country(e)]),
                                             key=lambda e: e.start))
     ents = [_as_listed_variant(_retyped(_with_rest_of_name(ent))) for ent in ents if not _only_rank(ent)]
     ents = _credits(doc, _datelines(doc, ents))
@@ -306,6 +306,17 @@ def _unlisted_person(first, ent: Span) -> Span:
     for token in ent:
         token.ent_id_ = ""
     return Span(ent.doc, first.i, ent.end, label="PERSON")
+
+
+def _describes_a_country(ent: Span) -> bool:
+    """True for an unlisted region word that only describes a country (`the Baltic country`, `the South-east
+    Asian country`, `the Gulf state`; data/country_nouns.csv): a description, not a place the text names."""
+    if ent.label_ != "LOC" or ent.ent_id_:
+        return False
+    head = ent.root
+    while head.dep_ in ("amod", "compound", "nmod", "npadvmod") and head.head.i != head.i:
+        head = head.head
+    return head.i != ent.root.i and head.i >= ent.end and head.lemma_.lower() in table("country_nouns", "word")
 
 
 def _only_rank(ent: Span) -> bool:
