@@ -201,14 +201,26 @@ class Resolver:
         head = description.split()[-1].lower()
         if len(words) < 2 or head.endswith("s") or not head.isalpha():
             return None
-        g = self.gazetteer
-        listed = {e.key: e for text in names.weapons
-                  if (e := g.lookup(text) or g.lookup(names.acronyms.get(text, "")) or next(
-                      (g.lookup(short) for short, full in names.acronyms.items() if full == text), None))
-                  and e.kind == "Weapon"}
-        fits = [e for e in listed.values()
-                if head in (named := set().union(*map(_weapon_words, (e.name, *e.aliases)))) and len(words & named) >= 2]
+        fits = []
+        for entry in self._listed_weapons(names):
+            named = set().union(*map(_weapon_words, (entry.name, *entry.aliases)))
+            if head in named and len(words & named) >= 2:
+                fits.append(entry)
         return fits[0] if len(fits) == 1 else None
+
+    def _listed_weapons(self, names: ArticleNames) -> list[Entry]:
+        """The gazetteer's weapons an article names: by a name, or by the initials it defines for one, or the
+        reverse (`High Mobility Artillery Rocket Systems (HIMARS)`)."""
+        g = self.gazetteer
+        full_to_short = {full: short for short, full in names.acronyms.items()}
+        found = {}
+        for text in names.weapons:
+            for form in (text, names.acronyms.get(text), full_to_short.get(text)):
+                entry = g.lookup(form) if form else None
+                if entry is not None and entry.kind == "Weapon":
+                    found.setdefault(entry.key, entry)
+                    break
+        return list(found.values())
 
     def unnamed_speaker(self, article_id: str, mention: Mention) -> Entity:
         """Return the speaker, local to the article, for a mention the article never names: an anonymous source

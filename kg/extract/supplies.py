@@ -796,7 +796,7 @@ def _contract_status(contract: Token) -> str:
     own = status_words().get(maker.lemma_.lower())
     if own and own != "pledged":  # `approved a deal to sell`: planned; `cancelled a contract to deliver`: denied
         return own
-    status = _stated_status(maker, "give")  # `signed`, `inked`, `signs` (a headline); `will sign`: planned
+    status = _stated_status(maker, "give")  # `signed`, `inked`, `signs` (a lede's present); `will sign`: planned
     return "purchased" if status in ("delivered", "ongoing", "pledged") else status
 
 
