@@ -496,7 +496,8 @@ def _names_a_thing(description: str) -> bool:
     the words to someone (`Spain's new Socialist government`, `Sepah News`): they stay an agent."""
     words, cut = _head_at(description)
     head = words[cut - 1].strip(",;:.").lower() if cut else ""
-    return all(w.islower() for w in words[:cut] if w[:1].isalpha()) or head in COUNT_WORDS
+    return all(w.islower() for w in words[:cut] if w[:1].isalpha()) or head in COUNT_WORDS or (
+        len(words) == 1 and head in table("indefinite_pronouns", "word"))  # `Nobody knows …`: no one in particular
 
 
 def _names_no_one(name: str) -> bool:
