@@ -3,11 +3,11 @@
 Two claims are one statement when they have the same resolved speaker and their
 normalised texts are alike (rapidfuzz token_set_ratio >= THRESHOLD, so a shorter
 report of a longer quote still matches; both of five words or more, the shorter at
-least 0.3 of the longer, and one content word, not a stop word, in common). Clusters grow by complete linkage within a speaker, most
-alike pairs first, across articles only: every report of a cluster is alike every
-other, so a chain of loosely alike claims never becomes one statement. The
-threshold was chosen on the odd lines of
-tests/data/quote_pairs/pairs.jsonl and checked on the even lines (see README).
+least 0.3 of the longer, and one content word, not a stop word, in common).
+Clusters grow by complete linkage within a speaker, most alike pairs first,
+across articles only: every report of a cluster is alike every other, so a chain
+of loosely alike claims never becomes one statement. The threshold was chosen on
+the odd lines of tests/data/quote_pairs/pairs.jsonl and checked on the even lines (see README).
 
 Wire copies: an article whose text carries an agency credit line (`(Reuters) -`,
 `(AP) —`, listed in wire_agencies.csv) has that agency as its origin; any other

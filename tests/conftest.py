@@ -57,8 +57,10 @@ def load_cases(path: Path) -> list[dict]:
 
 def case_params(cases: list[dict]) -> list:
     """Return one pytest param per case; a case marked known_failure runs as a strict xfail."""
-    return [pytest.param(case, id=case["id"], marks=[pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")]
-                         if case["known_failure"] else []) for case in cases]
+    def marks(case: dict) -> list:
+        return [pytest.mark.xfail(strict=True, reason=f"known failure: {case['note']}")] if case["known_failure"] else []
+
+    return [pytest.param(case, id=case["id"], marks=marks(case)) for case in cases]
 
 
 def interrupt(proc, timeout: float) -> str:

@@ -66,7 +66,7 @@ def test_claims_alike_only_in_stop_words_are_two_statements():
     assert cluster([_ref(1, "p:A", a, "a1", "O", None), _ref(2, "p:A", b, "a2", "P", None)]) == []
 
 
-@pytest.mark.parametrize("others", [5, 80])  # below and above the size from which shared words come from a sparse product
+@pytest.mark.parametrize("others", [5, 80])  # below and above lineage.SPARSE_FROM (the sparse product's path)
 def test_a_prolific_speaker_is_clustered_like_a_quiet_one(others):
     text = "The minister said the shells would arrive in May"
     refs = [_ref(1, "p:A", text, "a1", "O", "2024-01-01"), _ref(2, "p:A", text.lower() + ".", "a2", "P", "2024-01-02")]
