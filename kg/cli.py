@@ -77,8 +77,11 @@ def main(debug: bool) -> None:
               help="Parse and extract in this many local processes.")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
               help="Parse and extract on a Dask cluster (dask.distributed) instead of locally.")
+@click.option("--keep-government-bodies", is_flag=True,
+              help="Keep each government body (the Pentagon, a defence ministry) as an Organization kg:partOf its "
+                   "country instead of folding it into the country's node.")
 def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool, prune: bool, jobs: int,
-          scheduler: str | None) -> None:
+          scheduler: str | None, keep_government_bodies: bool) -> None:
     """Build the graph of INPUTS: files, folders (recursive) or globs; the bundled samples when none.
 
     Formats: .txt/.md (optional YAML front matter, headline line, inline date), .json/.jsonl, .html.
@@ -107,7 +110,8 @@ def build(inputs: tuple[str, ...], out_dir: str, model: str | None, quiet: bool,
     try:
         with stop:
             report = run_build(inputs, out_dir, model=model, on_progress=progress, prune=prune,
-                               should_stop=stop.requested, jobs=jobs, scheduler=scheduler)
+                               should_stop=stop.requested, jobs=jobs, scheduler=scheduler,
+                               keep_government_bodies=keep_government_bodies)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

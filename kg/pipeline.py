@@ -71,13 +71,15 @@ class IncrementalReport(BuildReport):
 def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", model: str | None = None,
           on_progress: Progress | None = None, batch_size: int = 16, prune: bool = False,
           should_stop: StopRequested | None = None, jobs: int = 1,
-          scheduler: str | None = None) -> IncrementalReport:
+          scheduler: str | None = None, keep_government_bodies: bool = False) -> IncrementalReport:
     """Build the knowledge graph of `inputs` (the bundled samples when empty) into out_dir; return what happened.
 
     Articles already in the store are kept unless `prune`; an input whose text
     changed replaces its old article. When `should_stop()` turns true the
     build stops after the current article, with every finished extraction
-    cached and the store untouched (report.interrupted).
+    cached and the store untouched (report.interrupted). A national government
+    body (the Pentagon, a defence ministry) is folded into its country's node
+    unless `keep_government_bodies` (kg.resolve.Resolver).
     """
     inputs = list(inputs)
     paths, not_articles = expand_inputs(inputs) if inputs else (sample_paths(), [])
@@ -100,7 +102,8 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
     out.mkdir(parents=True, exist_ok=True)
     lease = _Lease(open_store_for_writing(out))
     try:
-        plan = plan_build(out, current, stored_articles(lease.store), report.skipped, model=model, prune=prune)
+        plan = plan_build(out, current, stored_articles(lease.store), report.skipped, model=model, prune=prune,
+                          keep_government_bodies=keep_government_bodies)
         for name in ("new", "unchanged", "changed", "kept", "removed"):
             setattr(report, name, getattr(plan, name))
         report.skipped = plan.skipped
@@ -151,6 +154,7 @@ class BuildPlan:
     changed: int = 0
     kept: int = 0
     removed: int = 0
+    keep_government_bodies: bool = False  # each body its own Organization kg:partOf its country, not folded
 
     @property
     def known(self) -> dict[str, str] | None:
@@ -181,7 +185,7 @@ class BuildPlan:
 
 
 def plan_build(out: Path, current: list[Article], stored: dict[str, tuple[str, str]], skipped: list[Skipped],
-               model: str | None = None, prune: bool = False) -> BuildPlan:
+               model: str | None = None, prune: bool = False, keep_government_bodies: bool = False) -> BuildPlan:
     """Return the plan of a build of `current` into `out`, whose store holds `stored` (sha256 -> (graph, source)).
 
     A stored article that is not among the inputs is kept unless `prune`, or
@@ -211,11 +215,13 @@ def plan_build(out: Path, current: list[Article], stored: dict[str, tuple[str, s
         kept += 1
     unchanged = sum(a.sha256 in stored for a in current)
     changed = sum(a.sha256 not in stored and a.source in stored_sources for a in current)
-    key = _state_key(sorted(final.values(), key=lambda a: (a.source, a.sha256)), skipped, fingerprint)
+    key = _state_key(sorted(final.values(), key=lambda a: (a.source, a.sha256)), skipped,
+                     fingerprint + ("|government bodies kept" if keep_government_bodies else ""))
     return BuildPlan(out, model, cache, final, key, files={**{name: str(out / name) for name in OUTPUT_FILES},
                                                                 TABLES_ENTRY: str(out / "tables")},
                      last=clean_state(store_path(out)) or {}, skipped=skipped, new=len(current) - unchanged,
-                     unchanged=unchanged, changed=changed, kept=kept, removed=removed)
+                     unchanged=unchanged, changed=changed, kept=kept, removed=removed,
+                     keep_government_bodies=keep_government_bodies)
 
 
 def _up_to_date(plan: BuildPlan, report: IncrementalReport) -> IncrementalReport:
@@ -282,7 +288,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
     with store_changes(folder) as record, contextlib.ExitStack() as cleanup:
         # Article by article into the store: only the entities, the analysis' entity graph and one article's
         # RDF are in memory at a time, however big the corpus.
-        resolver = Resolver(plan.extractions())
+        resolver = Resolver(plan.extractions(), fold_government_bodies=not plan.keep_government_bodies)
         tables = cleanup.enter_context(TableWriter(out))  # rows of the same graphs, staged as they come
         with StoreWriter(lease.store, plan.known) as writer, _explained(OSError, lambda exc: (
                 f"cannot write the store {folder}: {exc.strerror or exc}; it keeps its last finished build's "

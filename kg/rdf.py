@@ -64,8 +64,9 @@ def record_iri(supplier: str, recipient: str, item: str) -> URIRef:
     return ID["supply-record/" + "-".join(str(x).rsplit("/", 1)[-1] for x in (supplier, recipient, item))]
 
 
-def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
-    """Return the dataset of all articles and the resolver that holds their canonical entities.
+def to_dataset(extractions: Iterable[Extraction], fold_government_bodies: bool = True) -> tuple[Dataset, Resolver]:
+    """Return the dataset of all articles and the resolver that holds their canonical entities (a government
+    body folded into its country, or kept as an Organization kg:partOf it: kg.resolve.Resolver).
 
     For a corpus too big to hold in memory, do what this does one article at a
     time: `kg.resolve.resolve` and `article_graph` for each, then `entity_graph`
@@ -76,7 +77,7 @@ def to_dataset(extractions: Iterable[Extraction]) -> tuple[Dataset, Resolver]:
     from kg.lineage import claim_clusters
 
     extractions = list(extractions)
-    resolver = Resolver(extractions)
+    resolver = Resolver(extractions, fold_government_bodies=fold_government_bodies)
     ds = Dataset()
     bind_prefixes(ds)
     events: list[SupplyEvent] = []

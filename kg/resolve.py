@@ -4,8 +4,11 @@ Gazetteer entries win (their canonical name and Wikidata id); a person gets the
 fullest name the corpus gives them (`Trump` = `Donald Trump`), titles become
 roles; capitals and demonyms resolve to their country; a person who acts as a
 supplier or recipient acts for their country when the gazetteer or a title in
-the article (`US President Donald Trump`) says which. A government body is
-part of its country (`Entity.part_of`); an unnamed source (`U.S. officials`,
+the article (`US President Donald Trump`) says which. A national government
+body (the Pentagon, `Slovak Defense Ministry`, the Bundestag) is folded into its
+country, its name one of the country's names, as news-dev's annotators and
+the speaker rules count it; kept apart, it is part of its country
+(`Entity.part_of`). An unnamed source (`U.S. officials`,
 `a source familiar with the matter`) is an anonymous source of its article,
 affiliated with the country or organisation its description names.
 """
@@ -60,9 +63,12 @@ EntityId = tuple[str, str]  # (kind, key): what Entity.id returns, and all a gra
 class Resolver:
     """Maps mentions to canonical entities across a whole corpus."""
 
-    def __init__(self, extractions: Iterable[Extraction], gazetteer: Gazetteer | None = None):
-        """Learn the corpus' full names and titles from `extractions`, read once (it may be a generator)."""
+    def __init__(self, extractions: Iterable[Extraction], gazetteer: Gazetteer | None = None,
+                 fold_government_bodies: bool = True):
+        """Learn the corpus' full names and titles from `extractions`, read once (it may be a generator). A
+        government body is its country (`fold_government_bodies`) or an Organization part of it."""
         self.gazetteer = gazetteer or load_gazetteer()
+        self.fold_government_bodies = fold_government_bodies
         self.entities: dict[tuple[str, str], Entity] = {}
         self.merges: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)  # entity -> {surface: why}
         self._full_names: dict[str, set[str]] = defaultdict(set)  # surname -> full names in the corpus
@@ -125,11 +131,14 @@ class Resolver:
                 if entry.kind in ("Person", "Organization") and entry.country:
                     country = self.gazetteer.by_iso2.get(entry.country)
                     entity.country = country.key if country else None
+            country = self._body_country(entity) if kind == "Organization" else None
+            if country is not None and self.fold_government_bodies:  # the Pentagon is a name of the United States
+                why = "a government body of the country"
+                self._add(country.kind, country.key, country.name, name, country, why)
+                return self._add(country.kind, country.key, country.name, surface, country, why)
             self.entities[(kind, key)] = entity
-            if kind == "Organization":
-                country = self._body_country(entity)
-                if country is not None:
-                    entity.part_of = self._from_entry(country, "").id
+            if country is not None:
+                entity.part_of = self._from_entry(country, "").id
         surface = " ".join(surface.split())
         if surface and surface != entity.name:
             entity.aliases.add(surface)
@@ -290,6 +299,9 @@ class Resolver:
         words = [w.removesuffix("'s").removesuffix("’s") for w in entity.name.split()]
         if entity.org_type is not None or not any(w.lower() in flags("government_nouns", "noun", "singular_only")
                                                   for w in words):
+            return None
+        if any(w.lower().rstrip(".,") in table("industry_words", "word") | table("company_suffixes", "suffix")
+               for w in words):  # `Canadian Association of Defence and Security Industries`: a trade body
             return None
         return next((entry for word in words if (entry := self.gazetteer.country(word)) is not None), None)
 

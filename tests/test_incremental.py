@@ -24,6 +24,7 @@ from conftest import interrupt, stop
 from kg.cli import main
 from kg.pipeline import build
 from kg.store import STATE_FILE, open_store, read_state, store_path
+from kg.vocab import KG
 
 PEOPLE = ["Anna Berg", "Carlos Diaz", "Emma Fischer", "Hugo Ivanov", "Jana Kovac", "Lukas Meyer", "Nina Olsen",
           "Pavel Quint", "Rosa Silva", "Tomas Ulrich", "Vera Weiss", "Yuri Zaitsev"]
@@ -219,6 +220,24 @@ def test_cli_prune_option(tmp_path):
     result = runner.invoke(main, ["build", str(folder), "--out", str(out), "--prune"])
     assert result.exit_code == 0, result.output
     assert "0 new, 1 unchanged, 0 changed, 0 kept, 1 removed" in result.output
+
+
+def test_keeping_government_bodies_rewrites_the_graphs_without_parsing_again(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Pentagon said it would send 20 Patriot missiles to Poland in May.\n")
+    out = tmp_path / "out"
+    runner = CliRunner()
+
+    def part_of() -> list:
+        return list(Graph().parse(out / "graph.ttl").subject_objects(KG.partOf))
+
+    assert runner.invoke(main, ["build", str(folder), "--out", str(out), "-q"]).exit_code == 0
+    assert not part_of()  # by default the Pentagon is a name of the United States
+    result = runner.invoke(main, ["build", str(folder), "--out", str(out), "--keep-government-bodies"])
+    assert result.exit_code == 0, result.output
+    assert "0 new, 1 unchanged" in result.output and "up to date" not in result.output
+    assert len(part_of()) == 1
 
 
 def test_new_extraction_code_parses_every_article_again(corpus, tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """Anonymous sources and government bodies in the graph: `U.S. officials` in an article is one kg:AnonymousSource
-with kg:affiliation United States; the Pentagon is kg:partOf the United States."""
+with kg:affiliation United States; the Pentagon is a name of the United States, or, kept apart, an Organization
+kg:partOf the United States."""
 import pytest
-from rdflib import RDF, RDFS, Graph, Literal
+from rdflib import RDF, RDFS, SKOS, Graph, Literal
 
 from kg.rdf import entity_iri, to_dataset, union_graph
 from kg.resolve import Resolver, is_anonymous_source
@@ -41,9 +42,9 @@ def officials_extraction(source: str) -> Extraction:
     ), ())
 
 
-def graph(*extractions: Extraction) -> Graph:
+def graph(*extractions: Extraction, fold: bool = True) -> Graph:
     """Return the union of the named graphs and the entities the extractions give."""
-    return union_graph(to_dataset(extractions)[0])
+    return union_graph(to_dataset(extractions, fold_government_bodies=fold)[0])
 
 
 def speakers(g, cls=None):
@@ -79,18 +80,44 @@ def test_no_bare_agent_is_named_after_an_unnamed_group():
     (Mention("Pentagon", "ORG", 0, 8), "Pentagon", "United States"),
     (Mention("Slovak Defense Ministry", "ORG", 0, 23), "Slovak Defense Ministry", "Slovakia"),  # from its name
 ])
-def test_a_government_body_is_part_of_its_country(mention, name, country):
+def test_a_government_body_kept_apart_is_part_of_its_country(mention, name, country):
     ex = Extraction(article("a.txt", mention.text), (mention,), (), ())
-    g = graph(ex)
+    g = graph(ex, fold=False)
     [body] = g.subjects(RDFS.label, Literal(name))
     assert (body, RDF.type, KG.Organization) in g
     assert g.value(g.value(body, KG.partOf), RDFS.label) == Literal(country)
 
 
+@pytest.mark.parametrize("mention, name, country", [
+    (Mention("Russian Defence Ministry", "ORG", 0, 24), "Russian Ministry of Defence", "Russia"),
+    (Mention("the Pentagon", "ORG", 0, 12), "Pentagon", "United States"),
+    (Mention("Slovak Defense Ministry", "ORG", 0, 23), "Slovak Defense Ministry", "Slovakia"),
+    (Mention("Hungarian parliament", "ORG", 0, 20), "Hungarian parliament", "Hungary"),
+    (Mention("Estonian Center for Defense Investment", "ORG", 0, 38), "Estonian Center for Defense Investment",
+     "Estonia"),
+])
+def test_a_government_body_is_folded_into_its_country(mention, name, country):
+    ex = Extraction(article("a.txt", mention.text), (mention,), (), ())
+    g = graph(ex)
+    assert not list(g.subjects(RDF.type, KG.Organization)) and not list(g.subject_objects(KG.partOf))
+    [state] = g.subjects(RDF.type, KG.Country)
+    assert g.value(state, RDFS.label) == Literal(country)
+    assert {Literal(name), Literal(mention.text)} <= set(g.objects(state, SKOS.altLabel))
+
+
+@pytest.mark.parametrize("name", ["Canadian Association of Defence and Security Industries",
+                                  "German Defence Industry Association", "Polish Defence Holding"])
+def test_a_trade_body_or_company_is_no_government_body(name):
+    ex = Extraction(article("a.txt", name), (Mention(name, "ORG", 0, len(name)),), (), ())
+    g = graph(ex)
+    [org] = g.subjects(RDF.type, KG.Organization)
+    assert g.value(org, RDFS.label) == Literal(name) and not list(g.subjects(RDF.type, KG.Country))
+
+
 @pytest.mark.parametrize("name", ["NATO", "Rheinmetall", "Defence Ministry"])  # not a government body; no country
 def test_other_organisations_are_part_of_no_country(name):
     ex = Extraction(article("a.txt", name), (Mention(name, "ORG", 0, len(name)),), (), ())
-    g = graph(ex)
+    g = graph(ex, fold=False)
     assert not list(g.subject_objects(KG.partOf))
 
 
@@ -104,18 +131,19 @@ def test_which_descriptions_are_anonymous_sources(description, expected):
     assert is_anonymous_source(description) is expected
 
 
-@pytest.mark.parametrize("description, affiliation", [
-    ("U.S. officials", ("Country", "united-states")),
-    ("American officials", ("Country", "united-states")),
-    ("Pentagon officials", ("Organization", "pentagon")),
-    ("US State Department officials", ("Organization", "state-department")),  # the longest name wins
-    ("Two Egyptian security sources", ("Country", "egypt")),
-    ("officials in Moscow", ("Country", "russia")),
-    ("U.N. sanctions monitors", ("Organization", "united-nations")),
-    ("a navy source", None), ("officials", None), ("A second source", None),
+@pytest.mark.parametrize("description, affiliation, fold", [
+    ("U.S. officials", ("Country", "united-states"), True),
+    ("American officials", ("Country", "united-states"), True),
+    ("Pentagon officials", ("Country", "united-states"), True),  # the Pentagon folded into its country
+    ("Pentagon officials", ("Organization", "pentagon"), False),
+    ("US State Department officials", ("Organization", "state-department"), False),  # the longest name wins
+    ("Two Egyptian security sources", ("Country", "egypt"), True),
+    ("officials in Moscow", ("Country", "russia"), True),
+    ("U.N. sanctions monitors", ("Organization", "united-nations"), True),
+    ("a navy source", None, True), ("officials", None, True), ("A second source", None, True),
 ])
-def test_an_anonymous_source_is_affiliated_with_what_its_words_name(description, affiliation):
-    resolver = Resolver([])
+def test_an_anonymous_source_is_affiliated_with_what_its_words_name(description, affiliation, fold):
+    resolver = Resolver([], fold_government_bodies=fold)
     source = resolver.unnamed_speaker("0123456789abcdef", Mention(description, "", 0, len(description)))
     assert source.kind == "AnonymousSource"
     assert source.affiliation == affiliation
@@ -130,9 +158,10 @@ def conforms(data: Graph) -> tuple[bool, str]:
     return conforms, text
 
 
-def test_a_graph_with_anonymous_sources_and_bodies_conforms_to_the_shapes():
-    g = graph(officials_extraction("a.txt"), officials_extraction("b.txt"))
-    assert list(g.subject_objects(KG.partOf)) and list(g.subject_objects(KG.affiliation))
+@pytest.mark.parametrize("fold", [True, False])
+def test_a_graph_with_anonymous_sources_and_bodies_conforms_to_the_shapes(fold):
+    g = graph(officials_extraction("a.txt"), officials_extraction("b.txt"), fold=fold)
+    assert bool(list(g.subject_objects(KG.partOf))) is not fold and list(g.subject_objects(KG.affiliation))
     ok, text = conforms(g)
     assert ok, text
 
