@@ -37,7 +37,7 @@ MADE_IN_SUFFIXES = ("-made", "-built", "-produced", "-manufactured")
 ORDER_NOUNS = {"order", "contract"}  # what a seller receives or wins: `received an order for X from Y`
 DEAL_NOUNS = {"deal", "order"}  # a buyer's deal or order for items (data/receiving_nouns.csv lists them)
 DEAL_MAKING_VERBS = {"sign", "ink", "approve", "announce", "reach", "conclude", "finalize", "finalise", "seal", "adopt",
-                     "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree"}
+                     "make", "take", "win", "unveil", "launch", "secure", "clinch", "strike", "agree", "place"}
 DEFENCE_WORDS = {"defence", "defense", "military", "arms"}  # `defence exports`: weapons, named in general
 CONTRACT_NOUNS = {"contract", "deal", "agreement", "order"}  # `a contract to buy X`: what the status of X hangs on
 CAUSATIVES = {"let", "allow", "permit", "authorize", "authorise", "approve", "enable", "clear"}
@@ -51,6 +51,7 @@ class SupplyRule(StrEnum):
     TRANSFER_FLOW = "transfer-flow"        # of moving: `F-16 jets arrived in Ukraine from Denmark`
     TRANSFER_NOUN = "transfer-noun"        # a noun: `shipments of Patriot interceptors to Ukraine`
     TRADE_PARTNER = "trade-partner"        # a relation: `Russia, one of Egypt's major arms suppliers`
+    CONTRACT_AWARD = "contract-award"      # a contract given: `the Pentagon awarded Lockheed a contract for F-35s`
 
 
 # How far a supply of each rule is trusted (its kg:confidence); a verb's supply that states one side only gets
@@ -58,6 +59,7 @@ class SupplyRule(StrEnum):
 CONFIDENCE: dict[SupplyRule, float] = {
     SupplyRule.TRANSFER_GIVE: 0.8, SupplyRule.TRANSFER_RECEIVE: 0.8, SupplyRule.TRANSFER_REQUEST: 0.8,
     SupplyRule.TRANSFER_FLOW: 0.8, SupplyRule.TRANSFER_NOUN: 0.6, SupplyRule.TRADE_PARTNER: 0.6,
+    SupplyRule.CONTRACT_AWARD: 0.8,
 }
 ONE_SIDED = 0.5
 FROM_CONTEXT = "+context"
@@ -388,6 +390,8 @@ def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
 
 def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
                speakers: Speakers) -> Supply | None:
+    if role == "award":
+        return _contract_award(verb, last_item, previous, speakers)
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     payer = None
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # `US weapons sent to Ukraine`
@@ -488,6 +492,51 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
         via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb), when=_time_of(verb),
         made_in=_agent(made_in, previous, speakers, verb))
+
+
+def _contract_award(verb: Token, last_item: Mention | None, previous: list[Supply],
+                    speakers: Speakers) -> Supply | None:
+    """A contract or order given to a maker: the one who gives it buys what it is for. `The Pentagon awarded
+    Lockheed Martin a contract for 126 F-35 jets`, `awarded contracts to Mitsubishi Heavy Industries to produce
+    long-range missiles`, `Lockheed Martin was awarded a contract for F-35 jets` (the buyer unstated)."""
+    contract = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in ORDER_NOUNS),
+                    None)
+    if contract is None:
+        return None  # `awarded Ukraine $500 million in aid` is no contract: the verbs of giving say more
+    reach = [t for t in verb.subtree if t.i > verb.i]  # the parser hangs the maker and the making anywhere after
+    wanted = next((c for t in reach if t.dep_ == "prep" and t.lower_ == "for" for c in t.children
+                   if c.dep_ == "pobj"), None)  # `a contract for …`, `awarded a contract to X for …`
+    if wanted is None:  # `contracts worth 378 billion yen to MHI to develop and produce long-range missiles`
+        making = [t for t in reach if t.dep_ in ("acl", "advcl", "xcomp") and t.pos_ == "VERB"]
+        making += [c for m in making for c in m.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+        wanted = next((o for m in making for o in m.children if o.dep_ in ("dobj", "obj")), None)
+        wanted = _measured(wanted) or wanted if wanted is not None else None  # `a series of new missiles`
+    item = _item(wanted, last_item)
+    if item is None:
+        return None
+    passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if passive is not None:
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+        maker, buyer = passive, next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    else:
+        maker = next((c for c in verb.children if c.dep_ in ("dative", "iobj")), None)
+        if maker is not None and maker.pos_ == "ADP":  # `awarded a contract to Lockheed Martin`
+            maker = next((c for c in maker.children if c.dep_ == "pobj"), None)
+        maker = maker or next((c for t in reach if t.dep_ == "prep" and t.lower_ == "to" for c in t.children
+                               if c.dep_ == "pobj"), None)
+        buyer = _subject(verb)
+    supplier_m = _agent(maker, previous, speakers, verb)
+    recipient_m = _agent(buyer, previous, speakers, verb)
+    if supplier_m is None or recipient_m is not None and supplier_m.text == recipient_m.text:
+        return None
+    status = _status(verb, "receive")
+    sent = verb.sent
+    rule = SupplyRule.CONTRACT_AWARD
+    return Supply(supplier=supplier_m, recipient=recipient_m, item=item,
+                  status="purchased" if status == "delivered" else status,  # a contract let is a purchase made
+                  evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=rule,
+                  confidence=CONFIDENCE[rule] if recipient_m else ONE_SIDED, quantity=_quantity(wanted),
+                  when=_time_of(verb))
 
 
 def _deal_party(verb: Token) -> Token | None:
@@ -733,7 +782,7 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
                 token.head == verb or token.head.lemma_.lower() in status_words()):
             # the agent of the transfer or of `plans to`, `refused to` …; not `it is faster to order it`
             antecedent = acting_antecedent(token)
-            return _mention(antecedent) if antecedent is not None else None
+            return _mention(_body_owner(antecedent)) if antecedent is not None else None
         return None
     if lower == "country" and token.dep_ in ("nsubj", "nsubjpass", "poss") and any(
             c.lower_ == "the" for c in token.children):
@@ -744,7 +793,20 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
     if owner is not None and token.lemma_.lower() in government_nouns():
         return _agent(owner, previous, speakers, verb)  # `the country's armed forces`: the country
     span = entity_for(token)
-    return _mention(span) if span is not None else None
+    return _mention(_body_owner(span)) if span is not None else None
+
+
+def _body_owner(span: Span) -> Span:
+    """Return the country whose government body a span names with a possessive (`Japan's Defense Ministry`: Japan,
+    the one who acts), else the span."""
+    if span.root.lemma_.lower() not in government_nouns():
+        return span
+    gazetteer = load_gazetteer()
+    for child in span.root.children:
+        owner = entity_for(child) if child.dep_ == "poss" else None
+        if owner is not None and owner.label_ == "GPE" and gazetteer.country(owner.text) is not None:
+            return owner
+    return span
 
 
 def government_nouns() -> frozenset[str]:
