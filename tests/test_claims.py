@@ -470,6 +470,25 @@ def test_speaker_mention_is_the_whole_name(parse, text, speaker):
     assert [c.speaker.text for c in claims] == [speaker]
 
 
+@pytest.mark.parametrize("text, content, mention, name", [
+    ("He met Angela Merkel, who said that Germany would send more tanks.", "Germany would send", "who",
+     "Angela Merkel"),
+    ("It was a blow to local leaders, who fear that the plant will close.", "the plant will close", "who",
+     "local leaders"),
+    ("The study, which notes that 58 companies would owe more, was released on Monday.", "58 companies", "which",
+     "The study"),
+    ("Zelensky, who spoke by video from Kyiv, said that Ukraine needed more shells.", "Ukraine needed", "Zelensky",
+     "Zelensky"),  # the relative clause is not the cue's: the name is the mention
+])
+def test_a_relative_pronoun_is_the_mention_and_its_noun_the_speaker(parse, text, content, mention, name):
+    """As PolNeAR and PARC mark it, and as `he` in `he said`: the mention is `who`, the speaker its noun."""
+    doc, article = parse(text)
+    claim = _claim_for(find_claims(doc, article.body_start), content)
+    assert claim is not None and claim.speaker is not None
+    assert claim.speaker.text == mention == text[claim.speaker.start:claim.speaker.end]
+    assert name in (claim.speaker_name, claim.speaker.text)
+
+
 def test_speaker_the_parser_hung_elsewhere(parse):
     """A named subject the parser read as the end of an apposition before `, reportedly revealed`."""
     doc, article = parse("This comes a month after Ghana’s Chief of the Naval Staff, Rear Admiral Issah Yakubu, "

@@ -1214,14 +1214,36 @@ def _resolve(doc: Doc, found: list[_Found], confidences: dict[Rule, float]) -> l
             sents += [f.cue.sent]
         ev_a = min(s.start_char for s in sents) if sents else f.start
         ev_b = max(s.end_char for s in sents) if sents else f.end
+        speaker = _mention(span) if span is not None else None
+        relative = _relative_pronoun(f.cue, span)
+        if relative is not None:  # `Ted Cruz, who says …`: `who` is the mention, as `he` in `he says`, and the
+            speaker = Mention(relative.text, "", relative.idx, relative.idx + len(relative.text))
+            name = name or span.text  # noun it hangs on names the speaker (`local leaders, who fear …`)
         claims.append(Claim(
             text=doc_text(doc)[f.start:f.end], start=f.start, end=f.end, kind=f.kind, cue=f.cue_text,
-            speaker=_mention(span) if span is not None else None,
+            speaker=speaker,
             speaker_name=name, speaker_label=label, evidence=doc_text(doc)[ev_a:ev_b].strip(), rule=f.rule,
             confidence=round(confidence, 2), polarity=f.polarity,
             mentions=tuple(m for m in mentions if m.start >= f.start and m.end <= f.end),
         ))
     return claims
+
+
+def _relative_pronoun(cue: Token | None, speaker: Span | None) -> Token | None:
+    """Return the relative pronoun through which a speaker speaks (`Ted Cruz, who says …`, `the study, which
+    notes …`): the claim's mention, as PolNeAR and PARC mark it; the speaker's name is the noun it hangs on."""
+    token = cue
+    for _ in range(5):
+        if token is None or speaker is None:
+            return None
+        subject = nearest_subject(token)
+        if subject is not None:
+            relative = token.dep_ == "relcl" and subject.lower_ in ("who", "that", "which")
+            return subject if relative and speaker.start <= token.head.i < speaker.end else None
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return None
 
 
 def _mention(span: Span) -> Mention:
