@@ -28,6 +28,7 @@ import hashlib
 import importlib.metadata
 import json
 import re
+import sys
 import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
@@ -116,10 +117,10 @@ def build(inputs: Iterable[str | Path] = (), out_dir: str | Path = "kg-out", mod
         with fewer_collections():
             return write_graphs(plan, lease, report)
     finally:
-        lease.release()
-        # pyparsing (under rdflib's SPARQL parser) leaves tracebacks in reference cycles that hold the
-        # build's frames, and with them the store's lock and the whole dataset, until the collector runs.
-        gc.collect()
+        if lease.release():
+            # A library's reference cycle (pyparsing's tracebacks, under rdflib's SPARQL parser) holds the store
+            # and its lock until the collector runs: run it now. Without one, it cost 0.1 s of a 2-article build.
+            gc.collect()
 
 
 class _Lease:
@@ -132,8 +133,11 @@ class _Lease:
     def __init__(self, store):
         self.store = store
 
-    def release(self) -> None:
+    def release(self) -> bool:
+        """Drop the store; return whether something else still refers to it (only a reference cycle can)."""
+        held = self.store is not None and sys.getrefcount(self.store) > 2  # this attribute and the call's argument
         self.store = None
+        return held
 
 
 @dataclass
