@@ -1308,7 +1308,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
             if country is not None:  # `the Pentagon said`, `the Slovak Defense Ministry said`
                 return country, "GPE", "government"
         return ent.text, label, "named"
-    named = [e for e in span.ents if e.label_ == "PERSON"]
+    named = [e for e in doc_ents(span.doc) if span.start <= e.start and e.end <= span.end and e.label_ == "PERSON"]
     if len(named) == 1 and span.root.lower_.rstrip(".,") in table("name_suffixes", "suffix"):  # `Secretary Lloyd Austin III`
         bare = _bare_name(named[0])
         return _person(bare, people), "PERSON", "named"

@@ -52,7 +52,8 @@ def find_mentions(doc: Doc, body_start: int = 0, start: int | None = None) -> It
 
 def _title_case(doc: Doc, start: int, end: int) -> bool:
     """True when most longer words between `start` and `end` (the headline) are capitalised: Title Case."""
-    words = [t for t in doc if start <= t.idx < end and t.is_alpha and len(t) > 3]
+    headline = doc.char_span(start, end, alignment_mode="expand") if end > start else None
+    words = [t for t in headline or () if start <= t.idx < end and t.is_alpha and len(t) > 3]  # not all the doc
     return bool(words) and sum(t.text[0].isupper() for t in words) >= 0.6 * len(words)
 
 

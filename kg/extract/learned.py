@@ -195,17 +195,28 @@ def _word(token: Token) -> str:
 def _edges(token: Token, cue: Token | None) -> list[str]:
     """Which phrases the token opens or closes: its head's, and each of the cue's dependents'."""
     out = []
-    if token.head.left_edge.i == token.i:
-        out.append(f"le:{token.head.dep_}")
-    if token.head.right_edge.i == token.i:
-        out.append(f"re:{token.head.dep_}")
+    head, i = token.head, token.i
+    if head.left_edge.i == i:
+        out.append(f"le:{head.dep_}")
+    if head.right_edge.i == i:
+        out.append(f"re:{head.dep_}")
     if cue is not None:
-        for child in cue.children:
-            if child.left_edge.i == token.i:
-                out.append(f"cle:{child.dep_}")
-            if child.right_edge.i == token.i:
-                out.append(f"cre:{child.dep_}")
+        for left, right, dep in _cue_edges(cue):
+            if left == i:
+                out.append(f"cle:{dep}")
+            if right == i:
+                out.append(f"cre:{dep}")
     return out
+
+
+def _cue_edges(cue: Token) -> tuple[tuple[int, int, str], ...]:
+    """The first and last token and the relation of each of the cue's dependents, found once per cue: every
+    candidate boundary asks, and each Token the parse hands out is a new object."""
+    cache = cue.doc.user_data.setdefault("kg_cue_edges", {})
+    edges = cache.get(cue.i)
+    if edges is None:
+        edges = cache[cue.i] = tuple((c.left_edge.i, c.right_edge.i, c.dep_) for c in cue.children)
+    return edges
 
 
 def _cue_side(token: Token, cue: Token | None) -> str:
