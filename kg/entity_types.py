@@ -25,6 +25,8 @@ import re
 from difflib import SequenceMatcher
 from functools import cache
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_UPPER, ORTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -334,8 +336,10 @@ def _datelines(doc: Doc, ents: list[Span]) -> list[Span]:
     colon or dash (`LAGOS, Nigeria (AP) —`, `NEW DELHI:`), unless they are an editor's label (`WATCH:`,
     kg/extract/data/line_labels.csv)."""
     labels = table("line_labels", "label")
-    for token in doc:
-        if not (token.is_upper and token.is_alpha) or not _line_start(token):
+    flags_ = doc.to_array([IS_UPPER, IS_ALPHA])
+    for i in numpy.flatnonzero(flags_[:, 0] & flags_[:, 1]):  # words in capitals only: no Token for the rest
+        token = doc[int(i)]
+        if not _line_start(token):
             continue
         end = token.i
         while end < len(doc) and doc[end].is_upper and doc[end].is_alpha:
@@ -356,9 +360,10 @@ def _credits(doc: Doc, ents: list[Span]) -> list[Span]:
     Kalnins/File Photo`): two to four capitalised words after a slash that follows an agency in capitals or a
     credit word, up to the next slash, bracket or the line's end. An entity read across the credit gives way,
     keeping the agency."""
-    for slash in doc:
-        if slash.text != "/" or slash.i == 0 or not (doc[slash.i - 1].is_upper and doc[slash.i - 1].is_alpha or
-                                                     doc[slash.i - 1].lower_ in CREDIT_WORDS):
+    for i in numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings["/"]):  # the slashes only
+        slash = doc[int(i)]
+        if slash.i == 0 or not (doc[slash.i - 1].is_upper and doc[slash.i - 1].is_alpha or
+                                doc[slash.i - 1].lower_ in CREDIT_WORDS):
             continue
         start = end = slash.i + 1
         while end < len(doc) and doc[end].is_title and doc[end].is_alpha and "\n" not in doc[end - 1].text_with_ws:

@@ -11,8 +11,11 @@ name the gazetteer does not know from the evidence in the text (`entity_types`).
 from __future__ import annotations
 
 import importlib.util
+import re
 
+import numpy
 import spacy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, filter_spans
@@ -92,9 +95,14 @@ def _case_variants(form: str) -> list[str]:
 @Language.component("kg_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break: news copy never runs a sentence across paragraphs."""
-    for token in doc[:-1]:
-        if "\n" in token.text_with_ws and not token.is_space or token.is_space and "\n" in token.text:
-            doc[token.i + 1].is_sent_start = True
+    # the token after the one holding each line break (in its text or the space after it), found by offset
+    starts = doc.to_array(IDX)
+    after = {int(numpy.searchsorted(starts, m.start(), side="right")) for m in re.finditer("\n", doc.text)}
+    after = [i for i in after if 0 < i < len(doc)]
+    if after:  # all at once: each Token.is_sent_start assignment checks the whole Doc's annotation
+        sent_starts = doc.to_array([SENT_START]).reshape(len(doc), 1)
+        sent_starts[after, 0] = 1
+        doc.from_array([SENT_START], sent_starts)
     return doc
 
 
