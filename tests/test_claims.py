@@ -89,6 +89,13 @@ CASES = [
     # a relative clause names the speaker in its head noun
     ("Ukrainian leaders, who fear that Trump may cut aid, met on Monday.", "Ukrainian leaders", "Trump may cut aid",
      "indirect"),
+    # the subject of `was quick to`, `were unable to` speaks through the verb of the to-clause
+    ("Pistorius was quick to point out that the tanks had already left.", "Pistorius",
+     "the tanks had already left", "indirect"),
+    ("Ukrainian officials were unable to confirm that the missiles had arrived.", "Ukrainian officials",
+     "the missiles had arrived", "indirect"),
+    # a cue word the parser tagged as a noun but gave a subject
+    ("But Trump claims that he should be the exception.", "Trump", "he should be the exception", "indirect"),
     # a headline with a colon: the name before the colon speaks
     ("Zelensky: we need more air defence now", "Zelensky", "we need more air defence now", "indirect"),
     ("The debate went on.\nPENCE: Well, look, this is not an episode of a game show.", "PENCE",

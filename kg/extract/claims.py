@@ -577,6 +577,8 @@ def _noun_claim(noun: Token) -> _Found | None:
     if owner is None:
         prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")), None)
         owner = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if owner is None:
+        owner = next((c for c in noun.children if c.dep_ == "nsubj"), None)  # `But Trump claims that …` as a noun
     if owner is None and noun.dep_ in ("dobj", "obj"):
         owner = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)  # X made the claim that …
     if owner is None and noun.dep_ == "pobj" and noun.head.head.pos_ in ("VERB", "AUX"):
@@ -786,6 +788,10 @@ def _speaker_of(verb: Token) -> Span | None:
         if token.dep_ in PARTICIPLE_DEPS and token.head.i != token.i or \
                 token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
             token = token.head
+            seen += 1
+            continue
+        if seen and token.dep_ == "acomp" and token.pos_ == "ADJ":
+            token = token.head  # `X was quick to point out that …`, `officials were unable to confirm …`
             seen += 1
             continue
         if seen and token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
