@@ -94,6 +94,13 @@ CASES = [
      "the tanks had already left", "indirect"),
     ("Ukrainian officials were unable to confirm that the missiles had arrived.", "Ukrainian officials",
      "the missiles had arrived", "indirect"),
+    # a title between an inverted `said` and the name
+    ("“We will not give up,” said retired general Ben Hodges.", "Ben Hodges", "We will not give up", "direct"),
+    # a name the parser hung on the phrase before the verb, with no comma between
+    ("Campaigning for his wife Hillary Clinton, former president Bill Clinton said the world was in tough shape.",
+     "Bill Clinton", "the world was in tough shape", "indirect"),
+    # a raising verb over a reporting verb: the subject's own claim, not an unattributed one
+    ("She appeared to suggest that the talks could resume.", None, "the talks could resume", "indirect"),
     # a cue word the parser tagged as a noun but gave a subject
     ("But Trump claims that he should be the exception.", "Trump", "he should be the exception", "indirect"),
     # a headline with a colon: the name before the colon speaks

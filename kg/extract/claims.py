@@ -656,6 +656,9 @@ def _agentless_raising(verb: Token) -> _Found | None:
     deps = {c.dep_ for c in verb.children}
     if "nsubj" not in deps or not deps & {"xcomp", "acomp", "attr", "oprd"}:
         return None
+    if any(c.dep_ == "xcomp" and c.lemma_.lower() in reporting_verbs() and _that_clause(c) is not None
+           for c in verb.children):
+        return None  # `She appeared to suggest that …`: her claim, which the reporting verb's rule finds
     return _agentless(verb, _clause(verb), verb.lemma_.lower(), Rule.AGENTLESS_RAISING)
 
 
@@ -757,9 +760,13 @@ def _speaker_of(verb: Token) -> Span | None:
     if verb.tag_ in ("VBD", "VBZ") and verb.i + 1 < len(verb.doc) and (
             verb.i == verb.sent.start or verb.doc[verb.i - 1].is_punct) and not any(
             c.dep_ in SUBJECT_DEPS for c in verb.children):
-        ents, ent_of = _ent_index(verb.doc)
-        k = ent_of[verb.i + 1]
-        if k >= 0 and ents[k].start == verb.i + 1 and ents[k].label_ in ("PERSON", "ORG"):
+        doc = verb.doc
+        ents, ent_of = _ent_index(doc)
+        i = verb.i + 1  # past a title before the name: `…,” said retired neurosurgeon Ben Carson`
+        while i < min(len(doc) - 1, verb.i + 4) and ent_of[i] < 0 and doc[i].dep_ in ("amod", "compound", "det"):
+            i += 1
+        k = ent_of[i]
+        if k >= 0 and ents[k].start == i and ents[k].label_ in ("PERSON", "ORG"):
             return ents[k]  # `Said Ellis: …`, `…,” said Alan Cole` when the parser finds no subject
     stranded = _stranded_subject(verb)
     if stranded is not None:
@@ -768,7 +775,7 @@ def _speaker_of(verb: Token) -> Span | None:
     if cited is not None:
         return cited
     seen = 0
-    token = verb
+    below = token = verb
     while token is not None and seen < 4:
         if token.dep_ == "prep" and token.lower_ == "as":
             cited = _cited_as(token)
@@ -787,15 +794,18 @@ def _speaker_of(verb: Token) -> Span | None:
             return _noun_phrase(_partitive_head(subject))  # `After saying …, she was taken …`: the passive subject
         if token.dep_ in PARTICIPLE_DEPS and token.head.i != token.i or \
                 token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
-            token = token.head
+            below, token = token, token.head
             seen += 1
             continue
+        if seen and token.dep_ == "ROOT" and token.pos_ in ("NOUN", "PROPN") and below.dep_ == "acl" and \
+                below.i > token.i and not any(c.dep_ == "agent" for c in below.children):
+            return _noun_phrase(token)  # `Mitt Romney, the 2012 nominee, tweeted: …` parsed as a noun and its acl
         if seen and token.dep_ == "acomp" and token.pos_ == "ADJ":
-            token = token.head  # `X was quick to point out that …`, `officials were unable to confirm …`
+            below, token = token, token.head  # `X was quick to point out that …`, `officials were unable to …`
             seen += 1
             continue
         if seen and token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
-            token = token.head  # `X issued a statement calling …`, `X said at a news conference announcing …`
+            below, token = token, token.head  # `X issued a statement calling …`, `X said at a news conference …`
             seen += 1
             continue
         return None
@@ -811,11 +821,13 @@ def _stranded_subject(verb: Token) -> Span | None:
     doc, k = verb.doc, verb.i - 1
     while k > 0 and doc[k].pos_ == "ADV" and doc[k].head.i == verb.i:
         k -= 1
-    if k < 1 or doc[k].text != ",":
-        return None
+    if k >= 1 and doc[k].text == ",":
+        k -= 1  # `…, Air Marshal Sadique Abubakar, reportedly revealed`
+    elif k < 1:
+        return None  # else the name ends right before the verb: `Campaigning for his wife, Bill Clinton said …`
     ents, ent_of = _ent_index(doc)
-    n = ent_of[k - 1]
-    if n < 0 or ents[n].end != k or ents[n].label_ not in ("PERSON", "ORG") or ents[n].root.dep_ in SUBJECT_DEPS:
+    n = ent_of[k]
+    if n < 0 or ents[n].end != k + 1 or ents[n].label_ not in ("PERSON", "ORG") or ents[n].root.dep_ in SUBJECT_DEPS:
         return None
     return ents[n]
 
@@ -1423,6 +1435,8 @@ def _person(bare: str, people: dict[str, str]) -> str:
     """Return the fullest name the article gives a person named `bare`: by surname (`Austin` -> `Lloyd Austin`),
     or, for one word, the one fuller name it is part of (`Prayut` -> `Prayut Chan-O-Cha`)."""
     name = people.get(bare.split()[-1], bare)
+    if " " in bare and not set(bare.split()) <= set(name.split()):
+        return bare  # `Bill Clinton` in an article on `Hillary Clinton`: another person of the same surname
     if " " in name:
         return name
     named = {full for full in people.values() if name in full.split()}
