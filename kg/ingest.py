@@ -29,8 +29,6 @@ from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
-import yaml
-
 from kg.errors import InputError, KgError
 from kg.types import Article, Skipped
 
@@ -44,14 +42,29 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
 
 
-class _MetadataLoader(yaml.SafeLoader):
-    """YAML's safe loader without timestamps: a front-matter date stays text until `_checked_date` reads it
+def _front_matter(text: str):
+    """Return what YAML front matter holds."""
+    import yaml  # only an article with front matter needs it (0.01 s to import)
+
+    try:
+        return yaml.load(text, Loader=_metadata_loader()) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"bad YAML front matter: {exc}".splitlines()[0]) from None
+
+
+@functools.cache
+def _metadata_loader():
+    """Return YAML's safe loader without timestamps: a front-matter date stays text until `_checked_date` reads it
     (YAML would raise on `date: 2025-02-31` and lose the whole article)."""
+    import yaml
 
+    class MetadataLoader(yaml.SafeLoader):
+        pass
 
-_MetadataLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    MetadataLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return MetadataLoader
 
 
 # Markdown emphasis (`said **John Smith**`): the marks hide the name from the parser.
@@ -216,10 +229,7 @@ def read_plain_text(source: str, text: str, known_publishers: frozenset[str] = f
     body_start = 0
     front = _FRONT_MATTER.match(text)
     if front:
-        try:
-            loaded = yaml.load(front.group(1), Loader=_MetadataLoader) or {}
-        except yaml.YAMLError as exc:
-            raise ValueError(f"bad YAML front matter: {exc}".splitlines()[0]) from None
+        loaded = _front_matter(front.group(1))
         if isinstance(loaded, dict):
             meta = loaded
         body_start = front.end()

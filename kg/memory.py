@@ -29,6 +29,17 @@ def fewer_collections():
         gc.unfreeze()
 
 
+def keep_out_of_collections() -> None:
+    """Leave every object that exists now out of the cyclic collector's walks from here on.
+
+    Called once a process has loaded the spaCy model: its objects live as long
+    as the process, and every full collection walked them again (0.08 s of a
+    2-article build, at the graph stage's collection alone). Objects made after
+    this are collected as before.
+    """
+    gc.freeze()
+
+
 def release_free_memory() -> None:
     """Give the heap pages that parsing freed back to the system.
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kg.errors import KgError
+from kg.memory import keep_out_of_collections
 from kg.types import Article, Extraction
 
 _WORKER_NLP = {}  # model name -> pipeline, one per worker process
@@ -72,6 +73,7 @@ def extract_chunk(chunk: list[Article], model: str | None, batch_size: int) -> l
     key = model or ""
     if key not in _WORKER_NLP:
         _WORKER_NLP[key] = load_pipeline(model)
+        keep_out_of_collections()  # the model's objects live as long as the process: the collector need not walk them
     nlp = _WORKER_NLP[key]
     fits = [a for a in chunk if len(a.text) <= nlp.max_length]
     done = {}

@@ -127,3 +127,40 @@ def test_a_headline_names_things_too(parse):
 def test_a_section_label_is_no_entity(nlp):
     doc = nlp("The last jets left the base on Monday.\n\nBackground:\n\nCroatia received its first Rafale jets in 2024.")
     assert "Background" not in {e.text for e in doc.ents}
+
+
+def test_every_gazetteer_pattern_is_split_as_the_tokenizer_splits_it(nlp):
+    """kg_entity_ruler splits a pattern of plain words itself: each must give the tokenizer's own tokens."""
+    from kg.nlp import gazetteer_patterns, pattern_orths
+
+    patterns = gazetteer_patterns(load_gazetteer())
+    assert len(patterns) > 3000
+    wrong = [p["pattern"] for p in patterns
+             if pattern_orths(nlp, p["pattern"]) != [t.orth for t in nlp.make_doc(p["pattern"])]]
+    assert wrong == []
+
+
+def test_the_gazetteer_ruler_finds_what_spacys_entity_ruler_finds(nlp):
+    """The same entities, labels and gazetteer keys as spaCy's entity_ruler with the same patterns
+    (overwrite_ents, ORTH phrase patterns), on the bundled samples and on overlapping names."""
+    import spacy
+
+    from kg.ingest import sample_paths
+    from kg.nlp import default_model, gazetteer_patterns
+
+    reference = spacy.load(default_model(), exclude=["senter"])
+    ruler = reference.add_pipe("entity_ruler", after="ner", config={"overwrite_ents": True,
+                                                                    "phrase_matcher_attr": "ORTH"})
+    with reference.select_pipes(enable=[]):
+        ruler.add_patterns(gazetteer_patterns(load_gazetteer()))
+    ours = nlp.get_pipe("kg_entity_ruler")
+    texts = [p.read_text(encoding="utf-8") for p in sample_paths()] + [
+        "The Czech Republic and North Korea met in New York; South Korea's K2 Black Panther tanks and "
+        "Patriot PAC-3 missiles were shown at the Kyiv Security Forum by Lockheed Martin and Rheinmetall."]
+    for text in texts:
+        with reference.select_pipes(disable=["entity_ruler"]):
+            doc = reference(text)
+        expected = ruler(doc.copy())
+        got = ours(doc.copy())
+        assert [(e.start, e.end, e.label_, e.ent_id_) for e in got.ents] == \
+            [(e.start, e.end, e.label_, e.ent_id_) for e in expected.ents]
