@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span
 
 from kg.extract.tables import table
@@ -98,9 +100,12 @@ def defined_acronyms(doc: Doc) -> dict[str, Span]:
     The name is the entity there, else the capitalised words before the bracket whose initials they are."""
     found: dict[str, Span] = {}
     ents = {ent.end: ent for ent in doc.ents}
-    for i in range(1, len(doc) - 2):
+    orth = doc.to_array(ORTH)  # the brackets by their ids: a Token object for each token costs more
+    opening, closing = doc.vocab.strings["("], doc.vocab.strings[")"]
+    for i in numpy.flatnonzero((orth[1:-2] == opening) & (orth[3:] == closing)) + 1:
+        i = int(i)
         short = doc[i + 1].text
-        if doc[i].text != "(" or doc[i + 2].text != ")" or not short.isupper() or len(short) < 2 or short in found:
+        if not short.isupper() or len(short) < 2 or short in found:
             continue
         candidates = [ents[i]] if i in ents else []
         start = i

@@ -29,6 +29,8 @@ from functools import cache
 from pathlib import Path
 
 import numpy
+from spacy.attrs import POS
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Token
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "claims_model.json.gz"
@@ -117,7 +119,8 @@ def refine(doc: Doc, found: list, enabled: bool = True) -> list:
 
 
 def cue_candidates(doc: Doc) -> list[Token]:
-    return [t for t in doc if t.pos_ == "VERB"]
+    """Return the verbs, found in the POS array (a Token object for each of a Doc's tokens costs more)."""
+    return [doc[int(i)] for i in numpy.flatnonzero(doc.to_array(POS) == VERB)]
 
 
 def cue_features(t: Token) -> list[str]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import replace
 from enum import StrEnum
 
+import numpy
+from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for, nearest_subject,
@@ -103,7 +105,7 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
     found: list[Supply] = []
     last_item: Mention | None = None
     nouns = transfer_nouns() | receiving_nouns()
-    for token in doc:
+    for token in _tokens_with_lemmas(doc, transfer_verbs().keys() | SUPPLIER_NOUNS | CUSTOMER_NOUNS | nouns):
         if token.idx < body_start:
             continue
         role = transfer_verbs().get(token.lemma_.lower())
@@ -127,6 +129,15 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
     # a second pass lets a side filled from context carry on to the supplies of the same sentence
     # (`Iraq will join Malaysia and Nigeria in receiving the jets`: all from whoever supplies Iraq)
     return [_completed(supply, completed) if supply in found else supply for supply in completed]
+
+
+def _tokens_with_lemmas(doc: Doc, lemmas: set[str]) -> list[Token]:
+    """Return the tokens whose lowercased lemma is one of `lemmas`, found by the lemma ids of the Doc (a Token
+    object for each of its tokens costs more)."""
+    ids = doc.to_array(LEMMA)
+    kinds = numpy.unique(ids)
+    wanted = kinds[[doc.vocab.strings[int(k)].lower() in lemmas for k in kinds]]
+    return [doc[int(i)] for i in numpy.flatnonzero(numpy.isin(ids, wanted))]
 
 
 def _completed(supply: Supply, found: list[Supply]) -> Supply:
