@@ -101,6 +101,14 @@ CASES = [
      "Bill Clinton", "the world was in tough shape", "indirect"),
     # a raising verb over a reporting verb: the subject's own claim, not an unattributed one
     ("She appeared to suggest that the talks could resume.", None, "the talks could resume", "indirect"),
+    # a name and its apposition the parser hung elsewhere before the verb
+    ("In a call with reporters on Monday, Col. Steven Warren, a military spokesman in Baghdad, said the raid was "
+     "a combat operation.", "Steven Warren", "the raid was a combat operation", "indirect"),
+    ("As part of his plea, Marcel Lazar, 44, said that he had hacked the accounts.", "Marcel Lazar",
+     "he had hacked the accounts", "indirect"),
+    # a main verb the parser read as a relative clause of the speaker's name
+    ("Speaker Paul Ryan, the nation's highest-ranking Republican, on Tuesday called the remarks "
+     "\"the textbook definition of a racist comment.\"", "Paul Ryan", "the textbook definition", "mixed"),
     # a cue word the parser tagged as a noun but gave a subject
     ("But Trump claims that he should be the exception.", "Trump", "he should be the exception", "indirect"),
     # a headline with a colon: the name before the colon speaks

@@ -72,7 +72,9 @@ QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
 _OPEN = re.compile(f"[{OPEN_QUOTES}]")
 _CLOSE_OR_BREAK = re.compile("[”»\"“\n]")
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
-PARTICIPLE_DEPS = {"advcl", "xcomp", "conj", "acl", "pcomp", "ccomp", "dep"}
+# how a verb hangs on the word whose subject speaks through it; `relcl` only when the parser gave it no subject
+# (`Speaker Paul Ryan, the nation's highest-ranking Republican, on Tuesday called …` read as a relative clause)
+PARTICIPLE_DEPS = {"advcl", "xcomp", "conj", "acl", "relcl", "pcomp", "ccomp", "dep"}
 OBJECT_CONTROL = {"urge", "ask", "call", "encourage", "tell", "advise", "warn", "remind", "press"}
 # prepositions whose object is the topic of speech (`warned against`, `complained about`), not a place or time
 CONTENT_PREPS = {"about", "against", "of", "on", "over", "for"}
@@ -797,7 +799,7 @@ def _speaker_of(verb: Token) -> Span | None:
             below, token = token, token.head
             seen += 1
             continue
-        if seen and token.dep_ == "ROOT" and token.pos_ in ("NOUN", "PROPN") and below.dep_ == "acl" and \
+        if seen and token.dep_ == "ROOT" and token.pos_ in ("NOUN", "PROPN") and below.dep_ in ("acl", "relcl") and \
                 below.i > token.i and not any(c.dep_ == "agent" for c in below.children):
             return _noun_phrase(token)  # `Mitt Romney, the 2012 nominee, tweeted: …` parsed as a noun and its acl
         if seen and token.dep_ == "acomp" and token.pos_ == "ADJ":
@@ -821,15 +823,33 @@ def _stranded_subject(verb: Token) -> Span | None:
     doc, k = verb.doc, verb.i - 1
     while k > 0 and doc[k].pos_ == "ADV" and doc[k].head.i == verb.i:
         k -= 1
-    if k >= 1 and doc[k].text == ",":
-        k -= 1  # `…, Air Marshal Sadique Abubakar, reportedly revealed`
-    elif k < 1:
-        return None  # else the name ends right before the verb: `Campaigning for his wife, Bill Clinton said …`
+    if k < 1:
+        return None
+    if doc[k].text != ",":  # the name ends right before the verb: `Campaigning for his wife, Bill Clinton said …`
+        return _name_ending_at(doc, k)
+    # `…, Air Marshal Sadique Abubakar, reportedly revealed`; `…, Col. Steven Warren, a military spokesman, said`
+    return _name_ending_at(doc, k - 1) or _name_ending_at(doc, _apposed(doc[k - 1]).i)
+
+
+def _name_ending_at(doc: Doc, k: int) -> Span | None:
+    """Return the named person or body whose name ends at token k, unless it is some verb's subject."""
     ents, ent_of = _ent_index(doc)
     n = ent_of[k]
     if n < 0 or ents[n].end != k + 1 or ents[n].label_ not in ("PERSON", "ORG") or ents[n].root.dep_ in SUBJECT_DEPS:
         return None
     return ents[n]
+
+
+def _apposed(last: Token) -> Token:
+    """Return the noun an apposition that ends at `last` describes (`Lazar, 44,`: Lazar), else `last`."""
+    token = last
+    for _ in range(6):
+        if token.dep_ == "appos" and token.right_edge.i == last.i and token.head.i < token.i:
+            return token.head
+        if token.head.i == token.i or token.head.i > last.i:
+            break
+        token = token.head
+    return last
 
 
 PARTITIVES = {"number", "majority", "minority", "some", "many", "most", "several", "all", "dozen", "dozens",
