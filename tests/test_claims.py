@@ -83,6 +83,8 @@ CASES = [
     ("Mark Rutte urged the US to act, assuring that Europe would cover the costs.", "Mark Rutte",
      "Europe would cover the costs", "indirect"),
     ("Rubio spoke first. “It is a lot faster,” he told reporters.", "Rubio", "It is a lot faster", "direct"),
+    # `continued` attributes a quote (and only a quote)
+    ("Rubio spoke first. “It is a lot faster,” he continued.", "Rubio", "It is a lot faster", "direct"),
     # `they` resolved to the last plural agent
     ("US officials plan to discuss arms purchases. They say this is one of several ideas.", "US officials",
      "this is one of several ideas", "indirect"),

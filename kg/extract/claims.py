@@ -103,6 +103,11 @@ def reporting_verbs() -> dict[str, str]:
     return table("reporting_verbs", "lemma", "type")
 
 
+def quote_verbs() -> frozenset[str]:
+    """Return the verbs that attribute a quote but report nothing else (`“…,” she continued`)."""
+    return table("quote_verbs", "lemma")
+
+
 def role_nouns() -> dict[str, str]:
     """Return role noun -> what it refers to (person, news-outlet)."""
     return table("role_nouns", "noun", "refers_to")
@@ -1147,7 +1152,8 @@ def _sentences_over(doc: Doc, a: int, b: int) -> list[Span]:
 
 
 def _nearest_cue(frame: list[Token], qa: int, qb: int) -> Token | None:
-    cues = [t for t in frame if _is_cue(t) and reporting_verbs()[t.lemma_.lower()] == "speech"]
+    cues = [t for t in frame if _is_cue(t) and reporting_verbs()[t.lemma_.lower()] == "speech"
+            or t.lemma_.lower() in quote_verbs() and t.pos_ == "VERB"]
     if not cues:
         return None
     return min(cues, key=lambda t: min(abs(t.idx - qb), abs(t.idx - qa)))
