@@ -111,6 +111,10 @@ CASES = [
     # a main verb the parser read as a relative clause of the speaker's name
     ("Speaker Paul Ryan, the nation's highest-ranking Republican, on Tuesday called the remarks "
      "\"the textbook definition of a racist comment.\"", "Paul Ryan", "the textbook definition", "mixed"),
+    # `according to` a document names whoever the document is by
+    ("Arms imports to Europe nearly doubled, according to a report by the Stockholm International Peace Research "
+     "Institute.", "the Stockholm International Peace Research Institute", "Arms imports to Europe nearly doubled",
+     "indirect"),
     # a cue word the parser tagged as a noun but gave a subject
     ("But Trump claims that he should be the exception.", "Trump", "he should be the exception", "indirect"),
     # a headline with a colon: the name before the colon speaks
