@@ -507,6 +507,8 @@ def test_speaker_mention_is_the_whole_name(parse, text, speaker):
      "The study"),
     ("Zelensky, who spoke by video from Kyiv, said that Ukraine needed more shells.", "Ukraine needed", "Zelensky",
      "Zelensky"),  # the relative clause is not the cue's: the name is the mention
+    ("The senators wrote a letter, which was first reported by The Washington Post.", "which",
+     "The Washington Post", "The Washington Post"),  # a passive relative clause: its `by` phrase speaks
 ])
 def test_a_relative_pronoun_is_the_mention_and_its_noun_the_speaker(parse, text, content, mention, name):
     """As PolNeAR and PARC mark it, and as `he` in `he said`: the mention is `who`, the speaker its noun."""

@@ -801,13 +801,12 @@ def _speaker_of(verb: Token) -> Span | None:
         subject = nearest_subject(token)
         if subject is not None:
             if subject.lower_ in ("who", "that", "which") and token.dep_ == "relcl":
-                return _noun_phrase(token.head)  # `leaders, who fear that …`
+                by = _agent_of(token) if subject.dep_ == "nsubjpass" else None
+                return by or _noun_phrase(token.head)  # `leaders, who fear that …`; `a letter, which was reported by X`
             if subject.dep_ == "nsubjpass" and token.lemma_.lower() in CITING_VERBS:
                 return _noun_phrase(subject)  # `X was quoted as saying`: X
             if subject.dep_ == "nsubjpass" and seen == 0:
-                agent = next((c for c in token.children if c.dep_ == "agent"), None)
-                pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-                return _noun_phrase(pobj) if pobj is not None else None
+                return _agent_of(token)
             return _noun_phrase(_partitive_head(subject))  # `After saying …, she was taken …`: the passive subject
         if token.dep_ in PARTICIPLE_DEPS and token.head.i != token.i or \
                 token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
@@ -827,6 +826,13 @@ def _speaker_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+def _agent_of(verb: Token) -> Span | None:
+    """Return the `by` phrase's noun of a passive verb (`was first reported by The Post`), if it has one."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    pobj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    return _noun_phrase(pobj) if pobj is not None else None
 
 
 def _stranded_subject(verb: Token) -> Span | None:
