@@ -83,6 +83,9 @@ CASES = [
     ("Mark Rutte urged the US to act, assuring that Europe would cover the costs.", "Mark Rutte",
      "Europe would cover the costs", "indirect"),
     ("Rubio spoke first. “It is a lot faster,” he told reporters.", "Rubio", "It is a lot faster", "direct"),
+    # of a verb's two subjects, one inside the quote, the one outside speaks
+    ("“The campaign is in panic mode. Full panic mode,” said Leslie Wimes, a Democratic activist.", "Leslie Wimes",
+     "Full panic mode", "direct"),
     # `continued` attributes a quote (and only a quote)
     ("Rubio spoke first. “It is a lot faster,” he continued.", "Rubio", "It is a lot faster", "direct"),
     # `they` resolved to the last plural agent

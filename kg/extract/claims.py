@@ -1009,7 +1009,10 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         dash = _dash_speaker(doc, qb)
         if cue is not None:
             speaker = _speaker_of(cue)
-            if speaker is not None and in_quote[speaker.start_char] and speaker.root.pos_ == "PRON":
+            outside = next((c for c in cue.children if c.dep_ in SUBJECT_DEPS and not in_quote[c.idx]), None)
+            if speaker is not None and in_quote[speaker.start_char] and outside is not None:
+                speaker = _noun_phrase(outside)  # `“… Full panic mode,” said Leslie Wimes`: two subjects, one quoted
+            elif speaker is not None and in_quote[speaker.start_char] and speaker.root.pos_ == "PRON":
                 # `“It is about …,” adding that …`: the parser found the subject inside the quote; who adds is
                 # who spoke just before
                 speaker = previous.speaker if previous is not None and _near(doc, previous, qa) else None
