@@ -83,6 +83,17 @@ CASES = [
     ("Mark Rutte urged the US to act, assuring that Europe would cover the costs.", "Mark Rutte",
      "Europe would cover the costs", "indirect"),
     ("Rubio spoke first. “It is a lot faster,” he told reporters.", "Rubio", "It is a lot faster", "direct"),
+    # through a preposition on an adverb: `stopped short of saying`, `aside from saying`
+    ("Pistorius stopped short of saying that the tanks would be sent.", "Pistorius", "the tanks would be sent",
+     "indirect"),
+    ("McAuliffe refused to discuss the appointees, aside from saying he wants a diverse delegation.", "McAuliffe",
+     "he wants a diverse delegation", "indirect"),
+    # a reporting verb the parser hung as parataxis on a participle it made the root
+    ("“We have kept our word,” Mr. Scholz said, not even needing to mention the tanks Germany had sent.",
+     "Mr. Scholz", "the tanks Germany had sent", "indirect"),
+    # `sent a letter to the leaders saying …`: through the dative `to` to the verb's subject
+    ("The senators sent a letter on Thursday to NATO leaders saying that the alliance needed more air defence.",
+     "The senators", "the alliance needed more air defence", "indirect"),
     # of a verb's two subjects, one inside the quote, the one outside speaks
     ("“The campaign is in panic mode. Full panic mode,” said Leslie Wimes, a Democratic activist.", "Leslie Wimes",
      "Full panic mode", "direct"),

@@ -809,7 +809,7 @@ def _speaker_of(verb: Token) -> Span | None:
                 return _agent_of(token)
             return _noun_phrase(_partitive_head(subject))  # `After saying …, she was taken …`: the passive subject
         if token.dep_ in PARTICIPLE_DEPS and token.head.i != token.i or \
-                token.dep_ == "prep" and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
+                token.dep_ in ("prep", "dative") and token.head.pos_ in ("VERB", "AUX"):  # `responded by saying …`
             below, token = token, token.head
             seen += 1
             continue
@@ -818,6 +818,16 @@ def _speaker_of(verb: Token) -> Span | None:
             return _noun_phrase(token)  # `Mitt Romney, the 2012 nominee, tweeted: …` parsed as a noun and its acl
         if seen and token.dep_ == "acomp" and token.pos_ == "ADJ":
             below, token = token, token.head  # `X was quick to point out that …`, `officials were unable to …`
+            seen += 1
+            continue
+        if token.dep_ == "ROOT" and token.tag_ == "VBG":
+            said = next((c for c in token.children if c.dep_ == "parataxis" and c.i < token.i and _is_cue(c)
+                         and nearest_subject(c) is not None), None)
+            if said is not None:  # `…,” Mr. Obama said, not even needing to mention …` read with the -ing as root
+                return _noun_phrase(_partitive_head(nearest_subject(said)))
+        if token.dep_ == "prep" and token.head.pos_ in ("ADV", "ADJ") and token.head.dep_ == "advmod" and \
+                token.head.head.pos_ in ("VERB", "AUX"):
+            below, token = token, token.head.head  # `X stopped short of saying …`, `aside from saying …`
             seen += 1
             continue
         if seen and token.dep_ in ("dobj", "pobj") and token.pos_ == "NOUN":
