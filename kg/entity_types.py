@@ -189,13 +189,14 @@ def _unnamed_weapons(doc: Doc, adjectives: frozenset[str] = frozenset()) -> list
     helicopters`, `the Army Tactical Missile Systems`, `KC-390`, `Type 055 destroyer`."""
     found = []
     i = 0
-    while i < len(doc):
-        token = doc[i]
+    for k in _with_capitals(doc):  # a name or a designation has a capital: no Token for the other words
+        if k < i:
+            continue
+        i, token = k, doc[k]
         if token.ent_type_ and token.ent_type_ not in ("WEAPON", "CARDINAL") or not (
                 token.pos_ == "PROPN" and token.is_title or _is_designation(token) or
                 _misread_name(token, adjectives)) or token.lower_.rstrip(".") in company_suffixes():
             # (`Lockheed Martin Corp F-35 jets`: the company's legal form is no weapon)
-            i += 1
             continue
         j = i
         while j + 1 < len(doc) and doc[j + 1].pos_ == "PROPN" and not doc[j + 1].ent_type_:
@@ -212,6 +213,15 @@ def _unnamed_weapons(doc: Doc, adjectives: frozenset[str] = frozenset()) -> list
             found.append(Span(doc, i, j + 1, label="WEAPON"))  # `Army Tactical Missile Systems`
         i = j + 1
     return found
+
+
+def _with_capitals(doc: Doc) -> list[int]:
+    """Return the indices of the tokens with a capital letter, found by the Doc's ORTH ids."""
+    orth = doc.to_array(ORTH)
+    kinds = numpy.unique(orth)
+    strings = doc.vocab.strings
+    capitalised = kinds[[strings[int(k)] != strings[int(k)].lower() for k in kinds]]
+    return numpy.flatnonzero(numpy.isin(orth, capitalised)).tolist()
 
 
 def _with_rest_of_name(ent: Span) -> Span:

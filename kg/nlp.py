@@ -15,7 +15,7 @@ import re
 
 import numpy
 import spacy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -164,9 +164,12 @@ def entity_consistency(doc: Doc) -> Doc:
         fixed.append(ent)
     # a bare surname the model missed altogether (`Stubb said …` after `Alexander Stubb`)
     covered = {i for ent in fixed for i in range(ent.start, ent.end)}
-    for token in doc:
-        if token.i not in covered and _as_written(token.text) in surnames and token.pos_ == "PROPN":
-            fixed.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+    if surnames:  # found by ORTH id, as written or in capitals: no Token for the other words
+        ids = [doc.vocab.strings[form] for name in surnames for form in (name, name.upper())]
+        for i in numpy.flatnonzero(numpy.isin(doc.to_array(ORTH), ids)).tolist():
+            token = doc[i]
+            if i not in covered and _as_written(token.text) in surnames and token.pos_ == "PROPN":
+                fixed.append(Span(doc, i, i + 1, label="PERSON"))
     doc.ents = filter_spans(fixed)
     return doc
 
