@@ -346,12 +346,15 @@ def dataset_graphs(ds: Dataset) -> dict[object, list[ox.Triple]]:
 
 
 def digest(triples: Iterable[ox.Triple]) -> str:
-    """Return a fingerprint of a set of triples, independent of their order."""
-    h = hashlib.sha256()
-    for line in sorted({str(t) for t in triples}):
-        h.update(line.encode("utf-8"))
-        h.update(b"\n")
-    return h.hexdigest()
+    """Return a fingerprint of a set of triples, independent of their order and of repeats.
+
+    The sum of each triple's SHA-256, so nothing is sorted: sorting the triples' text held ~90 MB
+    more at the peak of a 2,500-article build (the entity graph's 224,000 triples).
+    """
+    total = 0
+    for triple in set(triples):
+        total += int.from_bytes(hashlib.sha256(str(triple).encode("utf-8")).digest(), "big")
+    return f"{total % 2**256:064x}"
 
 
 def graph_key(name) -> str:
@@ -367,14 +370,17 @@ def replace_graph(store: ox.Store, name, triples: list[ox.Triple]) -> None:
 
     A named graph is replaced in a single transaction: readers see the old
     graph or the new one, never a mix. The default graph (the entities, tens of
-    thousands of triples on a big corpus) is cleared, then filled in one
-    transaction: a single SPARQL update of that size costs hundreds of MB to
-    parse, and the build state stays dirty in between, so a crash there is
-    repaired by the next build.
+    thousands of triples on a big corpus) is cleared, then filled in
+    transactions of BATCH_QUADS: a single SPARQL update of that size costs hundreds of
+    MB to parse, one transaction of it holds all of it in RocksDB's memory too
+    (+130 MB at 2,500 articles), and the build state stays dirty in between, so a
+    crash there is repaired by the next build.
     """
     if isinstance(name, ox.DefaultGraph):
         store.clear_graph(name)
-        add_quads(store, in_graph(name, triples))
+        for start in range(0, len(triples), StoreWriter.BATCH_QUADS):
+            add_quads(store, in_graph(name, triples[start:start + StoreWriter.BATCH_QUADS]))
+            store.flush()
         return
     if not store.contains_named_graph(name):  # nothing to replace: one transaction, without SPARQL's parsing
         add_quads(store, in_graph(name, triples))

@@ -177,7 +177,7 @@ class TableWriter:
         manifest = self.folder / MANIFEST
         try:
             manifest.unlink(missing_ok=True)  # while the files change, no build vouches for them
-            con = duckdb.connect()
+            con = duckdb.connect(str(self.staging / "tables.duckdb"), config={"memory_limit": "128MB"})
             for name, columns in _STAGING.items():
                 con.execute(f"CREATE TABLE staged_{name} AS SELECT * FROM read_csv(?, header=true, "
                             f"all_varchar=true, nullstr=?, allow_quoted_nulls=false, quote='\"', escape='\"', "
