@@ -131,15 +131,20 @@ def write_tables(out: Path, key: str) -> None:
     """
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+    from kg.analyze import GraphFacts
+    from kg.lifecycle import supply_lifecycles
     from kg.store import STATE_VERSION, iter_graphs, open_store, store_path, write_state
     from kg.tables import TableWriter
 
+    facts = GraphFacts()  # the supply stages come from the lifecycles, which a build computes from the facts
     with TableWriter(out) as writer:
         for graph in iter_graphs(open_store(out)):
+            facts.add(graph)
             if graph.identifier == DATASET_DEFAULT_GRAPH_ID:
                 writer.add_entities(graph)
             else:
                 writer.add_article(graph)
+        writer.add_lifecycles(supply_lifecycles(facts))
         writer.finish(key)
     write_state(store_path(out), {"version": STATE_VERSION, "clean": True, "key": key})
 
