@@ -40,7 +40,7 @@ from kg.errors import KgError, OutputError, describe
 from kg.gazetteer import load_gazetteer
 from kg.ingest import expand_inputs, read_articles, sample_paths
 from kg.memory import fewer_collections
-from kg.store import (DEFAULT_GRAPH, StoreWriter, clean_state, dump_dataset, dump_union, open_store_for_writing,
+from kg.store import (StoreWriter, clean_state, dump_dataset, dump_union, open_store_for_writing,
                       store_changes, store_path, stored_articles, to_oxigraph, to_oxigraph_triples, write_atomic)
 from kg.types import Article, BuildReport, Extraction, Skipped
 
@@ -279,7 +279,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
     """
     from kg.analyze import GraphFacts, analyze, write_back
     from kg.rdf import add_clusters, add_lifecycles, article_graph, entity_graph, supply_events
-    from kg.render import to_html
+    from kg.render import write_html
     from kg.report import to_markdown
     from kg.resolve import Resolver, resolve
     from kg.tables import TableWriter
@@ -323,10 +323,8 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             add_clusters(entities, analysis.clusters)  # statements reported in several articles (kg.lineage)
             tables.add_entities(entities)
             tables.add_lifecycles(analysis.lifecycles)
-            triples = to_oxigraph_triples(entities)
-            report.triples += len(triples)
-            writer.put(DEFAULT_GRAPH, triples)
-            del entities, triples
+            report.triples += writer.put_default(entities)
+            del entities
             result = writer.finish()
         report.entities = len(resolver.entities)
         report.graphs_written = len(result.written)
@@ -346,8 +344,8 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             exported.append(pool.submit(tables.finish, plan.key))
             summary = (f"{report.articles} articles, {report.claims} claims, {report.supplies} supplies, "
                        f"{report.entities} entities.")
-            write_atomic(out / "graph.html", to_html(analysis, summary=summary, timeline=picture,
-                                                       timeline_caption=chart.caption()).encode("utf-8"))
+            write_html(out / "graph.html", analysis, summary=summary, timeline=picture,
+                       timeline_caption=chart.caption())
             if picture is not None:
                 write_atomic(out / TIMELINE_FILE, picture)
                 report.files = {**plan.files, TIMELINE_FILE: str(out / TIMELINE_FILE)}

@@ -35,6 +35,7 @@ import math
 import os
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -76,10 +77,27 @@ _SCRIPT_UNSAFE = re.compile(r"[<>&\u2028\u2029\ud800-\udfff]")
 
 
 def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary: str = "",
-            max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | ox.Store | GraphFacts | None = None,
-            focus: str | None = None, depth: int = 2, built: datetime | None = None,
-            timeline: bytes | None = None, timeline_caption: str = "") -> str:
-    """Return a self-contained HTML page of the entity graph.
+            max_nodes: int = DEFAULT_MAX_NODES, **options) -> str:
+    """Return a self-contained HTML page of the entity graph (see `page_parts` for the parameters)."""
+    return "".join(page_parts(analysis, title, summary, max_nodes, **options))
+
+
+def write_html(path: str | Path, analysis: Analysis, title: str = "kg: news knowledge graph", summary: str = "",
+               max_nodes: int = DEFAULT_MAX_NODES, **options) -> Path:
+    """Write the page of `to_html` to `path` atomically, piece by piece: the whole page is never in memory
+    (as one string, encoded, the page of 2,500 articles took 140 MB at its peak). Return the path."""
+    from kg.store import write_atomic
+
+    path = Path(path)
+    write_atomic(path, (part.encode("utf-8") for part in page_parts(analysis, title, summary, max_nodes, **options)))
+    return path
+
+
+def page_parts(analysis: Analysis, title: str = "kg: news knowledge graph", summary: str = "",
+               max_nodes: int = DEFAULT_MAX_NODES, *, graph: Graph | ox.Store | GraphFacts | None = None,
+               focus: str | None = None, depth: int = 2, built: datetime | None = None,
+               timeline: bytes | None = None, timeline_caption: str = "") -> Iterator[str]:
+    """Yield a self-contained HTML page of the entity graph, in pieces whose concatenation is the page.
 
     Parameters
     ----------
@@ -107,7 +125,7 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
         scope = ego_nodes(G, centre, depth)
     # Generic items go last even beside weapon systems in no transfer (both score 0): they are not actors.
     order = sorted(scope, key=lambda n: (n != centre, bool(G.nodes[n].get("generic")), -rank[n],
-                                         G.nodes[n].get("label", n)))
+                                         G.nodes[n].get("label", n), n))
     index = {n: i for i, n in enumerate(order)}
     default_count = min(max(int(max_nodes), 1), len(order))
 
@@ -140,18 +158,27 @@ def to_html(analysis: Analysis, title: str = "kg: news knowledge graph", summary
         **records,
     }
     built = (built or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    return _page_template().render(
+    # The template is rendered with a slot where each big JSON value goes, and the values are written into
+    # the slots a thousand rows at a time (the same bytes as one json.dumps).
+    slots = {"nodes": nodes, "edges": edges, "data": data}
+    shell = _page_template().render(
         title=title, summary=" ".join(part for part in (summary.strip(), note) if part),
         built_iso=built.isoformat(timespec="seconds"), built_stamp=built.strftime("%Y-%m-%d %H:%M UTC"),
-        nodes=nodes, edges=edges, options=_vis_options(), data=data, timeline_caption=timeline_caption,
-        inline=_inline_files(),
-        timeline_uri="data:image/png;base64," + base64.b64encode(timeline).decode("ascii") if timeline else "")
+        options=_vis_options(), timeline_caption=timeline_caption, inline=_inline_files(),
+        timeline_uri="data:image/png;base64," + base64.b64encode(timeline).decode("ascii") if timeline else "",
+        data=data, slot=lambda name: Markup(f"\x00kg-slot:{name}\x00"))
+    for i, piece in enumerate(_SLOT.split(shell)):
+        if i % 2 == 0:
+            yield piece
+        else:
+            for chunk in _json_chunks(slots[piece]):
+                yield _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", chunk)
 
 
 def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
                max_nodes: int = DEFAULT_MAX_NODES, title: str | None = None) -> Path:
     """Return the path of `out_dir`/graph.html, re-rendered from the graph `kg build` wrote to out_dir."""
-    from kg.store import open_store, write_atomic
+    from kg.store import open_store
     from kg.timeline import draw, timeline
 
     facts = GraphFacts.of(open_store(out_dir))  # one pass over the store feeds the graph and the panel
@@ -159,12 +186,9 @@ def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
     if title is None:
         title = "kg: news knowledge graph" if focus is None else f"kg: around {focus}"
     chart = timeline(facts)
-    page = to_html(analysis, title=title, summary=corpus_summary(facts, analysis), max_nodes=max_nodes,
-                   graph=facts, focus=focus, depth=depth, timeline=draw(chart) if chart.drawable else None,
-                   timeline_caption=chart.caption())
-    path = Path(out_dir) / "graph.html"
-    write_atomic(path, page.encode("utf-8"))
-    return path
+    return write_html(Path(out_dir) / "graph.html", analysis, title=title, summary=corpus_summary(facts, analysis),
+                      max_nodes=max_nodes, graph=facts, focus=focus, depth=depth,
+                      timeline=draw(chart) if chart.drawable else None, timeline_caption=chart.caption())
 
 
 def page_analysis(graph: Graph | ox.Store | GraphFacts | nx.MultiDiGraph) -> Analysis:
@@ -381,6 +405,36 @@ def _script_json(value) -> Markup:
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return Markup(_SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+_SLOT = re.compile("\x00kg-slot:(\\w+)\x00")  # rendered text holds no NUL: kg.ingest drops C0 controls
+_ROWS_PER_CHUNK = 1000
+
+
+def _json_chunks(value) -> Iterator[str]:
+    """Yield `value` as compact JSON (json.dumps with separators (",", ":"), not ASCII-only) in pieces: a list
+    of more than _ROWS_PER_CHUNK items a thousand items at a time, a dict key by key.
+
+    >>> "".join(_json_chunks({"a": list(range(2500)), "b": "é"})) == json.dumps(
+    ...     {"a": list(range(2500)), "b": "é"}, ensure_ascii=False, separators=(",", ":"))
+    True
+    """
+    def dumps(v) -> str:
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+    if isinstance(value, dict) and any(isinstance(v, (list, dict)) for v in value.values()):
+        yield "{"
+        for i, (key, item) in enumerate(value.items()):
+            yield ("," if i else "") + dumps(str(key)) + ":"
+            yield from _json_chunks(item)
+        yield "}"
+    elif isinstance(value, list) and len(value) > _ROWS_PER_CHUNK:
+        yield "["
+        for start in range(0, len(value), _ROWS_PER_CHUNK):
+            yield ("," if start else "") + dumps(value[start:start + _ROWS_PER_CHUNK])[1:-1]
+        yield "]"
+    else:
+        yield dumps(value)
 
 
 def _offline(text: str) -> Markup:

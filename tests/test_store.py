@@ -112,6 +112,32 @@ def test_sync_store_with_unknown_digests_repairs_a_graph_left_half_written(tmp_p
     assert graph_contents(store) == {EX + "g1": {str(t) for t in wanted[g1]}}
 
 
+def test_the_default_graph_streamed_from_rdflib_terms_is_the_list_put_and_skipped_when_unchanged(tmp_path):
+    from kg.rdf import TripleIndex
+    from kg.store import StoreWriter, to_oxigraph_triples
+
+    def entities(n: int) -> TripleIndex:
+        graph = TripleIndex()
+        for i in range(n):
+            graph.add((URIRef(EX + f"e{i}"), URIRef(EX + "label"), Literal(f"E{i}", lang="en")))
+            graph.add((URIRef(EX + f"e{i}"), URIRef(EX + "rank"), Literal(i)))
+        return graph
+
+    store = open_store_for_writing(tmp_path)
+    store.add(ox.Quad(ox.NamedNode(EX + "old"), ox.NamedNode(EX + "p"), ox.Literal("gone"), DEFAULT_GRAPH))
+    graph = entities(25)
+    writer = StoreWriter(store, None)
+    writer.BATCH_QUADS = 7  # several transactions
+    assert writer.put_default(graph) == 50
+    first = writer.finish()
+    assert first.digests[""] == digest(to_oxigraph_triples(graph)) and first.written == [""]
+    assert graph_contents(store) == {"": {str(t) for t in to_oxigraph_triples(graph)}}
+
+    again = StoreWriter(store, first.digests)
+    again.put_default(entities(25))
+    assert again.finish().unchanged == 1
+
+
 def test_digest_ignores_order_and_duplicates():
     a, b = triple("a", "p", 1), triple("b", "p", 2)
     assert digest([a, b]) == digest([b, a, a]) != digest([a])
