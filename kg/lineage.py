@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 THRESHOLD = 56  # token_set_ratio, tuned on the odd lines of tests/data/quote_pairs/pairs.jsonl
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     """One claim as lineage sees it: who, what, where and when."""
 
@@ -49,7 +51,7 @@ class QuoteRef:
     date: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimCluster:
     """One statement and every report of it."""
 
@@ -120,6 +122,7 @@ LENGTH_RATIO = 0.3  # the shorter text has at least this share of the longer's w
 
 
 SPARSE_FROM = 64  # a speaker with this many claims or more has its shared words found by a sparse product
+SPARSE_BLOCK = 256  # ... of this many rows at a time
 
 
 def comparable(words_a: int, words_b: int) -> bool:
@@ -144,41 +147,57 @@ def _alike_pairs(texts: list[str], threshold: float) -> dict[tuple[int, int], fl
     prolific speaker's), each text against all its candidates at once: token_set_ratio is what lineage costs.
     """
     alike = {}
-    for i, others in _candidates(texts).items():
+    for i, others in _candidates(texts):
         scores = cdist([texts[i]], [texts[j] for j in others], scorer=fuzz.token_set_ratio, score_cutoff=threshold)
         alike.update({(i, j): score for j, score in zip(others, scores[0].tolist()) if score})
     return alike
 
 
-def _candidates(texts: list[str]) -> dict[int, list[int]]:
-    """For each text i, the later texts j > i of comparable length that share a content word with it."""
+def _candidates(texts: list[str]) -> Iterator[tuple[int, list[int]]]:
+    """For each text i, the later texts j > i of comparable length that share a content word with it, in order.
+
+    Yielded text by text: a prolific speaker's pairs (millions of them on a corpus published ten times
+    over) are never all held as Python objects, only as the sparse product's arrays.
+    """
     words = [len(t.split()) for t in texts]
     contents = [content_words(t) for t in texts]
     n = len(texts)
     if n < SPARSE_FROM:  # a few claims: plain loops beat building matrices
-        pairs = [(i, j) for i in range(n) for j in range(i + 1, n)
-                 if comparable(words[i], words[j]) and not contents[i].isdisjoint(contents[j])]
-    else:  # a prolific speaker: the pairs with a word in common from a sparse product of word-incidence rows
-        from scipy import sparse  # 0.08 s to import: a small build has no such speaker
+        for i in range(n):
+            others = [j for j in range(i + 1, n)
+                      if comparable(words[i], words[j]) and not contents[i].isdisjoint(contents[j])]
+            if others:
+                yield i, others
+        return
+    # a prolific speaker: the pairs with a word in common from a sparse product of word-incidence rows
+    from scipy import sparse  # 0.08 s to import: a small build has no such speaker
 
-        vocabulary: dict[str, int] = {}
-        rows, cols = [], []
-        for i, content in enumerate(contents):
-            for word in content:
-                rows.append(i)
-                cols.append(vocabulary.setdefault(word, len(vocabulary)))
-        incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
-                                      shape=(n, max(len(vocabulary), 1)))
-        shared = sparse.triu(incidence @ incidence.T, k=1).tocoo()
-        counts = np.array(words)
-        shorter = np.minimum(counts[shared.row], counts[shared.col])
-        longer = np.maximum(counts[shared.row], counts[shared.col])
-        keep = (shorter >= MIN_WORDS) & (shorter >= LENGTH_RATIO * longer)  # what `comparable` says, at once
-        pairs = sorted(zip(shared.row[keep].tolist(), shared.col[keep].tolist()))
-    out: dict[int, list[int]] = {}
-    for i, j in pairs:
-        out.setdefault(i, []).append(j)
-    return out
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for i, content in enumerate(contents):
+        for word in content:
+            rows.append(i)
+            cols.append(vocabulary.setdefault(word, len(vocabulary)))
+    incidence = sparse.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                                  shape=(n, max(len(vocabulary), 1)))
+    del rows, cols
+    transposed = incidence.T.tocsc()
+    counts = np.array(words)
+    # A block of rows at a time: the whole product has a cell per pair with a word in common, which grows
+    # with the square of a speaker's claims (a corpus published ten times over: hundreds of MB).
+    for start in range(0, n, SPARSE_BLOCK):
+        shared = (incidence[start:start + SPARSE_BLOCK] @ transposed).tocsr()
+        for row in range(shared.shape[0]):
+            i = start + row
+            later = shared.indices[shared.indptr[row]:shared.indptr[row + 1]]
+            later = np.sort(later[later > i])
+            if not len(later):
+                continue
+            shorter = np.minimum(counts[i], counts[later])
+            longer = np.maximum(counts[i], counts[later])
+            keep = (shorter >= MIN_WORDS) & (shorter >= LENGTH_RATIO * longer)  # what `comparable` says, at once
+            if keep.any():
+                yield i, later[keep].tolist()
 
 
 def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimCluster]:
@@ -229,6 +248,6 @@ def claim_clusters(facts: GraphFacts, threshold: float = THRESHOLD) -> list[Clai
         art = facts.articles.get(c.article or "")
         if art is None or not c.text:
             continue
-        outlet = outlet_of(art.publisher, art.url, art.id)
+        outlet = sys.intern(outlet_of(art.publisher, art.url, art.id))  # one string per outlet, not per claim
         refs.append(QuoteRef(c.id, c.speaker, c.text, art.id, outlet, art.wire or outlet, art.date or None))
     return cluster(refs, threshold)
