@@ -150,16 +150,12 @@ def write_tables(out: Path, key: str) -> None:
 
 
 def virtuoso_text(name: str, base: str) -> str:
-    """Return a bundled query's text for Virtuoso, its entity names looked up on Virtuoso itself."""
-    from kg.store import _ENTITIES_NAMED, _ENTITY_SLOT, QUERIES_DIR
-    from rdflib import Literal
+    """Return a bundled query's text for Virtuoso as kg fills it in (optional parameters left out mean any
+    value), its entity names looked up on Virtuoso itself."""
+    from kg.store import query_text
     from virtuoso_server import virtuoso_select
 
-    text = (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
-    for slot, value in zip(_ENTITY_SLOT.findall(text), PARAMS.get(name, [])):
-        rows = virtuoso_select(base, _ENTITIES_NAMED.replace("NAME", Literal(value).n3()))
-        text = text.replace(f"${slot}", " ".join(f"<{row['e']}>" for row in rows))
-    return text
+    return query_text(name, PARAMS.get(name), lookup=lambda text: [row["e"] for row in virtuoso_select(base, text)])
 
 
 def compare_engines(big: Path, store, repeats: int, folder: Path) -> list[dict]:

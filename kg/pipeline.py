@@ -336,7 +336,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
                 f"{exc}; the store {folder} holds the whole graph (kg query and kg export work), run the build "
                 f"again to write the files")):
             exported = [pool.submit(dump_dataset, lease.store, out / "graph.trig"),
-                        pool.submit(dump_union, lease.store, out / "graph.ttl")]
+                        pool.submit(dump_union, lease.store, out / "graph.ttl", expected=report.triples)]
             # One picture for both: the file beside report.md, and the page's copy inline (it works offline).
             chart = timeline(analysis.facts)
             picture = draw(chart) if chart.drawable else None
