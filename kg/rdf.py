@@ -7,7 +7,7 @@ gives the same IRIs on every run and machine.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
@@ -198,23 +198,30 @@ def cluster_iri(cluster: ClaimCluster) -> URIRef:
 
 
 def add_clusters(graph: TripleIndex | Graph, clusters: Iterable[ClaimCluster]) -> None:
-    """Add what kg.lineage found to the entity graph: one kg:ClaimCluster per statement reported in several
-    articles, with its claims, its earliest one, its wordings and how many articles, outlets and origins carried it."""
+    """Add what kg.lineage found to the entity graph (see `cluster_triples`)."""
+    for triple in cluster_triples(clusters):
+        graph.add(triple)
+
+
+def cluster_triples(clusters: Iterable[ClaimCluster]) -> Iterator[tuple]:
+    """Yield what kg.lineage found, for the entity graph, each triple once: one kg:ClaimCluster per statement
+    reported in several articles, with its claims, its earliest one, its wordings and how many articles,
+    outlets and origins carried it."""
     for cluster in clusters:
         iri = cluster_iri(cluster)
-        graph.add((iri, RDF.type, KG.ClaimCluster))
-        graph.add((iri, KG.speaker, URIRef(cluster.speaker)))
+        yield iri, RDF.type, KG.ClaimCluster
+        yield iri, KG.speaker, URIRef(cluster.speaker)
         for report in cluster.reports:
-            graph.add((iri, KG.hasMember, URIRef(report.claim)))
-        graph.add((iri, KG.earliest, URIRef(cluster.earliest.claim)))
+            yield iri, KG.hasMember, URIRef(report.claim)
+        yield iri, KG.earliest, URIRef(cluster.earliest.claim)
         for variant in cluster.variants:
-            graph.add((iri, KG.variant, Literal(variant)))
+            yield iri, KG.variant, Literal(variant)
         for term, values in ((KG.outlet, cluster.outlets), (KG.origin, cluster.origins)):
             for value in values:
-                graph.add((iri, term, Literal(value)))
-        graph.add((iri, KG.articleCount, Literal(len(cluster.articles))))
-        graph.add((iri, KG.outletCount, Literal(len(cluster.outlets))))
-        graph.add((iri, KG.originCount, Literal(len(cluster.origins))))
+                yield iri, term, Literal(value)
+        yield iri, KG.articleCount, Literal(len(cluster.articles))
+        yield iri, KG.outletCount, Literal(len(cluster.outlets))
+        yield iri, KG.originCount, Literal(len(cluster.origins))
 
 
 def _add_article(g: TripleIndex, resolved: ResolvedExtraction) -> None:

@@ -1,6 +1,8 @@
 """report.md: what a build read, skipped and found, with the analysis tables."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Dataset
 
 from kg.analyze import Analysis, communities_table
@@ -32,8 +34,13 @@ def _table(headers: list[str], rows: list[list]) -> list[str]:
 LISTED_ROWS = 500  # a listing stops here: the report of a big corpus stays readable, and its memory bounded
 
 
-def _first_rows(source, query: str) -> list[list]:
-    """Return up to LISTED_ROWS + 1 rows of a bundled query (one more, to tell that the list goes on)."""
+def _first_rows(source, query: str, tables: Path | None = None) -> list[list]:
+    """Return up to LISTED_ROWS + 1 rows of a bundled query (one more, to tell that the list goes on), from
+    the tables folder when given (the same rows: kg.tables), else from `source`."""
+    if tables is not None:
+        from kg.tables import run_table_query
+
+        return [list(row) for row in run_table_query(tables, query, limit=LISTED_ROWS + 1).rows]
     return run_query(source, f"{query_text(query)}\nLIMIT {LISTED_ROWS + 1}")[1]
 
 
@@ -46,10 +53,12 @@ def _listing(headers: list[str], rows: list[list], query: str) -> list[str]:
 
 
 def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resolver,
-                chart: Timeline | None = None) -> str:
+                chart: Timeline | None = None, tables: Path | None = None) -> str:
     """Return the build report as Markdown; `source` (the on-disk store, or an rdflib Dataset) answers the queries.
 
     `chart` is the build's timeline (kg.timeline), drawn beside the report as timeline.png when not empty.
+    `tables`, the folder of tables the same build wrote (kg.tables), answers the listings instead: the store
+    sorts every claim to give the first 500 (8 s on 3,400 articles, DuckDB 15 ms).
     """
     lines = ["# kg build report", "",
              f"- articles read: {report.articles}",
@@ -75,18 +84,18 @@ def to_markdown(report: BuildReport, source, analysis: Analysis, resolver: Resol
         union = Dataset(default_union=True)
         for quad in source.quads((None, None, None, None)):
             union.add(quad)
-    counts = _first_rows(union, "claims-per-speaker")
+    counts = _first_rows(union, "claims-per-speaker", tables)
     lines += ["## Claims per speaker", "", "`kg query claims-by NAME` lists one speaker's claims.", ""]
     lines += _listing(["speaker", "claims", "articles"], counts, "claims-per-speaker")
 
-    rows = _first_rows(union, "who-said-what")
+    rows = _first_rows(union, "who-said-what", tables)
     lines += ["## Who said what", ""]
     lines += _listing(["speaker", "kind", "claim", "date", "article"], rows, "who-said-what")
 
-    rows = _first_rows(union, "supplies")
+    rows = _first_rows(union, "supplies", tables)
     lines += ["## Supplies", "", "One row per supplier, recipient and item across all articles "
               "(the date is the one the text states, else the article's).", ""]
-    records = [[_joined(v) for v in row] for row in _first_rows(union, "supply-records")]
+    records = [[_joined(v) for v in row] for row in _first_rows(union, "supply-records", tables)]
     lines += _listing(["supplier", "recipient", "item", "quantity", "status", "date", "articles"], records,
                       "supply-records")
     lines += ["### Every supply statement", ""]

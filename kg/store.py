@@ -306,8 +306,9 @@ def to_oxigraph_triples(graph: Graph) -> list[ox.Triple]:
     return list(iter_oxigraph_triples(graph))
 
 
-def iter_oxigraph_triples(graph: Graph) -> Iterator[ox.Triple]:
-    """Yield the triples of an rdflib graph (or a kg.rdf.TripleIndex) as pyoxigraph triples, one at a time.
+def iter_oxigraph_triples(graph: Graph | Iterable[tuple]) -> Iterator[ox.Triple]:
+    """Yield the triples of an rdflib graph (a kg.rdf.TripleIndex, any iterable of rdflib triples) as
+    pyoxigraph triples, one at a time.
 
     Terms are told apart by their exact type and IRIs remembered by their
     text: rdflib's own hashing and comparisons are Python code, and were most
@@ -476,16 +477,16 @@ class StoreWriter:
         self._flush()
         self._submit(replace_graph, self.store, name, triples)
 
-    def put_default(self, graph) -> int:
-        """Bring the default graph in line with `graph` (an rdflib Graph or kg.rdf.TripleIndex, each triple
-        once); return its number of triples.
+    def put_default(self, triples: Callable[[], Iterable[tuple]]) -> int:
+        """Bring the default graph in line with the rdflib triples `triples()` yields (each once: an rdflib
+        Graph, a kg.rdf.TripleIndex, or a generator of them); return their number.
 
-        Its oxigraph copy is never held whole: the triples are converted once for the digest and, when it
-        changed, again batch by batch into the store (at 2,500 articles, the 224,000 triples of the
+        Their oxigraph copy is never held whole: `triples()` is called twice, once for the digest and, when
+        it changed, again to write them batch by batch (at 2,500 articles, the 224,000 triples of the
         entities and their quote clusters held 70 MB as a list). Same digest as `put` of the same triples.
         """
         count = total = 0
-        for triple in iter_oxigraph_triples(graph):
+        for triple in iter_oxigraph_triples(triples()):
             count += 1
             total += _triple_hash(triple)
         fingerprint = _fingerprint(total)
@@ -495,7 +496,7 @@ class StoreWriter:
             return count
         self.result.written.append("")
         self._drain()  # the writes before this one land first
-        fill_default_graph(self.store, iter_oxigraph_triples(graph), self.BATCH_QUADS)
+        fill_default_graph(self.store, iter_oxigraph_triples(triples()), self.BATCH_QUADS)
         return count
 
     def _flush(self) -> None:

@@ -128,13 +128,13 @@ def test_the_default_graph_streamed_from_rdflib_terms_is_the_list_put_and_skippe
     graph = entities(25)
     writer = StoreWriter(store, None)
     writer.BATCH_QUADS = 7  # several transactions
-    assert writer.put_default(graph) == 50
+    assert writer.put_default(lambda: graph) == 50
     first = writer.finish()
     assert first.digests[""] == digest(to_oxigraph_triples(graph)) and first.written == [""]
     assert graph_contents(store) == {"": {str(t) for t in to_oxigraph_triples(graph)}}
 
     again = StoreWriter(store, first.digests)
-    again.put_default(entities(25))
+    again.put_default(lambda: iter(list(entities(25))))  # a generator does as well
     assert again.finish().unchanged == 1
 
 
