@@ -172,7 +172,7 @@ def page_parts(analysis: Analysis, title: str = "kg: news knowledge graph", summ
             yield piece
         else:
             for chunk in _json_chunks(slots[piece]):
-                yield _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", chunk)
+                yield _script_safe(chunk)
 
 
 def render_dir(out_dir: str | Path, *, focus: str | None = None, depth: int = 2,
@@ -403,8 +403,11 @@ def _script_json(value) -> Markup:
     >>> print(_script_json({"text": "</script>"}))
     {"text":"\u003c/script\u003e"}
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return Markup(_SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    return Markup(_script_safe(json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
+
+
+def _script_safe(json_text: str) -> str:
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 _SLOT = re.compile("\x00kg-slot:(\\w+)\x00")  # rendered text holds no NUL: kg.ingest drops C0 controls

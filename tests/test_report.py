@@ -1,6 +1,8 @@
 """report.md: listings of a big corpus stop at a limit and say where the rest is; loners are no community."""
 from __future__ import annotations
 
+import pytest
+
 from kg.store import open_store
 
 
@@ -16,6 +18,21 @@ def test_report_listings_stop_at_their_limit_and_say_where_the_rest_is(seed_buil
     assert sum(line.startswith("| ") for line in lines) == 1 + 2  # header and two rows
     assert "The first 2 rows; `kg query who-said-what` lists them all." in lines
     assert not any("lists them all" in line for line in _listing(["a"], [["x"], ["y"]], "supplies"))
+
+
+@pytest.mark.parametrize("query", ["claims-per-speaker", "who-said-what", "supplies", "supply-records"])
+def test_report_listings_from_the_tables_are_the_stores(seed_build, query):
+    """A build's report reads its listings from the tables it has just written: the rows the store gives."""
+    from kg.report import _cell, _first_rows, _joined
+    from kg.tables import tables_dir
+
+    store = open_store(seed_build[1])
+    # a supply record's cells list their values in no set order from the store, sorted from the tables
+    as_text = (lambda row: ["; ".join(sorted(_joined(v).split("; "))) for v in row]) if query == "supply-records" \
+        else (lambda row: [_cell(v) for v in row])
+    from_store = [as_text(row) for row in _first_rows(store, query)]
+    from_tables = [as_text(row) for row in _first_rows(store, query, tables_dir(seed_build[1]))]
+    assert from_tables and sorted(from_tables) == sorted(from_store)
 
 
 def test_a_graph_of_loners_reports_no_communities():
