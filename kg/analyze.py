@@ -250,6 +250,14 @@ EXACT_BETWEENNESS_MAX = 500  # above this many nodes, betweenness is estimated .
 BETWEENNESS_SAMPLES = 100  # ... from this many sampled sources
 
 
+def _links(empty: nx.Graph, G: nx.MultiDiGraph) -> nx.Graph:
+    """Return `empty` filled with G's nodes and edges, in G's order, without their attributes: the metrics
+    read none (no edge has a weight), and copying them took a dict per edge (20 MB at 8,400 articles)."""
+    empty.add_nodes_from(G.nodes)
+    empty.add_edges_from(G.edges(keys=False))
+    return empty
+
+
 def centrality(G: nx.MultiDiGraph, seed: int = 42, *, betweenness: bool = True) -> dict[str, dict[str, float]]:
     """Return node -> {degree, pagerank, betweenness} for every node, computed over the actors.
 
@@ -266,7 +274,7 @@ def centrality(G: nx.MultiDiGraph, seed: int = 42, *, betweenness: bool = True) 
     1.0
     """
     actors = actor_graph(G)
-    simple = nx.DiGraph(actors)
+    simple = _links(nx.DiGraph(), actors)
     pagerank = nx.pagerank(simple) if len(simple) else {}
     metrics = {n: {"degree": actors.degree(n) if n in actors else G.degree(n), "pagerank": pagerank.get(n, 0.0)}
                for n in G.nodes}
@@ -288,7 +296,7 @@ def communities(G: nx.MultiDiGraph, seed: int = 42) -> dict[str, int]:
     >>> communities(nx.MultiDiGraph([("a", "b"), ("c", "c")]))
     {'a': 0, 'b': 0}
     """
-    undirected = nx.Graph(actor_graph(G))
+    undirected = _links(nx.Graph(), actor_graph(G))
     if undirected.number_of_edges() == 0:
         return {}
     groups = [g for g in nx.community.louvain_communities(undirected, seed=seed) if len(g) > 1]
