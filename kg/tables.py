@@ -179,8 +179,8 @@ class TableWriter:
             manifest.unlink(missing_ok=True)  # while the files change, no build vouches for them
             # On disk, in the staging folder, with a memory limit: in memory, the tables of 2,500 articles
             # added 200 MB to the build's peak; past the limit DuckDB works from the file. One thread: each
-            # reads the staged CSV through buffers of its own that cannot spill (at 8,400 articles, two
-            # threads ran out of a 64 MB limit); the tables are written beside the page and exports anyway.
+            # thread reads and writes through buffers of its own that cannot spill (at 8,400 articles two
+            # threads ran out of this 128 MB limit, and of 64 MB); the page and exports are written meanwhile.
             con = duckdb.connect(str(self.staging / "tables.duckdb"), config={"memory_limit": "128MB", "threads": 1})
             for name, columns in _STAGING.items():
                 con.execute(f"CREATE TABLE staged_{name} AS SELECT * FROM read_csv(?, header=true, "
