@@ -133,10 +133,11 @@ def write_tables(out: Path, key: str) -> None:
 
     from kg.analyze import GraphFacts
     from kg.lifecycle import supply_lifecycles
+    from kg.lineage import claim_clusters
     from kg.store import STATE_VERSION, iter_graphs, open_store, store_path, write_state
     from kg.tables import TableWriter
 
-    facts = GraphFacts()  # the supply stages come from the lifecycles, which a build computes from the facts
+    facts = GraphFacts()  # the supply stages and quote clusters come from the facts, as in a build
     with TableWriter(out) as writer:
         for graph in iter_graphs(open_store(out)):
             facts.add(graph)
@@ -145,6 +146,7 @@ def write_tables(out: Path, key: str) -> None:
             else:
                 writer.add_article(graph)
         writer.add_lifecycles(supply_lifecycles(facts))
+        writer.add_clusters(claim_clusters(facts))
         writer.finish(key)
     write_state(store_path(out), {"version": STATE_VERSION, "clean": True, "key": key})
 

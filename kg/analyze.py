@@ -59,6 +59,7 @@ class ArticleFact:
     url: str = ""
     publisher: str = ""
     wire: str = ""  # the wire agency the text credits (kg:wireCredit, kg.lineage)
+    source: str = ""  # dcterms:source
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +140,7 @@ def _facts_of_graph(graph: Graph) -> Iterator[Fact]:
         title = text(graph.value(a, DCTERMS.title)) or (
             str(source).replace("\\", "/").rsplit("/", 1)[-1] if source else str(a).rsplit("/", 1)[-1])
         yield ArticleFact(str(a), title, text(graph.value(a, DCTERMS.date)), text(graph.value(a, SCHEMA.url)),
-                          text(graph.value(a, KG.publisher)), text(graph.value(a, KG.wireCredit)))
+                          text(graph.value(a, KG.publisher)), text(graph.value(a, KG.wireCredit)), text(source))
     for speaker, claim in graph.subject_objects(KG.said):
         yield ClaimFact(str(claim), iri(speaker), text(graph.value(claim, KG.text)),
                         sys.intern(text(graph.value(claim, KG.kind))),

@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
 
 import numpy as np
 from rapidfuzz import fuzz, utils
@@ -100,11 +99,15 @@ def wire_credit(text: str) -> str | None:
     return min(found)[1] if found else None
 
 
+_SCHEME = re.compile(r"^[a-z]+://(www\.)?")  # and the path after the host: as queries/quote-lineage.rq cuts them
+
+
 def outlet_of(publisher: str | None, url: str | None, source: str) -> str:
+    """An article's outlet: its publisher, else its URL's host, else its source (what quote-lineage.rq shows)."""
     if publisher:
         return publisher
-    if url and (host := urlparse(url).hostname):
-        return host.removeprefix("www.")
+    if url:
+        return _SCHEME.sub("", url, count=1).split("/", 1)[0]
     return source
 
 
@@ -248,6 +251,6 @@ def claim_clusters(facts: GraphFacts, threshold: float = THRESHOLD) -> list[Clai
         art = facts.articles.get(c.article or "")
         if art is None or not c.text:
             continue
-        outlet = sys.intern(outlet_of(art.publisher, art.url, art.id))  # one string per outlet, not per claim
+        outlet = sys.intern(outlet_of(art.publisher, art.url, art.source or art.id))  # one string per outlet, not per claim
         refs.append(QuoteRef(c.id, c.speaker, c.text, art.id, outlet, art.wire or outlet, art.date or None))
     return cluster(refs, threshold)

@@ -323,6 +323,7 @@ def write_graphs(plan: BuildPlan, lease: _Lease, report: IncrementalReport) -> I
             add_lifecycles(entities, analysis.lifecycles)  # the order of each record's stages, and contradictions
             tables.add_entities(entities)
             tables.add_lifecycles(analysis.lifecycles)
+            tables.add_clusters(analysis.clusters)
             # The quote clusters (statements reported in several articles, kg.lineage) go to the store straight
             # from the analysis: in the entity graph's index they held 135 MB at 8,400 articles.
             report.triples += writer.put_default(lambda: itertools.chain(entities, cluster_triples(analysis.clusters)))

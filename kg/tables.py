@@ -13,7 +13,10 @@ article graphs and entity graph it puts into the store, one article at a time
   (kg.lifecycle): the first date of each status, the quantities committed and
   delivered, the gap between them, and whether its sources contradict each other;
 - `supply_stages`: one row per stage of a record's lifecycle (and per speaker
-  of the claim it is stated in), in order, with its date and who asserted it.
+  of the claim it is stated in), in order, with its date and who asserted it;
+- `claim_clusters`: one row per report of a statement carried by several
+  articles (kg.lineage), with its cluster's counts, whether it is the earliest,
+  and its article's outlet and origin (also columns of `claims`).
 
 `manifest.json`, written last, names the build (the key in the store's
 state) the tables were made by. The store stays the source of truth: the
@@ -43,7 +46,7 @@ from kg.vocab import KG, SCHEMA
 
 TABLES_DIR = "tables"
 MANIFEST = "manifest.json"
-TABLES = ("claims", "supplies", "entities", "supply_records", "supply_stages")
+TABLES = ("claims", "supplies", "entities", "supply_records", "supply_stages", "claim_clusters")
 LIST_SEP = "\x1f"  # joins a list in the staging files: stored text never holds C0 controls (kg.ingest)
 NULL = "\x1e"  # None in the staging files, apart from the empty string
 CSV_LIST_SEP = "; "  # joins a list in the CSV tables (the Parquet ones hold real lists)
@@ -54,7 +57,7 @@ ENTITY_TYPES = {KG.Person: "Person", KG.Organization: "Organization", KG.Country
 
 _STAGING = {  # staging file -> its columns (all text; converted when the tables are made)
     "claims": ["claim_id", "speaker_id", "kind", "claim", "cue", "polarity", "confidence", "rule", "mentions",
-               "article_id", "article", "title", "date"],
+               "article_id", "article", "title", "date", "outlet", "origin"],
     "supplies": ["supply_id", "supplier_id", "recipient_id", "item_id", "quantity", "status", "when_text",
                  "when_date", "payer_id", "via_id", "made_in_id", "evidence", "confidence", "rule",
                  "article_id", "article", "title", "date"],
@@ -64,6 +67,7 @@ _STAGING = {  # staging file -> its columns (all text; converted when the tables
     "lifecycles": ["record_id", "first_dates", "committed", "delivered", "gap", "contested"],
     "stages": ["record_id", "stage", "supply_id", "status", "date", "date_from", "quantity", "claim_id",
                "asserter_ids", "contested"],
+    "clusters": ["cluster_id", "speaker_id", "claim_id", "earliest", "origins", "articles", "outlets"],
 }
 
 
@@ -105,9 +109,15 @@ class TableWriter:
             value = graph.value(node, prop)
             return None if value is None else str(value)
 
-        articles = {}
+        from kg.lineage import outlet_of
+
+        articles, outlets = {}, {}
         for a in graph.subjects(RDF.type, KG.Article):
-            articles[a] = (text(a, DCTERMS.source), text(a, DCTERMS.title), text(a, DCTERMS.date))
+            source = text(a, DCTERMS.source)
+            articles[a] = (source, text(a, DCTERMS.title), text(a, DCTERMS.date))
+            if source is not None:  # as quote-lineage.rq: the outlet and, for wire copy, the agency
+                outlet = outlet_of(text(a, KG.publisher), text(a, SCHEMA.url), source)
+                outlets[a] = (outlet, text(a, KG.wireCredit) or outlet)
         def article_of(node):
             a = graph.value(node, PROV.wasDerivedFrom)
             return (None if a is None else str(a), *articles.get(a, (None, None, None)))
@@ -116,7 +126,8 @@ class TableWriter:
             mentions = LIST_SEP.join(sorted(str(m) for m in graph.objects(claim, KG.mentions)))
             self._row("claims", [str(claim), str(speaker), text(claim, KG.kind), text(claim, KG.text),
                                  text(claim, KG.cue), text(claim, KG.polarity), text(claim, KG.confidence),
-                                 text(claim, KG.rule), mentions, *article_of(claim)])
+                                 text(claim, KG.rule), mentions, *article_of(claim),
+                                 *outlets.get(graph.value(claim, PROV.wasDerivedFrom), (None, None))])
         for supply in graph.subjects(RDF.type, KG.Supply):
             status = graph.value(supply, KG.status)
             self._row("supplies", [str(supply), *(text(supply, p) for p in (KG.supplier, KG.recipient, KG.item)),
@@ -167,6 +178,14 @@ class TableWriter:
                                      "text" if stage.stated else "article" if stage.date else "",
                                      stage.quantity or None, stage.claim, LIST_SEP.join(stage.asserters),
                                      str(life.contested).lower()])
+
+    def add_clusters(self, clusters) -> None:
+        """Take the quote clusters (kg.lineage.ClaimCluster, as the entity graph got them): a row per report."""
+        for cluster in clusters:
+            counts = (len(cluster.origins), len(cluster.articles), len(cluster.outlets))
+            for report in cluster.reports:
+                self._row("clusters", [cluster.id, cluster.speaker, report.claim,
+                                       str(report is cluster.earliest).lower(), *counts])
 
     def finish(self, key: str) -> list[Path]:
         """Write the tables (Parquet and CSV) and the manifest naming the build `key`; return the files."""
@@ -244,7 +263,7 @@ CREATE TABLE entities AS
 CREATE TABLE claims AS
   SELECT c.claim_id, e.label AS speaker, c.speaker_id, e.type AS speaker_type, c.kind, c.claim, c.cue,
          c.polarity, CAST(c.confidence AS DECIMAL(18, 2)) AS confidence, c.rule, as_list(c.mentions) AS mentions,
-         c.article, c.article_id, c.title, CAST(c.date AS DATE) AS date
+         c.article, c.article_id, c.title, CAST(c.date AS DATE) AS date, c.outlet, c.origin
   FROM staged_claims c LEFT JOIN entities e ON e.entity_id = c.speaker_id
   ORDER BY c.article_id, c.claim_id, c.speaker_id;
 CREATE TABLE supplies AS
@@ -289,6 +308,15 @@ CREATE TABLE supply_stages AS
   FROM stages t JOIN supply_records r ON r.record_id = t.record_id
   LEFT JOIN supplies s ON s.supply_id = t.supply_id LEFT JOIN entities who ON who.entity_id = t.asserter_id
   ORDER BY t.record_id, stage, asserter;
+CREATE TABLE claim_clusters AS
+  WITH reports AS (  -- a claim's own columns (claims has a row per speaker of it)
+    SELECT DISTINCT claim_id, claim, article, article_id, title, date, outlet, origin FROM claims)
+  SELECT k.cluster_id, who.label AS speaker, k.speaker_id, CAST(k.origins AS BIGINT) AS origins,
+         CAST(k.articles AS BIGINT) AS articles, CAST(k.outlets AS BIGINT) AS outlets, k.claim_id, r.claim,
+         CAST(k.earliest AS BOOLEAN) AS earliest, r.date, r.outlet, r.origin, r.article, r.article_id, r.title
+  FROM staged_clusters k JOIN reports r ON r.claim_id = k.claim_id
+  LEFT JOIN entities who ON who.entity_id = k.speaker_id
+  ORDER BY k.cluster_id, r.date NULLS FIRST, r.article, k.claim_id;
 """
 
 
