@@ -217,6 +217,7 @@ def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimClu
     for speaker, group in sorted(by_speaker.items()):
         if len(group) < 2:
             continue
+        group.sort(key=_report_order)  # ties between pairs go by this order: the clusters do not hang on the refs'
         alike = _alike_pairs([normalise(r.text) for r in group], threshold)
         # one article saying it twice is not lineage: only pairs across articles start a merge
         pairs = sorted(((score, i, j) for (i, j), score in alike.items() if group[i].article != group[j].article),
@@ -237,11 +238,15 @@ def cluster(refs: list[QuoteRef], threshold: float = THRESHOLD) -> list[ClaimClu
             members = [group[i] for i in members_ix]
             if len({m.article for m in members}) < 2:
                 continue
-            members.sort(key=lambda m: (m.date or "9999", m.article, m.claim))
+            members.sort(key=_report_order)
             variants = tuple(dict.fromkeys(m.text for m in members))
             clusters.append(ClaimCluster(speaker, tuple(members), variants))
-    clusters.sort(key=lambda c: (-len(c.origins), -len(c.reports), c.earliest.date or "9999", c.speaker))
+    clusters.sort(key=lambda c: (-len(c.origins), -len(c.reports), c.earliest.date or "9999", c.speaker, c.id))
     return clusters
+
+
+def _report_order(ref: QuoteRef) -> tuple:
+    return ref.date or "9999", ref.article, ref.claim
 
 
 def claim_clusters(facts: GraphFacts, threshold: float = THRESHOLD) -> list[ClaimCluster]:
