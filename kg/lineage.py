@@ -18,6 +18,7 @@ one origin.
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 import sys
 from collections.abc import Iterator
@@ -59,8 +60,10 @@ class ClaimCluster:
     variants: tuple[str, ...]  # the distinct wordings, earliest first
 
     @property
-    def id(self) -> str:  # the earliest claim's IRI names the cluster
-        return self.reports[0].claim.rsplit("/", 1)[-1]
+    def id(self) -> str:
+        """The earliest claim's name and the speaker's hash: a claim two people said starts a cluster for each."""
+        digest = hashlib.sha256(self.speaker.encode("utf-8")).hexdigest()[:8]
+        return f"{self.reports[0].claim.rsplit('/', 1)[-1]}-{digest}"
 
     @property
     def articles(self) -> tuple[str, ...]:

@@ -157,3 +157,12 @@ def test_the_clusters_do_not_hang_on_the_order_of_the_reports():
             _ref(3, "p:A", "tanks leave June for the front", "a3", "Q", "2024-01-01")]
     [first] = cluster(refs)
     assert cluster(refs[::-1]) == cluster(refs[1:] + refs[:1]) == [first]
+
+
+def test_a_claim_two_people_said_starts_a_cluster_for_each():
+    text = "The minister said the shells would arrive in May"
+    refs = [_ref(1, speaker, text, "a1", "O", "2024-01-01") for speaker in ("p:A", "p:B")]
+    refs += [_ref(2, speaker, text, "a2", "P", "2024-01-02") for speaker in ("p:A", "p:B")]
+    clusters = cluster(refs)
+    assert [c.speaker for c in clusters] == ["p:A", "p:B"] and [c.earliest.claim for c in clusters] == ["c1", "c1"]
+    assert len({c.id for c in clusters}) == 2
