@@ -35,6 +35,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import RDF, RDFS
@@ -418,16 +419,28 @@ def run_table_query(folder: Path, name: str, params: list[str] | None = None, li
     except duckdb.Error as exc:
         raise QueryError(f"table query {name} failed: {exc}") from None
     names = [d[0] for d in cursor.description]
+    decimals = [i for i, d in enumerate(cursor.description) if str(d[1]).startswith("DECIMAL")]
 
     def rows() -> Iterator[tuple]:
         try:
             while chunk := cursor.fetchmany(batch):
+                if decimals:
+                    chunk = [_canonical_decimals(row, decimals) for row in chunk]
                 yield from chunk
         finally:
             if con is None:
                 cursor.close()
 
     return TableResult(names, rows())
+
+
+def _canonical_decimals(row: tuple, at: list[int]) -> tuple:
+    """The row with its decimals as the store gives them (xsd:decimal's canonical form: 0.00969, not 0.009690)."""
+    row = list(row)
+    for i in at:
+        if row[i] is not None:
+            row[i] = Decimal(format(row[i].normalize(), "f"))
+    return tuple(row)
 
 
 # ------------------------------------------------------------------ answering a query
