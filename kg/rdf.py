@@ -193,7 +193,7 @@ def add_lifecycles(graph: TripleIndex | Graph, lifecycles: Iterable[Lifecycle]) 
 
 
 def cluster_iri(cluster: ClaimCluster) -> URIRef:
-    """Return the IRI of a kg:ClaimCluster (named after its earliest claim)."""
+    """Return the IRI of a kg:ClaimCluster (named after its earliest claim and its speaker)."""
     return ID["claim-cluster/" + cluster.id]
 
 
