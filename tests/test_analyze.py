@@ -152,3 +152,34 @@ def test_the_built_page_ranks_generic_items_after_every_actor(seed_build):
     assert any(flags)  # the samples supply `weapons`, which plain PageRank ranked fourth of 24
     assert flags == sorted(flags)  # generic items last, so the top 20 hold none while there are 20 others
     assert "weapons" in {n["label"] for n, generic in zip(nodes, flags) if generic}
+
+
+def tied_pageranks():
+    """Return N-Triples of 30 entities, inserted in shuffled order: 20 with distinct PageRanks, 10 tied below them."""
+    import random
+
+    kg = "https://w3id.org/newskg/ontology#"
+    lines = []
+    for i in range(30):
+        rank = f"{0.5 - i / 100:.2f}" if i < 20 else "0.01"
+        e = f"<https://example.org/e{i:02d}>"
+        lines += [f'{e} <{kg}pageRank> "{rank}"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+                  f'{e} <{kg}degree> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+                  f'{e} <http://www.w3.org/2000/01/rdf-schema#label> "e{i:02d}" .']
+    random.Random(7).shuffle(lines)
+    return "\n".join(lines) + "\n"
+
+
+def test_central_actors_break_ties_by_iri_on_both_engines():
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from kg.store import query_text, run_query
+
+    store, ds = ox.Store(), Dataset()
+    store.load(tied_pageranks().encode(), ox.RdfFormat.N_TRIPLES)
+    ds.parse(data=tied_pageranks(), format="nt")
+    expected = [f"e{i:02d}" for i in range(25)]  # the 20 distinct, then the 5 smallest IRIs of the 10 tied
+    for source in (store, ds):
+        _, rows = run_query(source, query_text("central-actors"))
+        assert [str(row[0]) for row in rows] == expected
