@@ -30,6 +30,7 @@ import base64
 import difflib
 import functools
 import importlib.util
+import itertools
 import json
 import math
 import os
@@ -310,15 +311,18 @@ class _Articles:
 
 def page_records(facts: GraphFacts | None, G: nx.MultiDiGraph, index: dict[str, int],
                  lifecycles: list[Lifecycle] = ()) -> dict:
-    """Return the articles, claims, supplies and supply lifecycles the side panel shows for the nodes in `index`
-    (none without facts).
+    """Return the claims, supplies, supply lifecycles and articles the side panel shows for the nodes in
+    `index` (none without facts).
 
+    The first three are generators, so the page writes its rows as they are made: at 8,400 articles the
+    rows, all made first, took 150 MB. Articles are numbered as those rows first name them, so `articles`
+    is complete only once the three are consumed: it comes last, and JSON keys have no order for the page.
     A party in view is named by its node number, any other by its label, so the panel can link the one
     and still name the other. A lifecycle's stages name who asserted them in `by` (none: the article itself).
     """
     articles = _Articles()
     if facts is None:
-        return {"articles": articles.rows, "claims": [], "supplies": [], "lifecycles": []}
+        return {"claims": [], "supplies": [], "lifecycles": [], "articles": articles.rows}
 
     def article(node: str | None) -> int | None:
         if node is None:
@@ -335,34 +339,37 @@ def page_records(facts: GraphFacts | None, G: nx.MultiDiGraph, index: dict[str, 
             return index[node]
         return G.nodes[node]["label"] if node in G else node.rsplit("/", 1)[-1]
 
-    claims = []
-    for claim in sorted(facts.claims, key=lambda c: (c.speaker, c.id)):
-        shown = sorted({index[m] for m in claim.mentions if m in index})
-        if claim.speaker not in index and not shown:
-            continue
-        row = {"s": party(claim.speaker), "text": claim.text, "kind": claim.kind, "a": article(claim.article),
-               "m": shown}
-        claims.append({k: v for k, v in row.items() if v not in (None, "", [])})
-    supplies = []
-    for s in sorted(facts.supplies, key=lambda s: s.id):
-        if not any(end in index for end in (s.supplier, s.recipient, s.item) if end is not None):
-            continue
-        row = {"from": party(s.supplier), "to": party(s.recipient), "item": party(s.item), "payer": party(s.payer),
-               "madeIn": party(s.made_in), "status": s.status, "quantity": s.quantity,
-               "evidence": _short(s.evidence, 400), "a": article(s.article)}
-        supplies.append({k: v for k, v in row.items() if v not in (None, "")})
-    timelines = []
-    for life in lifecycles:
-        if not any(end in index for end in (life.supplier, life.recipient, life.item)):
-            continue
-        stages = [_present({"status": st.status, "date": st.date, "stated": st.stated, "quantity": st.quantity,
-                            "by": [party(a) for a in st.asserters], "a": article(st.article)})
-                  for st in life.stages]
-        row = {"from": party(life.supplier), "to": party(life.recipient), "item": party(life.item),
-               "contested": life.contested, "committed": "; ".join(life.quantities("committed")),
-               "delivered": "; ".join(life.quantities("delivered")), "gap": life.gap(), "stages": stages}
-        timelines.append(_present(row))
-    return {"articles": articles.rows, "claims": claims, "supplies": supplies, "lifecycles": timelines}
+    def claims() -> Iterator[dict]:
+        for claim in sorted(facts.claims, key=lambda c: (c.speaker, c.id)):
+            shown = sorted({index[m] for m in claim.mentions if m in index})
+            if claim.speaker not in index and not shown:
+                continue
+            row = {"s": party(claim.speaker), "text": claim.text, "kind": claim.kind, "a": article(claim.article),
+                   "m": shown}
+            yield {k: v for k, v in row.items() if v not in (None, "", [])}
+
+    def supplies() -> Iterator[dict]:
+        for s in sorted(facts.supplies, key=lambda s: s.id):
+            if not any(end in index for end in (s.supplier, s.recipient, s.item) if end is not None):
+                continue
+            row = {"from": party(s.supplier), "to": party(s.recipient), "item": party(s.item),
+                   "payer": party(s.payer), "madeIn": party(s.made_in), "status": s.status,
+                   "quantity": s.quantity, "evidence": _short(s.evidence, 400), "a": article(s.article)}
+            yield {k: v for k, v in row.items() if v not in (None, "")}
+
+    def timelines() -> Iterator[dict]:
+        for life in lifecycles:
+            if not any(end in index for end in (life.supplier, life.recipient, life.item)):
+                continue
+            stages = [_present({"status": st.status, "date": st.date, "stated": st.stated, "quantity": st.quantity,
+                                "by": [party(a) for a in st.asserters], "a": article(st.article)})
+                      for st in life.stages]
+            row = {"from": party(life.supplier), "to": party(life.recipient), "item": party(life.item),
+                   "contested": life.contested, "committed": "; ".join(life.quantities("committed")),
+                   "delivered": "; ".join(life.quantities("delivered")), "gap": life.gap(), "stages": stages}
+            yield _present(row)
+
+    return {"claims": claims(), "supplies": supplies(), "lifecycles": timelines(), "articles": articles.rows}
 
 
 def _present(row: dict) -> dict:
@@ -416,7 +423,7 @@ _ROWS_PER_CHUNK = 1000
 
 def _json_chunks(value) -> Iterator[str]:
     """Yield `value` as compact JSON (json.dumps with separators (",", ":"), not ASCII-only) in pieces: a list
-    of more than _ROWS_PER_CHUNK items a thousand items at a time, a dict key by key.
+    of more than _ROWS_PER_CHUNK items, or an iterator's items, a thousand at a time; a dict key by key.
 
     >>> "".join(_json_chunks({"a": list(range(2500)), "b": "é"})) == json.dumps(
     ...     {"a": list(range(2500)), "b": "é"}, ensure_ascii=False, separators=(",", ":"))
@@ -425,16 +432,17 @@ def _json_chunks(value) -> Iterator[str]:
     def dumps(v) -> str:
         return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
-    if isinstance(value, dict) and any(isinstance(v, (list, dict)) for v in value.values()):
+    if isinstance(value, dict) and any(isinstance(v, (list, dict, Iterator)) for v in value.values()):
         yield "{"
         for i, (key, item) in enumerate(value.items()):
             yield ("," if i else "") + dumps(str(key)) + ":"
             yield from _json_chunks(item)
         yield "}"
-    elif isinstance(value, list) and len(value) > _ROWS_PER_CHUNK:
+    elif isinstance(value, Iterator) or isinstance(value, list) and len(value) > _ROWS_PER_CHUNK:
+        rows = iter(value)  # a generator's rows are made a thousand at a time, as they are written
         yield "["
-        for start in range(0, len(value), _ROWS_PER_CHUNK):
-            yield ("," if start else "") + dumps(value[start:start + _ROWS_PER_CHUNK])[1:-1]
+        for i, chunk in enumerate(iter(lambda: list(itertools.islice(rows, _ROWS_PER_CHUNK)), [])):
+            yield ("," if i else "") + dumps(chunk)[1:-1]
         yield "]"
     else:
         yield dumps(value)

@@ -390,6 +390,23 @@ def test_plan_build_keeps_stored_articles_unless_replaced_or_pruned(tmp_path):
     assert (pruned.kept, pruned.removed) == (0, 2) and pruned.key != plan.key
 
 
+def test_the_graph_stage_reads_texts_from_the_cache_not_the_plan(tmp_path):
+    """The plan drops its texts before the graph stage (they grow with the corpus); extractions still carry them,
+    with the metadata as read now."""
+    from kg.pipeline import ExtractionCache, extraction_fingerprint, plan_build
+    from kg.types import Article, Extraction
+
+    text = "The text of the article."
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    ExtractionCache(tmp_path / "cache" / "extractions", extraction_fingerprint()).save(
+        Extraction(Article("then.txt", text, title="Old title", sha256=sha), (), (), ()))
+    plan = plan_build(tmp_path, [Article("now.txt", text, title="New title", sha256=sha)], {}, [])
+    plan.forget_texts()
+    assert [a.text for a in plan.articles.values()] == [""]
+    [ex] = plan.extractions()
+    assert (ex.article.text, ex.article.title, ex.article.source) == (text, "New title", "now.txt")
+
+
 def test_the_cache_fingerprint_covers_every_module_an_extraction_runs():
     """A module kg.nlp or kg.extract imports that the fingerprint leaves out would let a build reuse extractions
     made by older code (kg/entity_types.py once was)."""
