@@ -92,36 +92,43 @@ def copied(extractions: list, copy: int) -> list:
     return out
 
 
-def big_store(extractions: list, min_triples: int, per_copy: int, folder: Path):
-    """Return (rdflib Dataset, copies, triples) after writing enough copies of the corpus into a store."""
+def big_store(extractions: list, min_triples: int, folder: Path) -> tuple[int, int]:
+    """Write copies of the corpus into a store at `folder` until it holds `min_triples`; return (copies, triples).
+
+    One copy is in memory at a time (all of them as one rdflib Dataset did not fit in 24 GiB at 11 M triples).
+    """
     from kg.analyze import analyze, write_back
     from kg.rdf import to_dataset
-    from kg.store import dataset_graphs, open_store_for_writing, sync_store
+    from kg.store import DEFAULT_GRAPH, StoreWriter, dataset_graphs, open_store_for_writing
 
-    # The copies hold the same entities and relations, so the analysis of one copy stands for all of them
-    # (and saves minutes of networkx on the big graph).
+    # The copies hold the same entities and relations, so the analysis of one copy stands for all of them (and
+    # saves minutes of networkx on the big graph). Each copy adds its own anonymous sources and clusters to the
+    # default graph, which is written last, as the union of the copies'.
     one, _ = to_dataset(copied(extractions, 0))
     one.default_union = True
-    analysis = analyze(one)
+    write_back(one.default_graph, analyze(one))
+    default = set(dataset_graphs(one)[DEFAULT_GRAPH])
     del one
-    copies = max(1, -(-min_triples // max(per_copy, 1)))
-    while True:
-        corpus = [ex for c in range(copies) for ex in copied(extractions, c)]
-        ds, _ = to_dataset(corpus)
-        write_back(ds.default_graph, analysis)
-        graphs = dataset_graphs(ds)
-        triples = sum(len(t) for t in graphs.values())
-        if triples >= min_triples:
-            break
-        copies += 1
     if folder.exists():
         shutil.rmtree(folder)
     store = open_store_for_writing(folder.parent)
-    sync_store(store, graphs, None)
+    writer = StoreWriter(store, None)
+    copies = in_articles = 0
+    while in_articles + len(default) < min_triples or copies == 0:
+        ds, _ = to_dataset(copied(extractions, copies))
+        graphs = dataset_graphs(ds)
+        del ds
+        default.update(graphs.pop(DEFAULT_GRAPH))
+        for name in sorted(graphs, key=str):
+            writer.put(name, graphs[name])
+            in_articles += len(graphs[name])
+        copies += 1
+    writer.put(DEFAULT_GRAPH, list(default))
+    writer.finish()
     store.flush()
     store.optimize()
     del store
-    return ds, copies, triples
+    return copies, in_articles + len(default)
 
 
 def write_tables(out: Path, key: str) -> None:
@@ -304,8 +311,7 @@ def main() -> None:
     else:
         extractions = cached_extractions(build_out)
         started = time.perf_counter()
-        per_copy = read_state(build_out / "store").get("triples", 0)
-        _, copies, triples = big_store(extractions, args.min_triples, per_copy, big / "store")
+        copies, triples = big_store(extractions, args.min_triples, big / "store")
         print(f"\nbig store: {copies} copies of {len(extractions)} articles, {triples:,} triples "
               f"(built in {time.perf_counter() - started:.0f} s)", flush=True)
         started = time.perf_counter()
