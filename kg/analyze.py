@@ -198,8 +198,8 @@ class GraphFacts:
 def to_networkx(source: Graph | ox.Store | GraphFacts) -> nx.MultiDiGraph:
     """Return the entity graph of an RDF graph, a Dataset, a store (read one graph at a time) or their facts.
 
-    Nodes are entity IRIs with label, type, generic and the speaker's claims; edges carry the relation and
-    its evidence.
+    Nodes are entity IRIs with label, type, generic and the speaker's claims (their ClaimFacts, in IRI order);
+    edges carry the relation and its evidence.
     """
     facts = source if isinstance(source, GraphFacts) else GraphFacts.of(source)
     G = nx.MultiDiGraph()
@@ -211,8 +211,8 @@ def to_networkx(source: Graph | ox.Store | GraphFacts) -> nx.MultiDiGraph:
         if claim.speaker not in G:
             continue
         article = facts.articles.get(claim.article, no_article)
-        G.nodes[claim.speaker].setdefault("claims", []).append(
-            {"text": claim.text, "article": article.title, "date": article.date, "claim": claim.id})
+        # The fact itself, not a dict of its fields: a dict per claim held 36 MB at 8,400 articles.
+        G.nodes[claim.speaker].setdefault("claims", []).append(claim)
         for target in claim.mentions:
             if target in G:
                 G.add_edge(claim.speaker, target, relation="said", text=claim.text, article=article.title)

@@ -1,7 +1,7 @@
 import networkx as nx
 
-from kg.analyze import (analyze, centrality, communities, communities_table, standing, supply_chains, top_speakers,
-                        transfers, write_back)
+from kg.analyze import (ClaimFact, analyze, centrality, communities, communities_table, standing, supply_chains,
+                        top_speakers, transfers, write_back)
 
 
 def five_nodes():
@@ -13,7 +13,7 @@ def five_nodes():
     G.add_edge("nato", "ua", relation="supplies to")
     G.add_edge("us", "patriot", relation="supplies")
     G.add_edge("trump", "nato", relation="said")
-    G.nodes["trump"]["claims"] = [{"text": "NATO pays", "article": "a", "date": ""}]
+    G.nodes["trump"]["claims"] = [ClaimFact("claim-1", "trump", "NATO pays")]
     return G
 
 

@@ -314,7 +314,7 @@ def test_one_reader_gives_the_page_and_the_analysis_their_facts(dataset, analysi
         US, UKRAINE, PATRIOT, "ongoing", "two")
     assert facts.articles[ID + "article/a2"].title == "a2.txt"  # no title: the source's file name
     # the entity graph is made from the same facts, and keeps them for the page
-    assert [c["claim"] for c in analysis.graph.nodes[TRUMP]["claims"]] == sorted(c.id for c in facts.claims)
+    assert [c.id for c in analysis.graph.nodes[TRUMP]["claims"]] == sorted(c.id for c in facts.claims)
     assert sorted(analysis.facts.entities) == sorted(facts.entities)
 
 
