@@ -45,7 +45,7 @@ def site(tmp_path_factory):
     ds = load_dataset(out)
     analysis = page_analysis(ds)
     trump = next(n for n, d in analysis.graph.nodes(data=True) if d["label"] == "Donald Trump")
-    claims = [c["text"] for c in analysis.graph.nodes[trump].get("claims", [])]
+    claims = [c.text for c in analysis.graph.nodes[trump].get("claims", [])]
     return {"dir": out, "entities": len(analysis.graph), "claims": claims}
 
 
