@@ -207,7 +207,9 @@ class TableWriter:
                             f"all_varchar=true, nullstr=?, allow_quoted_nulls=false, quote='\"', escape='\"', "
                             f"strict_mode=false, null_padding=false)",
                             [str(self.staging / f"{name}.csv"), NULL])
-            con.execute(_MAKE_TABLES.replace("$SEP", _sql_string(LIST_SEP)))
+            con.execute(_MACROS.replace("$SEP", _sql_string(LIST_SEP)))
+            for name in _MAKE_TABLES:
+                _make_table(con, name)
             written, counts = [], {}
             for name in TABLES:
                 counts[name] = con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
@@ -253,21 +255,26 @@ def _csv_select(con, name: str) -> str:
 
 # The staged text becomes typed columns, and every id its label. A list is split from its staged form
 # ('' is the empty list). Decimals keep the lexical precision the graph gives them.
-_MAKE_TABLES = """
-CREATE MACRO as_list(x) AS CASE WHEN x IS NULL OR x = '' THEN []::VARCHAR[] ELSE string_split(x, $SEP) END;
-CREATE TABLE entities AS
+_MACROS = "CREATE MACRO as_list(x) AS CASE WHEN x IS NULL OR x = '' THEN []::VARCHAR[] ELSE string_split(x, $SEP) END"
+
+# Each table, in the order they are made (later ones join earlier ones): the staged table and column it is
+# made in chunks of, and its SELECT, whose $IN_CHUNK(column) keeps the rows of one chunk of that column's
+# values. DuckDB 2.0's ORDER BY of wide text rows does not spill to disk: sorted whole, the claims of 33,560
+# articles (216 MB of text) ran out of the 128 MB limit; in chunks of CHUNK_ROWS rows, in order, they fit.
+_MAKE_TABLES = {
+    "entities": ("staged_entities", "entity_id", """
   SELECT entity_id, label, type, as_list(aliases) AS aliases, wikidata, category, as_list(roles) AS roles,
          affiliation_id, part_of_id, CAST(pagerank AS DECIMAL(18, 6)) AS pagerank,
          CAST(degree AS BIGINT) AS degree, CAST(betweenness AS DECIMAL(18, 6)) AS betweenness,
          CAST(community AS BIGINT) AS community
-  FROM staged_entities ORDER BY entity_id;
-CREATE TABLE claims AS
+  FROM staged_entities WHERE $IN_CHUNK(entity_id) ORDER BY entity_id"""),
+    "claims": ("staged_claims", "article_id", """
   SELECT c.claim_id, e.label AS speaker, c.speaker_id, e.type AS speaker_type, c.kind, c.claim, c.cue,
          c.polarity, CAST(c.confidence AS DECIMAL(18, 2)) AS confidence, c.rule, as_list(c.mentions) AS mentions,
          c.article, c.article_id, c.title, CAST(c.date AS DATE) AS date, c.outlet, c.origin
   FROM staged_claims c LEFT JOIN entities e ON e.entity_id = c.speaker_id
-  ORDER BY c.article_id, c.claim_id, c.speaker_id;
-CREATE TABLE supplies AS
+  WHERE $IN_CHUNK(c.article_id) ORDER BY c.article_id, c.claim_id, c.speaker_id"""),
+    "supplies": ("staged_supplies", "article_id", """
   SELECT s.supply_id, sup.label AS supplier, s.supplier_id, rec.label AS recipient, s.recipient_id,
          it.label AS item, s.item_id, s.quantity, s.status, s.when_text, s.when_date,
          pay.label AS payer, s.payer_id, via.label AS via, s.via_id, made.label AS made_in, s.made_in_id,
@@ -277,11 +284,11 @@ CREATE TABLE supplies AS
   LEFT JOIN entities sup ON sup.entity_id = s.supplier_id LEFT JOIN entities rec ON rec.entity_id = s.recipient_id
   LEFT JOIN entities it ON it.entity_id = s.item_id LEFT JOIN entities pay ON pay.entity_id = s.payer_id
   LEFT JOIN entities via ON via.entity_id = s.via_id LEFT JOIN entities made ON made.entity_id = s.made_in_id
-  ORDER BY s.article_id, s.supply_id;
-CREATE TABLE supply_records AS
+  WHERE $IN_CHUNK(s.article_id) ORDER BY s.article_id, s.supply_id"""),
+    "supply_records": ("staged_records", "record_id", """
   WITH evidence AS (
     SELECT r.record_id, s.* FROM staged_records r, unnest(as_list(r.supplies)) AS u(supply_id)
-    JOIN supplies s ON s.supply_id = u.supply_id)
+    JOIN supplies s ON s.supply_id = u.supply_id WHERE $IN_CHUNK(r.record_id))
   SELECT r.record_id, sup.label AS supplier, r.supplier_id, rec.label AS recipient, r.recipient_id,
          it.label AS item, r.item_id, as_list(r.supplies) AS supplies,
          (SELECT list(DISTINCT quantity ORDER BY quantity) FROM evidence e
@@ -296,29 +303,54 @@ CREATE TABLE supply_records AS
   FROM staged_records r
   LEFT JOIN entities sup ON sup.entity_id = r.supplier_id LEFT JOIN entities rec ON rec.entity_id = r.recipient_id
   LEFT JOIN entities it ON it.entity_id = r.item_id LEFT JOIN staged_lifecycles l ON l.record_id = r.record_id
-  ORDER BY r.record_id;
-CREATE TABLE supply_stages AS
+  WHERE $IN_CHUNK(r.record_id) ORDER BY r.record_id"""),
+    "supply_stages": ("staged_stages", "record_id", """
   WITH stages AS (
     -- one row per speaker of the claim a stage is stated in; one row, with no speaker, for the article's own
     SELECT t.*, u.asserter_id FROM staged_stages t,
-      unnest(CASE WHEN t.asserter_ids = '' THEN [NULL]::VARCHAR[] ELSE as_list(t.asserter_ids) END) AS u(asserter_id))
+      unnest(CASE WHEN t.asserter_ids = '' THEN [NULL]::VARCHAR[] ELSE as_list(t.asserter_ids) END) AS u(asserter_id)
+    WHERE $IN_CHUNK(t.record_id))
   SELECT t.record_id, r.supplier, r.supplier_id, r.recipient, r.recipient_id, r.item, r.item_id,
          CAST(t.stage AS BIGINT) AS stage, t.supply_id, t.status, t.date, t.date_from, t.quantity, t.claim_id,
          COALESCE(who.label, 'the article') AS asserter, t.asserter_id,
          s.article, s.article_id, s.title, CAST(t.contested AS BOOLEAN) AS contested
   FROM stages t JOIN supply_records r ON r.record_id = t.record_id
   LEFT JOIN supplies s ON s.supply_id = t.supply_id LEFT JOIN entities who ON who.entity_id = t.asserter_id
-  ORDER BY t.record_id, stage, asserter;
-CREATE TABLE claim_clusters AS
-  WITH reports AS (  -- a claim's own columns (claims has a row per speaker of it)
-    SELECT DISTINCT claim_id, claim, article, article_id, title, date, outlet, origin FROM claims)
+  ORDER BY t.record_id, stage, asserter"""),
+    "claim_clusters": ("staged_clusters", "cluster_id", """
+  WITH reports AS (  -- a claim's own columns (claims has a row per speaker of it), for the chunk's claims
+    SELECT DISTINCT claim_id, claim, article, article_id, title, date, outlet, origin FROM claims
+    WHERE claim_id IN (SELECT claim_id FROM staged_clusters k WHERE $IN_CHUNK(k.cluster_id)))
   SELECT k.cluster_id, who.label AS speaker, k.speaker_id, CAST(k.origins AS BIGINT) AS origins,
          CAST(k.articles AS BIGINT) AS articles, CAST(k.outlets AS BIGINT) AS outlets, k.claim_id, r.claim,
          CAST(k.earliest AS BOOLEAN) AS earliest, r.date, r.outlet, r.origin, r.article, r.article_id, r.title
   FROM staged_clusters k JOIN reports r ON r.claim_id = k.claim_id
   LEFT JOIN entities who ON who.entity_id = k.speaker_id
-  ORDER BY k.cluster_id, r.date NULLS FIRST, r.article, k.claim_id;
-"""
+  WHERE $IN_CHUNK(k.cluster_id) ORDER BY k.cluster_id, r.date NULLS FIRST, r.article, k.claim_id"""),
+}
+CHUNK_ROWS = 50_000
+
+
+def _make_table(con, name: str) -> None:
+    """Make table `name` (of _MAKE_TABLES) chunk by chunk, in its order: ORDER BY leads with the chunk column."""
+    staged, column, select = _MAKE_TABLES[name]
+    select = re.sub(r"\$IN_CHUNK\(([\w.]+)\)",
+                    lambda m: f"({m[1]} BETWEEN $lo AND $hi OR (CAST($lo AS VARCHAR) IS NULL AND {m[1]} IS NULL))",
+                    select.replace("$SEP", _sql_string(LIST_SEP)))
+    counts = con.execute(f"SELECT {column}, count(*) FROM {staged} GROUP BY 1 ORDER BY 1 NULLS LAST").fetchall()
+    chunks, rows = [], CHUNK_ROWS
+    for value, n in counts:
+        if value is None:  # NULL sorts last: a chunk of its own
+            chunks.append([None, None])
+        elif rows + n > CHUNK_ROWS:
+            chunks.append([value, value])
+            rows = n
+        else:
+            chunks[-1][1] = value
+            rows += n
+    con.execute(f"CREATE TABLE {name} AS {select} LIMIT 0", {"lo": None, "hi": None})
+    for lo, hi in chunks:
+        con.execute(f"INSERT INTO {name} {select}", {"lo": lo, "hi": hi})
 
 
 # ------------------------------------------------------------------ reading

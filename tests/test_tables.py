@@ -126,6 +126,21 @@ def test_a_build_writes_every_table_as_parquet_and_csv_with_a_manifest(news_buil
     assert not list(folder.glob(".staging-*"))  # the staging files are gone
 
 
+def test_tables_made_in_chunks_of_one_row_are_the_tables_made_whole(news_build, tmp_path, monkeypatch):
+    """Each table is made chunk by chunk of its leading sort column (a whole ORDER BY of wide text does not
+    spill to disk); however small the chunks, the rows and their order are the same."""
+    from kg import tables
+    from kg.pipeline import build
+
+    monkeypatch.setattr(tables, "CHUNK_ROWS", 1)
+    shutil.copytree(news_build / "cache", tmp_path / "cache")  # the same extractions, not parsed again
+    build(sorted(NEWS_EXTRA.glob("*.txt"))[:12] + sorted(LINEAGE.glob("*.md")), tmp_path)
+    for name in TABLES:
+        whole = (tables_dir(news_build) / f"{name}.csv").read_text(encoding="utf-8")
+        assert whole.count("\n") > 2, name  # more than one chunk
+        assert (tables_dir(tmp_path) / f"{name}.csv").read_text(encoding="utf-8") == whole, name
+
+
 def test_list_columns_are_lists_in_parquet_and_joined_in_csv(seed_build):
     import duckdb
 
