@@ -151,6 +151,7 @@ def paragraph_boundaries(doc: Doc) -> Doc:
 @Language.component("kg_entity_consistency")
 def entity_consistency(doc: Doc) -> Doc:
     """Give every repetition of a person's name the PERSON label and trim possessives from entities."""
+    doc.ents = [_with_hyphenated_given_name(ent) for ent in doc.ents]
     people = {ent.text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
     surnames = {name.split()[-1] for name in people}
     fixed = []
@@ -172,6 +173,30 @@ def entity_consistency(doc: Doc) -> Doc:
                 fixed.append(Span(doc, i, i + 1, label="PERSON"))
     doc.ents = filter_spans(fixed)
     return doc
+
+
+# One syllable of a Korean given name as English news romanizes it (Revised Romanization and McCune-Reischauer
+# spellings: `Jae-in`, `Suk-yeol`, `Duck-soo`, `Geun-hye`, `Jae-myung`): the tokenizer splits the name at its
+# hyphen and the model's PERSON stops before it (`Moon Jae`). English compounds (`Trump-backed`, `-led`,
+# `-era`, `-style`) are not one such syllable.
+GIVEN_NAME_SYLLABLE = re.compile(
+    r"(?:kk|tt|pp|ss|jj|ch|sh|[gkndtrlmbpsjhw]y?|y)?"
+    r"(?:a|ae|ai|ya|yae|eo|e|ei|yeo|ye|o|oh|wa|wae|oe|yo|u|wo|we|wi|yu|eu|ui|i|oo|ee|ou|ea|uh)"
+    r"(?:ng|k|g|n|l|m|p|b|t)?")
+
+
+def _with_hyphenated_given_name(ent: Span) -> Span:
+    """Return a person's name of two or more words with the syllable after its hyphen (`Moon Jae` + `-in`)."""
+    doc, end = ent.doc, ent.end
+    if ent.label_ != "PERSON" or len(ent) < 2 or end + 1 >= len(doc) or ent[-1].whitespace_ \
+            or doc[end].text != "-" or doc[end].whitespace_ or not ent[-1].is_title:
+        return ent
+    syllable = doc[end + 1]
+    if not syllable.is_lower or not GIVEN_NAME_SYLLABLE.fullmatch(syllable.text):
+        return ent
+    if end + 2 < len(doc) and not syllable.whitespace_ and doc[end + 2].is_alpha:
+        return ent  # `Jae-inside`: the word goes on
+    return Span(doc, ent.start, end + 2, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_)
 
 
 def _as_written(name: str) -> str:

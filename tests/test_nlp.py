@@ -29,6 +29,18 @@ def test_possessive_is_not_part_of_the_name(nlp):
     assert "Biden’s" not in labels(doc)
 
 
+def test_a_korean_given_name_keeps_its_syllable_after_the_hyphen(nlp):
+    # the tokenizer splits `Jae-in` at the hyphen and the model's PERSON stopped at `Moon Jae`
+    doc = nlp("President Moon Jae-in met Prime Minister Han Duck-soo in Seoul.")
+    assert {"Moon Jae-in", "Han Duck-soo"} <= {e.text for e in doc.ents if e.label_ == "PERSON"}
+
+
+@pytest.mark.parametrize("text, name", [("A Donald Trump-backed candidate won.", "Donald Trump"),
+                                        ("It was a Joe Biden-era rule.", "Joe Biden")])
+def test_an_english_compound_after_a_name_stays_out_of_it(nlp, text, name):
+    assert name in {e.text for e in nlp(text).ents if e.label_ == "PERSON"}
+
+
 def test_gazetteer_sizes_and_sources():
     g = load_gazetteer()
     weapons = [e for e in g.entries.values() if e.kind == "Weapon" and not e.generic]
