@@ -27,6 +27,8 @@ CASES = [
     # `say` takes a clause even where the parser reads its subject as an object
     ("Syria's state news agency SANA said the Israeli strikes on Monday damaged bridges in the area.", "SANA",
      "the Israeli strikes on Monday damaged bridges", "indirect"),
+    ("The International Atomic Energy Agency said on Monday that Iran had enriched uranium.",  # `enriched` an adjective
+     "International Atomic Energy Agency", "Iran had enriched uranium", "indirect"),
     # a hedge is not an absent source: the named subject of a reporting verb still speaks
     ("Pentagon officials reportedly warned the air force chief about the deal.", "Pentagon officials",
      "warned the air force chief about the deal", "indirect"),

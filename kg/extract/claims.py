@@ -408,7 +408,9 @@ def _said_object_clause(verb: Token) -> _Found | None:
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
     if obj is None or obj.lower_ in SAID_OBJECTS or obj.lemma_.lower() in SAID_OBJECTS or obj.pos_ == "PRON":
         return None
-    if not any(t.pos_ in ("VERB", "AUX") for t in obj.subtree if t.i > obj.i):
+    # `said that Iran had enriched uranium` read as `said [that Iran had enriched] uranium`: the `that` is the sign
+    mark = next((t for t in obj.subtree if t.dep_ == "mark" and t.lower_ == "that" and t.i < obj.i), None)
+    if mark is None and not any(t.pos_ in ("VERB", "AUX") for t in obj.subtree if t.i > obj.i):
         return None  # `said a few words`: an object, no clause read into it
     doc = verb.doc
     right = max(t.i for t in obj.subtree)
@@ -417,7 +419,8 @@ def _said_object_clause(verb: Token) -> _Found | None:
     speaker = _speaker_of(verb)
     if speaker is None:
         return None
-    return _Found(doc[obj.left_edge.i].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
+    left = obj.left_edge.i if mark is None else mark.i + 1
+    return _Found(doc[left].idx, _end(doc[right]), "indirect", verb, _cue_phrase(verb), speaker,
                   Rule.REPORTED_OBJECT_CLAUSE, _polarity(verb))
 
 
