@@ -449,6 +449,9 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     # a role noun refers back: a title given only later names someone else
     ("Defense Minister Luis Petri visited Denmark. The minister said the jets would come in 2025. Danish Defence "
      "Minister Troels Lund Poulsen welcomed him.", "Luis Petri"),
+    # `premier` is the prime minister's other name, not the last person named
+    ("Prime Minister Shehbaz Sharif attended the ceremony. He was received by air chief Zaheer Babar. The premier "
+     "said the jets would strengthen the air force.", "Shehbaz Sharif"),
 ])
 def test_a_role_noun_speaks_for_whom_the_article_named(parse, text, speaker):
     doc, article = parse(text)

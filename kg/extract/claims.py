@@ -113,6 +113,17 @@ def role_nouns() -> dict[str, str]:
     return table("role_nouns", "noun", "refers_to")
 
 
+def title_synonyms() -> dict[str, str]:
+    """Return a role noun -> the title it stands for (`premier` -> `prime minister`)."""
+    return table("title_synonyms", "noun", "title")
+
+
+def _holds_title(head: str, role: str) -> bool:
+    """True when a role noun names the role someone was given (`minister` or `premier` for `Prime Minister`)."""
+    words = role.lower().split()
+    return head in words or set(title_synonyms().get(head, "-").split()) <= set(words)
+
+
 def cue_nouns() -> frozenset[str]:
     """Return nouns that report speech or belief with a that-clause (`X's claim that …`)."""
     return table("cue_nouns", "noun")
@@ -1424,7 +1435,7 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         best = None
         for person, role in reversed(roles):
             role_words = {w.lower() for w in role.split()}
-            if head in role_words and modifiers <= role_words | {"former"}:
+            if _holds_title(head, role) and modifiers <= role_words | {"former"}:
                 best = person
                 break
         if best is not None:
@@ -1445,13 +1456,13 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     if refers == "person" and not any(t.dep_ == "det" and t.lower_ in ("a", "an") for t in span):
         # `the Defence Secretary`, `foreign minister`: who last held that title in the article, else the last
         # person named before (a title with no name refers back, in news)
-        titled = next((person for person, role in reversed(roles) if head in role.lower().split()), None)
+        titled = next((person for person, role in reversed(roles) if _holds_title(head, role)), None)
         person = last_entity_before(span, {"PERSON"}) or _next_person(span)
         if titled is not None or person is not None:
             return titled or _person(_bare_name(person), people), "PERSON", "role"
         # a lede's title with no one named before it refers forward: `Germany's minister for defence said …`, then
         # `minister for defence Boris Pistorius said`
-        later = next((person for person, role in later_roles if head in role.lower().split()), None)
+        later = next((person for person, role in later_roles if _holds_title(head, role)), None)
         if later is not None:
             return later, "PERSON", "role"
     if refers == "news-outlet":
