@@ -446,6 +446,9 @@ def test_groups_and_unnamed_bodies_are_not_folded_into_a_country(parse, text):
     # a single official of a named body speaks for its country, not for the last person named
     ("Joe Biden spoke on Monday. The State Department representative said the ban would be lifted.",
      "United States"),
+    # named, the official speaks himself
+    ("Germany will send tanks. The German defence ministry's spokesman, Arne Collatz, said the tanks would arrive "
+     "soon.", "Arne Collatz"),
     # a role noun refers back: a title given only later names someone else
     ("Defense Minister Luis Petri visited Denmark. The minister said the jets would come in 2025. Danish Defence "
      "Minister Troels Lund Poulsen welcomed him.", "Luis Petri"),

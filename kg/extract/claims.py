@@ -1426,6 +1426,12 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
             country = _country_named(body)
             return (country, "GPE", "pronoun") if country else (body.text, body.label_, "pronoun")
     refers = role_nouns().get(head)
+    appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if refers == "person" and appositive is not None:
+        # `the bloc's top diplomat, Josep Borrell, said`: a named official speaks himself, not for his country
+        ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
+        bare = _bare_name(ent)
+        return _person(bare, people), "PERSON", "named"
     if refers == "person" and any(t.ent_type_ in ("GPE", "NORP", "ORG") for t in span if t != span.root):
         country = _government_country(span, None)  # `the State Department representative`: one official's country
         if country is not None:
@@ -1440,11 +1446,6 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
                 break
         if best is not None:
             return best, "PERSON", "role"
-    appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
-    if refers == "person" and appositive is not None:  # `the bloc's top diplomat, Josep Borrell, said`
-        ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
-        bare = _bare_name(ent)
-        return _person(bare, people), "PERSON", "named"
     named = _name_after_title(span) if refers == "person" else None
     if named is not None:  # `CEO of Raytheon Co. Gregory J. Hayes`: the title runs into the name
         bare = _bare_name(named)
