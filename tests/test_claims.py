@@ -29,6 +29,8 @@ CASES = [
      "the Israeli strikes on Monday damaged bridges", "indirect"),
     ("The International Atomic Energy Agency said on Monday that Iran had enriched uranium.",  # `enriched` an adjective
      "International Atomic Energy Agency", "Iran had enriched uranium", "indirect"),
+    ("China insists it has sovereign rights to all of the sea.",  # `it has sovereign` read into the object `rights`
+     "China", "it has sovereign rights to all of the sea", "indirect"),
     # a hedge is not an absent source: the named subject of a reporting verb still speaks
     ("Pentagon officials reportedly warned the air force chief about the deal.", "Pentagon officials",
      "warned the air force chief about the deal", "indirect"),

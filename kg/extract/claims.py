@@ -381,8 +381,8 @@ def _verb_claim(verb: Token) -> _Found | None:
         hit = _object_claim(verb)
         if hit is not None:
             return hit
-    if complement is None and lemma == "say":
-        hit = _said_object_clause(verb)
+    if complement is None:
+        hit = _said_object_clause(verb, lemma == "say")
         if hit is not None:
             return hit
     if complement is None:
@@ -412,16 +412,19 @@ SAID_OBJECTS = {"it", "so", "this", "that", "nothing", "something", "anything", 
                 "word", "words", "goodbye", "prayer", "thing", "things", "lot", "yes", "no", "hello", "thanks"}
 
 
-def _said_object_clause(verb: Token) -> _Found | None:
+def _said_object_clause(verb: Token, is_say: bool) -> _Found | None:
     """`SANA said the Israeli strikes on Monday damaged bridges`: the parser reads the clause's subject as the
     object of `said` and its verb as a modifier; `say` takes a clause, so the words after it are what was said
-    (not `said nothing`, `said a prayer`)."""
+    (not `said nothing`, `said a prayer`). Any reporting verb whose object holds a clause's `that` or subject
+    before it (`insists [it has sovereign] rights`) reports that clause."""
     obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.i > verb.i), None)
     if obj is None or obj.lower_ in SAID_OBJECTS or obj.lemma_.lower() in SAID_OBJECTS or obj.pos_ == "PRON":
         return None
     # `said that Iran had enriched uranium` read as `said [that Iran had enriched] uranium`: the `that` is the sign
     mark = next((t for t in obj.subtree if t.dep_ == "mark" and t.lower_ == "that" and t.i < obj.i), None)
-    if mark is None and not any(t.pos_ in ("VERB", "AUX") for t in obj.subtree if t.i > obj.i):
+    subject = next((t for t in obj.subtree if t.dep_ in SUBJECT_DEPS and t.i < obj.i), None)
+    if mark is None and subject is None and (
+            not is_say or not any(t.pos_ in ("VERB", "AUX") for t in obj.subtree if t.i > obj.i)):
         return None  # `said a few words`: an object, no clause read into it
     doc = verb.doc
     right = max(t.i for t in obj.subtree)
