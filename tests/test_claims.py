@@ -603,3 +603,16 @@ def test_title_runs_into_the_name(parse):
     doc, article = parse("According to CEO of Halvorsen Marine Co. Peter J. Lund, the frigate talks were going well.")
     claims = [c for c in find_claims(doc, article.body_start) if c.speaker is not None]
     assert [c.speaker_name for c in claims] == ["Peter J. Lund"]
+
+
+def test_two_that_clauses_under_one_verb_are_two_claims(parse):
+    doc, article = parse("Berlin said on Monday that it had delivered 18 of the Leopard tanks and that the last of the "
+                         "tanks left Germany last week.")
+    texts = sorted(c.text for c in find_claims(doc, article.body_start))
+    assert texts == ["it had delivered 18 of the Leopard tanks", "the last of the tanks left Germany last week"]
+
+
+def test_a_that_in_a_relative_clause_does_not_split_a_claim(parse):
+    doc, article = parse("She said that the plan, which he said was ready and that nobody liked, would fail.")
+    assert any(c.text.endswith("would fail") and c.text.startswith("the plan") for c in
+               find_claims(doc, article.body_start))

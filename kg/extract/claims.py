@@ -50,7 +50,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy
@@ -336,20 +336,43 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
         token = doc[i]
         if token.idx < body_start or in_quote[token.idx]:
             continue
-        hit = _claim_at(token)
-        if hit is None:
+        whole = _claim_at(token)
+        if whole is None:
             continue
-        a, b = _strip_content(doc, hit.start, hit.end)
-        if b - a < 3 or a < body_start:
-            continue
-        hit.start, hit.end = a, b
-        quoted = sum(in_quote[a:b])
-        if quoted >= 0.8 * (b - a):
-            continue  # the content is a quotation: the quote pass attributes it to this cue
-        if quoted and _quoted_words(doc_text(doc), a, b, in_quote) >= 3:
-            hit.kind = "mixed"
-        found.append(hit)
+        for hit in _that_clauses(doc, whole):
+            a, b = _strip_content(doc, hit.start, hit.end)
+            if b - a < 3 or a < body_start:
+                continue
+            hit.start, hit.end = a, b
+            quoted = sum(in_quote[a:b])
+            if quoted >= 0.8 * (b - a):
+                continue  # the content is a quotation: the quote pass attributes it to this cue
+            if quoted and _quoted_words(doc_text(doc), a, b, in_quote) >= 3:
+                hit.kind = "mixed"
+            found.append(hit)
     return found
+
+
+def _that_clauses(doc: Doc, hit: _Found) -> list[_Found]:
+    """Return a claim whose content is `A and that B` as two claims, A and B: two that-clauses under one verb
+    are two statements (news-dev's convention), each true or false on its own."""
+    span = doc.char_span(hit.start, hit.end, alignment_mode="expand")
+    if span is None or hit.cue is None:
+        return [hit]
+    cuts = []  # (end of the clause before, start of the next one's `that`)
+    for t in span:
+        mark = t.left_edge
+        if t.dep_ == "conj" and t.head.dep_ == "ccomp" and t.head.head == hit.cue \
+                and mark.dep_ == "mark" and mark.lower_ == "that" and mark.head == t \
+                and mark.i - 1 > span.start and doc[mark.i - 1].dep_ == "cc":
+            before = mark.i - 2
+            while before > span.start and doc[before].is_punct:
+                before -= 1
+            cuts.append((doc[before].idx + len(doc[before]), mark.idx))
+    if not cuts:
+        return [hit]
+    bounds = [hit.start] + [x for cut in cuts for x in cut] + [hit.end]
+    return [replace(hit, start=a, end=b) for a, b in zip(bounds[::2], bounds[1::2])]
 
 
 def _claim_at(token: Token) -> _Found | None:
