@@ -616,3 +616,13 @@ def test_a_that_in_a_relative_clause_does_not_split_a_claim(parse):
     doc, article = parse("She said that the plan, which he said was ready and that nobody liked, would fail.")
     assert any(c.text.endswith("would fail") and c.text.startswith("the plan") for c in
                find_claims(doc, article.body_start))
+
+
+def test_a_quoted_name_for_something_is_said_by_who_gave_it(parse):
+    """`X branded the EU an “unreliable partner”`: the verb the quote is the object of names its speaker, not a
+    nearer cue of someone else."""
+    doc, article = parse("Borrell met officials in Moscow. Instead, he called on the EU to approve the vaccine in a "
+                         "press conference, during which Russia’s foreign minister Sergei Lavrov branded the EU an "
+                         "“unreliable partner”.")
+    claim = _claim_for(find_claims(doc, article.body_start), "unreliable partner")
+    assert claim is not None and claim.speaker_name == "Sergei Lavrov", (claim and claim.speaker)

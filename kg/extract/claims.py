@@ -1053,7 +1053,7 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         sents += _attribution_after(doc, qa, qb, in_quote)
         frame = [t for s in sents for t in s if not in_quote[t.idx]]
         words = len(re.findall(r"\w+", doc_text(doc)[qa:qb]))
-        cue = _nearest_cue(frame, qa, qb)
+        cue = _governing_cue(doc, qa, qb, in_quote) or _nearest_cue(frame, qa, qb)
         previous = max((f for f in found + reported if f.end <= qa), key=lambda f: f.end, default=None)
         hit = None
         dash = _dash_speaker(doc, qb)
@@ -1218,6 +1218,26 @@ def _sentences_over(doc: Doc, a: int, b: int) -> list[Span]:
             out.append(sents[i])
         i += 1
     return out
+
+
+def _governing_cue(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> Token | None:
+    """Return the verb a quoted phrase is the object of, when it names what someone said (`Lavrov branded the
+    EU an “unreliable partner”`, `X called it “a disaster”`): that verb, not a nearer cue of another speaker."""
+    span = doc.char_span(qa, qb, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    root = span.root
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ == "as":  # `described the talks as “useful”`
+        head = head.head
+    elif root.dep_ not in ("dobj", "obj", "oprd", "attr"):
+        return None  # a clause (`cited X as saying that “…”`) has its cue found as any quote's
+    if head.i == root.i or in_quote[head.idx] or head.pos_ != "VERB":
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in object_cues() and _speaker_of(head) is not None:
+        return head
+    return None
 
 
 def _nearest_cue(frame: list[Token], qa: int, qb: int) -> Token | None:
