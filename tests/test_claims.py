@@ -626,3 +626,16 @@ def test_a_quoted_name_for_something_is_said_by_who_gave_it(parse):
                          "“unreliable partner”.")
     claim = _claim_for(find_claims(doc, article.body_start), "unreliable partner")
     assert claim is not None and claim.speaker_name == "Sergei Lavrov", (claim and claim.speaker)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # `he` takes up who the sentence before is about, not the last one who spoke
+    ("Foreign Secretary David Lammy said the decision was legal. Business Secretary Jonathan Reynolds later gave "
+     "details in a written statement. He said that parts for drones were included.", "Jonathan Reynolds"),
+    # a subject inside what was reported is not what the sentence is about
+    ("Donald Trump said Joe Biden is weak. He added that the wall would be built.", "Donald Trump"),
+])
+def test_a_pronoun_speaker_is_who_the_sentence_before_is_about(parse, text, speaker):
+    doc, article = parse(text)
+    claim = find_claims(doc, article.body_start)[-1]
+    assert claim.speaker_name == speaker, (claim.speaker_name, claim.speaker)

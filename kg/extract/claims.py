@@ -1385,6 +1385,26 @@ def _mention(span: Span) -> Mention:
                    (ent.ent_id_ if ent is not None else None) or None)
 
 
+def _person_subject_before(span: Span) -> Span | None:
+    """Return the person who is the main subject of the sentence before a pronoun's (or of its own, before it):
+    whom `he` or `she` takes up, rather than the last one who spoke (`Lammy said … Reynolds later gave details.
+    He said …`). Subjects inside a reported clause do not count (`Trump said Biden is weak. He added …`)."""
+    doc = span.doc
+    sent = span.sent
+    if sent.start == 0:
+        return None
+    for sentence in (doc[sent.start:span.start], doc[sent.start - 1].sent):
+        root = sentence.root if len(sentence) else None
+        if root is None or any(t.dep_ in SUBJECT_DEPS and t.head == root and t.lower_ in PERSON_PRONOUNS
+                               for t in sentence):
+            continue
+        subject = next((t for t in sentence if t.dep_ in SUBJECT_DEPS and t.head == root), None)
+        if subject is not None:
+            ent = next((e for e in doc_ents(doc) if e.start <= subject.i < e.end and e.label_ == "PERSON"), None)
+            return ent
+    return None
+
+
 def _people_by_surname(doc: Doc) -> dict[str, str]:
     """Return surname -> the fullest name of that person in the article."""
     fullest: dict[str, str] = {}
@@ -1447,6 +1467,9 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         return _person(bare, people), "PERSON", "named"
     head = span.root.lower_
     if head in PERSON_PRONOUNS:
+        subject = _person_subject_before(span)
+        if subject is not None:  # `Reynolds later gave details. He said …`: who the sentence before is about
+            return _person(_bare_name(subject), people), "PERSON", "pronoun"
         if last_person is not None:
             return last_person[0], "PERSON", "pronoun"
         person = last_entity_before(span, {"PERSON"})
