@@ -51,6 +51,8 @@ CASES = [
     ("Hillary Clinton's concern that the bill would hurt families was plain.", "Hillary Clinton",
      "the bill would hurt families", "indirect"),
     ("Bernie Sanders called for a higher minimum wage.", "Bernie Sanders", "a higher minimum wage", "indirect"),
+    ("Canada announced an aid package worth $500 million to Kyiv.", "Canada", "an aid package worth $500 million",
+     "indirect"),
     # direct quotes
     ("“We are sending weapons,” Trump said.", "Trump", "We are sending weapons", "direct"),
     ("\"We are sending weapons,\" Trump said.", "Trump", "We are sending weapons", "direct"),
