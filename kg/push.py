@@ -1,7 +1,11 @@
 """`kg push`: copy the store to a SPARQL server with the Graph Store HTTP Protocol.
 
 One PUT per graph (`?graph=<article IRI>`), which replaces that graph on the
-server, so pushing twice leaves the server as pushing once.
+server, so pushing twice leaves the server as pushing once. A graph larger
+than PART_BYTES of N-Triples (the entity graph of a big build) goes as a PUT
+of its first part and a POST, which adds to the graph, for each further part:
+Virtuoso did not answer a PUT of the entity graph of 33,560 articles within
+600 s.
 
 The entity graph (the store's default graph) goes to a named graph of its own
 build, `id:graph/entities/BUILD`, BUILD being the store's identity (kept in
@@ -42,6 +46,7 @@ from kg.errors import InputError, KgError
 from kg.rdf import BUILDS_GRAPH, entity_graph_iri
 
 MEDIA_TYPE = "application/n-triples; charset=utf-8"  # plain N-Triples: every server reads it
+PART_BYTES = 16 << 20  # the most one request carries (about 100,000 triples)
 
 
 class PushError(KgError):
@@ -117,7 +122,8 @@ def push(store: ox.Store, endpoint: str, user: str | None = None, password: str 
         report.warnings = _clashes(builds, report.entity_graph, build)
     for n, (source, target) in enumerate(targets, 1):
         body = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=source)
-        server.put(target, body, target)
+        for k, part in enumerate(_parts(body)):
+            (server.put if k == 0 else server.post)(target, part, target)
         report.graphs.append((target, body.count(b"\n")))
         if on_progress:
             on_progress(n, len(targets), target)
@@ -125,6 +131,21 @@ def push(store: ox.Store, endpoint: str, user: str | None = None, password: str 
         builds = {g: b for g, b in builds.items() if g != report.entity_graph} | {report.entity_graph: build}
         server.put(str(BUILDS_GRAPH), _builds_body(builds), "the list of builds")
     return report
+
+
+def _parts(body: bytes) -> list[bytes]:
+    """Split an N-Triples document at line ends into parts of at most about PART_BYTES (one line per triple, so
+    each part is a document of its own; a graph with blank nodes stays whole, their labels being per document)."""
+    if len(body) <= PART_BYTES or b"_:" in body:
+        return [body]
+    parts, start = [], 0
+    while start < len(body):
+        end = body.rfind(b"\n", start, start + PART_BYTES) + 1
+        if end <= start:  # one line longer than a part
+            end = body.find(b"\n", start + PART_BYTES) + 1 or len(body)
+        parts.append(body[start:end])
+        start = end
+    return parts
 
 
 def _clashes(builds: dict[str, str], entity_graph: str, build: str) -> list[str]:
@@ -178,6 +199,10 @@ class _Server:
 
     def put(self, graph: str, body: bytes, label: str) -> None:
         self._send("PUT", graph, label, body=body, headers={"Content-Type": MEDIA_TYPE})
+
+    def post(self, graph: str, body: bytes, label: str) -> None:
+        """Add the triples of `body` to `graph` (the Graph Store Protocol's merge)."""
+        self._send("POST", graph, label, body=body, headers={"Content-Type": MEDIA_TYPE})
 
     def _send(self, method: str, graph: str, label: str, body: bytes | None = None,
               headers: dict | None = None) -> requests.Response:

@@ -253,3 +253,32 @@ def test_graph_url():
     assert graph_url("http://h/data", "https://w3id.org/newskg/id/article/ab") == \
         "http://h/data?graph=https%3A%2F%2Fw3id.org%2Fnewskg%2Fid%2Farticle%2Fab"
     assert graph_url("http://h/rdf-graphs/service?x=1", "urn:g") == "http://h/rdf-graphs/service?x=1&graph=urn%3Ag"
+
+
+def test_a_graph_larger_than_a_request_goes_in_parts_and_arrives_whole(empty_virtuoso, out, monkeypatch):
+    """The entity graph of a big build is sent as a PUT and POSTs of at most PART_BYTES each."""
+    import kg.push
+
+    monkeypatch.setattr(kg.push, "PART_BYTES", 2_000)
+    sent = []
+    real = kg.push._Server._send
+    monkeypatch.setattr(kg.push._Server, "_send", lambda self, method, graph, *a, **k: (
+        sent.append((method, graph)), real(self, method, graph, *a, **k))[1])
+    expected = local_counts(out)
+    push_to(empty_virtuoso, out)
+    entity_graph = str(entity_graph_iri(build_id(out)))
+    assert [m for m, g in sent if g == entity_graph][:2] == ["PUT", "POST"]
+    assert virtuoso_counts(empty_virtuoso, sorted(expected)) == expected
+    push_to(empty_virtuoso, out)  # again: the PUT replaces what the parts added
+    assert virtuoso_counts(empty_virtuoso, sorted(expected)) == expected
+
+
+def test_parts_split_at_line_ends(monkeypatch):
+    import kg.push
+
+    monkeypatch.setattr(kg.push, "PART_BYTES", 1_000)
+    body = b"".join(b"<urn:s%d> <urn:p> \"%s\" .\n" % (i, b"x" * (i % 7)) for i in range(500))
+    parts = kg.push._parts(body)
+    assert b"".join(parts) == body and len(parts) > 1
+    assert all(p.endswith(b"\n") and len(p) <= 1_000 for p in parts)
+    assert kg.push._parts(body.replace(b"<urn:s1>", b"_:b1")) == [body.replace(b"<urn:s1>", b"_:b1")]
