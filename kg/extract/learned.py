@@ -113,9 +113,14 @@ def refine(doc: Doc, found: list, enabled: bool = True) -> list:
         ends = [i for i in end_candidates(doc, start, last) if i >= head]
         end = _choose(weights["end"], ends, last, [end_features(doc, i, last, f) for i in ends])
         a, b = trimmed(doc, start, end)
-        if a is not None and not any(g is not f and g.cue is f.cue and g.start < b and a < g.end for g in found):
+        if a is not None and not any(g is not f and _same_cue(f, g) and g.start < b and a < g.end for g in found):
             f.start, f.end = a, b  # not over another content of the same cue (`said that A and that B`)
     return found
+
+
+def _same_cue(f, g) -> bool:
+    """True when two claims report through the same cue token (claims without a cue share none)."""
+    return f.cue is not None and g.cue is not None and f.cue.i == g.cue.i
 
 
 def cue_candidates(doc: Doc) -> list[Token]:
