@@ -148,3 +148,23 @@ def test_a_transfer_noun_in_a_topic_or_a_talk_is_not_the_verbs_object(parse):
     assert all(s.supplier is None or s.supplier.text != "Kyiv" for s in find_supplies(parse(topic)[0]))
     talk = "US officials plan to discuss potential arms purchases with European allies."
     assert all(s.recipient is None for s in find_supplies(parse(talk)[0]))
+
+
+def test_an_unstated_supplier_is_the_country_the_article_is_about_besides_the_recipient(parse):
+    doc, _ = parse("US President Donald Trump arrived in Riyadh on Tuesday. Saudi Arabia agreed a $142 billion deal "
+                   "that will include missiles and armoured vehicles. American companies will build the aircraft.")
+    pairs = {(s.supplier.text if s.supplier else None, s.recipient.text, s.rule) for s in find_supplies(doc)}
+    assert pairs and all(s == "US" and r == "Saudi Arabia" and rule.endswith("+context") for s, r, rule in pairs), pairs
+
+
+@pytest.mark.parametrize("text", [
+    # no country besides the recipient named twice
+    "Saudi Arabia agreed a $142 billion deal that will include missiles. France and Britain had hoped to win it.",
+    # two named as often: no one country in focus
+    "Saudi Arabia agreed a deal that will include missiles. France and Britain competed; French and British firms "
+    "lost.",
+])
+def test_no_country_in_focus_leaves_the_supplier_unstated(parse, text):
+    doc, _ = parse(text)
+    supplies = find_supplies(doc)
+    assert supplies and all(s.supplier is None for s in supplies), [(s.supplier, s.recipient) for s in supplies]

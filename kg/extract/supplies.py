@@ -16,6 +16,7 @@ verb `include`; `…, including X and Y` adds one supply per named item.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from enum import StrEnum
 
@@ -128,7 +129,9 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
     completed = [_completed(supply, found) for supply in found]
     # a second pass lets a side filled from context carry on to the supplies of the same sentence
     # (`Iraq will join Malaysia and Nigeria in receiving the jets`: all from whoever supplies Iraq)
-    return [_completed(supply, completed) if supply in found else supply for supply in completed]
+    completed = [_completed(supply, completed) if supply in found else supply for supply in completed]
+    countries = _countries_named(doc) if any(s.supplier is None and s.recipient for s in completed) else []
+    return [_supplied_by_country_in_focus(supply, countries) for supply in completed]
 
 
 def _tokens_with_lemmas(doc: Doc, lemmas: set[str]) -> list[Token]:
@@ -143,7 +146,8 @@ def _tokens_with_lemmas(doc: Doc, lemmas: set[str]) -> list[Token]:
 def _completed(supply: Supply, found: list[Supply]) -> Supply:
     """Give a supply the side its clause leaves unstated from the article: where the item was made (`US-made`),
     else the nearest other supply of the same item, or with the same other side, that states it (`Morocco
-    received the drones it ordered`, after `Turkey's drone sales to Morocco`). Otherwise the side stays unknown."""
+    received the drones it ordered`, after `Turkey's drone sales to Morocco`). Otherwise the side stays unknown
+    (a supplier may still come from _supplied_by_country_in_focus)."""
     for side, other in (("supplier", "recipient"), ("recipient", "supplier")):
         if getattr(supply, side) is not None or getattr(supply, other) is None:
             continue
@@ -161,6 +165,31 @@ def _completed(supply: Supply, found: list[Supply]) -> Supply:
             return replace(supply, **{side: filled}, rule=f"{supply.rule}{FROM_CONTEXT}",
                            confidence=round(supply.confidence * CONTEXT_DISCOUNT, 2))
     return supply
+
+
+def _countries_named(doc: Doc) -> list[tuple[str, Span]]:
+    """Return (country key, mention) for every mention of a country, by name, capital or demonym, in order."""
+    gazetteer = load_gazetteer()
+    named = ((gazetteer.country(ent.text), ent) for ent in doc_ents(doc) if ent.label_ in ("GPE", "NORP"))
+    return [(entry.key, ent) for entry, ent in named if entry is not None]
+
+
+def _supplied_by_country_in_focus(supply: Supply, countries: list[tuple[str, Span]]) -> Supply:
+    """Give a supply with a recipient and no supplier, after _completed, the country the article names most
+    besides the recipient, when it names it at least twice and more often than any other: `Saudi Arabia agreed a
+    deal that includes missiles` in a story of a US president's visit and American companies. Only the supplier:
+    filling a recipient so lost more pairs than it found on news-dev and news-extra."""
+    if supply.supplier is not None or supply.recipient is None:
+        return supply
+    recipient = load_gazetteer().country(supply.recipient.text)
+    counts = Counter(key for key, ent in countries
+                     if ent.text != supply.recipient.text and (recipient is None or key != recipient.key))
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or len(ranked) == 2 and ranked[1][1] == ranked[0][1]:
+        return supply
+    first = next(ent for key, ent in countries if key == ranked[0][0])
+    return replace(supply, supplier=_mention(first), rule=f"{supply.rule}{FROM_CONTEXT}",
+                   confidence=round(supply.confidence * CONTEXT_DISCOUNT, 2))
 
 
 def _same_item(a: Mention, b: Mention) -> bool:
