@@ -640,3 +640,13 @@ def test_a_pronoun_speaker_is_who_the_sentence_before_is_about(parse, text, spea
     doc, article = parse(text)
     claim = find_claims(doc, article.body_start)[-1]
     assert claim.speaker_name == speaker, (claim.speaker_name, claim.speaker)
+
+
+@pytest.mark.parametrize("text", [
+    "“We will sign on Friday,” said the head of the union's negotiating team, Maria Lopez.",
+    "The head of the union's negotiating team, Maria Lopez, said the strike would end on Friday.",
+])
+def test_a_name_in_apposition_to_any_description_speaks(parse, text):
+    doc, article = parse(text)
+    [claim] = find_claims(doc, article.body_start)
+    assert claim.speaker_name == "Maria Lopez"

@@ -1502,8 +1502,9 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
             return (country, "GPE", "pronoun") if country else (body.text, body.label_, "pronoun")
     refers = role_nouns().get(head)
     appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
-    if refers == "person" and appositive is not None:
-        # `the bloc's top diplomat, Josep Borrell, said`: a named official speaks himself, not for his country
+    if appositive is not None and (refers == "person" or span.root.pos_ == "NOUN"):
+        # `the bloc's top diplomat, Josep Borrell, said`: a named official speaks himself, not for his country;
+        # so does the name after any description (`said the head of their delegation, Getachew Reda`)
         ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
         return _person(bare, people), "PERSON", "named"
