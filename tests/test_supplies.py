@@ -168,3 +168,10 @@ def test_no_country_in_focus_leaves_the_supplier_unstated(parse, text):
     doc, _ = parse(text)
     supplies = find_supplies(doc)
     assert supplies and all(s.supplier is None for s in supplies), [(s.supplier, s.recipient) for s in supplies]
+
+
+def test_planes_are_weapons_only_with_a_modifier_that_makes_them_so(parse):
+    doc, _ = parse("The United States agreed to sell fighter planes to Nigeria. An airline bought ten planes from "
+                   "Boeing.")
+    assert [(s.supplier.text, s.recipient.text, s.item.text) for s in find_supplies(doc)] == [
+        ("United States", "Nigeria", "fighter planes")]
