@@ -650,3 +650,15 @@ def test_a_name_in_apposition_to_any_description_speaks(parse, text):
     doc, article = parse(text)
     [claim] = find_claims(doc, article.body_start)
     assert claim.speaker_name == "Maria Lopez"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("The Electoral Commission of Ghana declared Mahama the winner on Sunday. The commission said the vote was fair.",
+     "Electoral Commission of Ghana"),
+    ("The National Farmers Union met ministers on Monday. The union said that prices would rise.",
+     "National Farmers Union"),
+])
+def test_a_definite_description_repeats_the_name_its_noun_ends(parse, text, speaker):
+    doc, article = parse(text)
+    claims = find_claims(doc, article.body_start)
+    assert claims[-1].speaker_name == speaker, [(c.text, c.speaker_name) for c in claims]

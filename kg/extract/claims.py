@@ -1542,6 +1542,9 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         later = next((person for person, role in later_roles if _holds_title(head, role)), None)
         if later is not None:
             return later, "PERSON", "role"
+    named_again = _organization_named_again(span) if refers != "person" else None
+    if named_again is not None:  # `The student federation said`, after the Hong Kong Federation of Students
+        return named_again.text, "ORG", "role"
     if refers == "news-outlet":
         outlet = last_entity_before(span, {"ORG"})
         if outlet is not None:
@@ -1575,6 +1578,26 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
     if name is not None:
         return name, "PERSON", "named"
     return None, None, "unresolved"
+
+
+def _organization_named_again(span: Span) -> Span | None:
+    """Return the name a definite description repeats by its head noun: `the commission`, `the federation` after
+    `the Electoral Commission of Ghana`, `the Hong Kong Federation of Students` (capitalised names, which the NER
+    mostly misses; a lower-case head, `the Saudi-led coalition`, was as often another body). A government body
+    (`the ministry`) is left to the government rules."""
+    root = span.root
+    if root.pos_ != "NOUN" or root.lemma_.lower() in government_nouns() or not any(
+            t.dep_ == "det" and t.lower_ in ("the", "this") for t in span) or any(
+            t.dep_ in ("amod", "compound") and t.i < root.i and (t.is_title or t.ent_type_) for t in span):
+        return None
+    lemma = root.lemma_.lower()
+    for token in reversed(span.doc[max(span.start - 400, 0):span.start]):
+        if token.lemma_.lower() != lemma or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        name = _noun_phrase(token)
+        if token.is_title and token.i > name.start:
+            return name[1:] if name[0].lower_ == "the" else name
+    return None
 
 
 def _person(bare: str, people: dict[str, str]) -> str:
