@@ -662,3 +662,11 @@ def test_a_definite_description_repeats_the_name_its_noun_ends(parse, text, spea
     doc, article = parse(text)
     claims = find_claims(doc, article.body_start)
     assert claims[-1].speaker_name == speaker, [(c.text, c.speaker_name) for c in claims]
+
+
+def test_a_second_that_clause_the_parser_hangs_on_the_verb_is_a_claim_too(parse):
+    doc, article = parse("The Philippines says it has sovereign rights over areas of the sea within its "
+                         "200-nautical-mile exclusive economic zone, and that its position is supported by "
+                         "international law.")
+    texts = [c.text for c in find_claims(doc, article.body_start)]
+    assert "its position is supported by international law" in texts and len(texts) == 2, texts

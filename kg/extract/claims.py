@@ -375,10 +375,21 @@ def _that_clauses(doc: Doc, hit: _Found) -> list[_Found]:
             while before > span.start and doc[before].is_punct:
                 before -= 1
             cuts.append((doc[before].idx + len(doc[before]), mark.idx))
+    # `says it has rights, and that its position is supported by law`: the parser hangs the second clause on the
+    # verb itself
+    after = [replace(hit, start=t.left_edge.idx, end=_end(doc[t.right_edge.i])) for t in hit.cue.children
+             if t.dep_ == "conj" and t.i >= span.end and _marked_that(t)]
     if not cuts:
-        return [hit]
+        return [hit, *after]
     bounds = [hit.start] + [x for cut in cuts for x in cut] + [hit.end]
-    return [replace(hit, start=a, end=b) for a, b in zip(bounds[::2], bounds[1::2])]
+    return [replace(hit, start=a, end=b) for a, b in zip(bounds[::2], bounds[1::2])] + after
+
+
+def _marked_that(clause: Token) -> bool:
+    """True for a clause that opens with `and that` (its own `that`, after a coordinator)."""
+    mark = clause.left_edge
+    return mark.dep_ == "mark" and mark.lower_ == "that" and mark.head == clause and mark.i > 0 and \
+        clause.doc[mark.i - 1].dep_ == "cc"
 
 
 def _claim_at(token: Token) -> _Found | None:
