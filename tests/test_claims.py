@@ -670,3 +670,19 @@ def test_a_second_that_clause_the_parser_hangs_on_the_verb_is_a_claim_too(parse)
                          "international law.")
     texts = [c.text for c in find_claims(doc, article.body_start)]
     assert "its position is supported by international law" in texts and len(texts) == 2, texts
+
+
+@pytest.mark.parametrize("text, content", [
+    ("Lula announced Monday in a speech at a naval base that Brazil will build six submarines.",
+     "Brazil will build six submarines"),
+    ("The mayor specified on Friday in a meeting at the town hall that the bridge will reopen in May.",
+     "the bridge will reopen in May"),
+])
+def test_a_that_clause_the_parser_hangs_on_an_adjunct_is_the_verbs(parse, text, content):
+    doc, article = parse(text)
+    assert [c.text for c in find_claims(doc, article.body_start)] == [content]
+
+
+def test_a_relative_clause_of_an_object_is_not_a_that_clause(parse):
+    doc, article = parse("She criticized the plan that the government adopted.")
+    assert [c.text for c in find_claims(doc, article.body_start)] == ["the plan that the government adopted"]
