@@ -200,6 +200,9 @@ CASES = [
      "the rules to burning the Constitution", "indirect"),
     ("Hillary Clinton questioned whether Donald Trump was ready to lead.", "Hillary Clinton",
      "whether Donald Trump was ready to lead", "indirect"),
+    # a description with its name in apposition: the named body speaks
+    ("The order will go through, the Russian state holding company Rostec said.", "Rostec",
+     "The order will go through", "indirect"),
 ]
 
 # the writer's hedges, which name no source: found (so no other rule reads them as someone's claim) and left out
@@ -686,3 +689,24 @@ def test_a_that_clause_the_parser_hangs_on_an_adjunct_is_the_verbs(parse, text, 
 def test_a_relative_clause_of_an_object_is_not_a_that_clause(parse):
     doc, article = parse("She criticized the plan that the government adopted.")
     assert [c.text for c in find_claims(doc, article.body_start)] == ["the plan that the government adopted"]
+
+
+@pytest.mark.parametrize("text, first, second", [
+    ("Russia said the talks had failed, while Ukraine said they would continue.",
+     ("Russia", "the talks had failed"), ("Ukraine", "they would continue")),
+    ('Chinese state media said Beijing "does not accept" the ruling, while the U.S. urged all sides to avoid '
+     'provocative actions.', ("Chinese state media", 'Beijing "does not accept" the ruling'),
+     ("U.S.", "all sides to avoid provocative actions")),
+])
+def test_a_contrasting_report_is_its_own_claim(parse, text, first, second):
+    """`, while Y said …` inside what X said is Y's claim, not part of X's."""
+    doc, article = parse(text)
+    claims = [((c.speaker_name or c.speaker.text) if c.speaker else None, c.text)
+              for c in find_claims(doc, article.body_start)]
+    assert [(speaker, text) for speaker, text in claims if speaker] == [first, second], claims
+
+
+def test_a_contrast_without_a_reporting_verb_stays_in_the_claim(parse):
+    doc, article = parse("Civil society groups say a dozen have been killed, while more than 30,000 have fled.")
+    assert [c.text for c in find_claims(doc, article.body_start)] == [
+        "a dozen have been killed, while more than 30,000 have fled"]

@@ -209,6 +209,7 @@ class _Found:
     rule: Rule
     polarity: str = "positive"
     penalty: float = 0.0  # taken off the rule's confidence
+    end_fixed: bool = False  # the rules cut the content before a clause that is not it: the model keeps the end
 
 
 # ---------------------------------------------------------------- quotes
@@ -346,7 +347,9 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
         if whole is None:
             continue
         for hit in _that_clauses(doc, whole):
-            a, b = _strip_content(doc, hit.start, hit.end)
+            cut = _before_contrast(doc, hit)
+            hit.end_fixed = cut < hit.end
+            a, b = _strip_content(doc, hit.start, cut)
             if b - a < 3 or a < body_start:
                 continue
             hit.start, hit.end = a, b
@@ -357,6 +360,23 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
                 hit.kind = "mixed"
             found.append(hit)
     return found
+
+
+def _before_contrast(doc: Doc, hit: _Found) -> int:
+    """Return where a content ends before a contrasting report the parser hung inside it: in `Russia said the talks
+    had failed, while Ukraine said they would continue` the clause after `, while` is another speaker's, not
+    Russia's (a contrast without a reporting verb, `a dozen have been killed, while 30,000 have fled`, can be the
+    same speaker's and stays)."""
+    if hit.cue is None:
+        return hit.end
+    for t in doc[hit.cue.i + 1:]:
+        if t.idx >= hit.end:
+            break
+        if t.lower_ in CONTRAST_MARKS and t.dep_ == "mark" and t.head.dep_ == "advcl" and t.i > 0 \
+                and doc[t.i - 1].text == "," and doc[t.i - 1].idx > hit.start and t.i == t.head.left_edge.i \
+                and _is_cue(t.head) and any(c.dep_ in SUBJECT_DEPS for c in t.head.children):
+            return doc[t.i - 1].idx
+    return hit.end
 
 
 def _that_clauses(doc: Doc, hit: _Found) -> list[_Found]:
@@ -447,6 +467,9 @@ def _verb_claim(verb: Token) -> _Found | None:
     penalty = NOT_SPEECH_PENALTY if reporting_verbs()[lemma] != "speech" else 0.0
     return _Found(start, end, "indirect", verb, _cue_phrase(verb), _speaker_of(verb), rule, _polarity(verb), penalty)
 
+
+# subordinators of a clause that sets another fact against the one reported, in the writer's voice
+CONTRAST_MARKS = frozenset({"while", "whereas"})
 
 SAID_OBJECTS = {"it", "so", "this", "that", "nothing", "something", "anything", "everything", "little", "much",
                 "word", "words", "goodbye", "prayer", "thing", "things", "lot", "yes", "no", "hello", "thanks"}
@@ -1543,6 +1566,12 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         ent = next(e for e in doc_ents(span.doc) if e.start <= appositive.i < e.end)
         bare = _bare_name(ent)
         return _person(bare, people), "PERSON", "named"
+    body = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "ORG"), None)
+    if body is not None and refers != "person" and span.root.pos_ == "NOUN":
+        # `the Russian state holding company Rostec said`: the body the description names speaks
+        ent = next(e for e in doc_ents(span.doc) if e.start <= body.i < e.end)
+        country = _body_country(ent.text)
+        return (country, "GPE", "government") if country else (ent.text, "ORG", "named")
     if refers == "person" and any(t.ent_type_ in ("GPE", "NORP", "ORG") for t in span if t != span.root):
         country = _government_country(span, None)  # `the State Department representative`: one official's country
         if country is not None:

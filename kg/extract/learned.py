@@ -110,7 +110,7 @@ def refine(doc: Doc, found: list, enabled: bool = True) -> list:
         head = doc[first:last + 1].root.i  # the content keeps its head: a boundary never cuts the clause's verb off
         starts = [i for i in start_candidates(doc, first, last) if i <= head]
         start = _choose(weights["start"], starts, first, [start_features(doc, i, first, f) for i in starts])
-        ends = [i for i in end_candidates(doc, start, last) if i >= head]
+        ends = [last] if getattr(f, "end_fixed", False) else [i for i in end_candidates(doc, start, last) if i >= head]
         end = _choose(weights["end"], ends, last, [end_features(doc, i, last, f) for i in ends])
         a, b = trimmed(doc, start, end)
         if a is not None and not any(g is not f and _same_cue(f, g) and g.start < b and a < g.end for g in found):
