@@ -710,3 +710,27 @@ def test_a_contrast_without_a_reporting_verb_stays_in_the_claim(parse):
     doc, article = parse("Civil society groups say a dozen have been killed, while more than 30,000 have fled.")
     assert [c.text for c in find_claims(doc, article.body_start)] == [
         "a dozen have been killed, while more than 30,000 have fled"]
+
+
+@pytest.mark.parametrize("text, speaker, content", [
+    ("Maduro said his government was breaking relations with the United States and gave diplomats 72 hours to "
+     "leave.", "Maduro", "his government was breaking relations with the United States"),
+    ("Merkel said Germany would send tanks and announced that a fund would be set up.", "Merkel",
+     "Germany would send tanks"),
+])
+def test_the_speakers_own_act_is_not_what_was_said(parse, text, speaker, content):
+    """A past-tense verb coordinated with a progressive or modal clause cannot share its auxiliary: it is what the
+    speaker did, as `said` is, not part of the claim."""
+    doc, article = parse(text)
+    claims = find_claims(doc, article.body_start)
+    assert claims[0].text == content and claims[0].speaker_name == speaker, [(c.speaker_name, c.text) for c in claims]
+    assert all(c.speaker_name == speaker for c in claims)
+
+
+@pytest.mark.parametrize("text, content", [
+    ("He said the troops had crossed the border and taken the town.", "had crossed the border and taken the town"),
+    ("She said the army attacked the village and killed five people.", "attacked the village and killed five"),
+])
+def test_a_verb_that_can_share_the_clause_stays_in_it(parse, text, content):
+    doc, article = parse(text)
+    assert any(content in c.text for c in find_claims(doc, article.body_start))

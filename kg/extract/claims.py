@@ -348,7 +348,7 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
             continue
         for hit in _that_clauses(doc, whole):
             cut = _before_contrast(doc, hit)
-            hit.end_fixed = cut < hit.end
+            hit.end_fixed = hit.end_fixed or cut < hit.end
             a, b = _strip_content(doc, hit.start, cut)
             if b - a < 3 or a < body_start:
                 continue
@@ -463,9 +463,39 @@ def _verb_claim(verb: Token) -> _Found | None:
     if left <= verb.i <= right:
         return None
     doc = verb.doc
+    said_too = _speakers_own_act(complement)
+    if said_too is not None:
+        right = said_too
     start, end = doc[left].idx, doc[right].idx + len(doc[right])
     penalty = NOT_SPEECH_PENALTY if reporting_verbs()[lemma] != "speech" else 0.0
-    return _Found(start, end, "indirect", verb, _cue_phrase(verb), _speaker_of(verb), rule, _polarity(verb), penalty)
+    return _Found(start, end, "indirect", verb, _cue_phrase(verb), _speaker_of(verb), rule, _polarity(verb), penalty,
+                  end_fixed=said_too is not None)
+
+
+def _speakers_own_act(clause: Token) -> int | None:
+    """Return the last token of a reported clause before a verb the parser coordinated with it that is the
+    speaker's own act (see _own_act), else None."""
+    act = _own_act(clause)
+    if act is None:
+        return None
+    last = act.i - 1
+    while last > clause.i and (clause.doc[last].dep_ == "cc" or clause.doc[last].is_punct):
+        last -= 1
+    return last
+
+
+def _own_act(clause: Token) -> Token | None:
+    """Return the verb coordinated with a reported clause that is the speaker's act, not part of what was said:
+    in `Maduro said his government was breaking relations and gave diplomatic personnel 72 hours to leave`, `gave`
+    has no subject and is past tense like `said`, which the clause's `was breaking` (or a modal's `would send`)
+    cannot share."""
+    if clause.dep_ != "ccomp" or clause.head.tag_ != "VBD" or clause.tag_ not in ("VB", "VBG") or \
+            not any(c.dep_ == "aux" for c in clause.children):
+        # `said the army attacked and killed five`, `had crossed the border and taken the town` (the tagger reads
+        # `taken` as past tense): either reading
+        return None
+    return next((c for c in clause.children if c.dep_ == "conj" and c.tag_ == "VBD" and c.i > clause.i and
+                 not any(g.dep_ in SUBJECT_DEPS or g.dep_ in ("aux", "auxpass") for g in c.children)), None)
 
 
 # subordinators of a clause that sets another fact against the one reported, in the writer's voice
@@ -878,6 +908,8 @@ VERB_FALLBACKS: tuple[Callable[[Token], _Found | None], ...] = (
 
 def _speaker_of(verb: Token) -> Span | None:
     """Return the noun phrase that speaks through `verb`, climbing from participles and conjuncts."""
+    if verb.dep_ == "conj" and _own_act(verb.head) == verb:
+        return _speaker_of(verb.head.head)  # `X said Germany would send tanks and announced …`: X announced
     if verb.tag_ in ("VBD", "VBZ") and verb.i + 1 < len(verb.doc) and (
             verb.i == verb.sent.start or verb.doc[verb.i - 1].is_punct) and not any(
             c.dep_ in SUBJECT_DEPS for c in verb.children):
