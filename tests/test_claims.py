@@ -734,3 +734,24 @@ def test_the_speakers_own_act_is_not_what_was_said(parse, text, speaker, content
 def test_a_verb_that_can_share_the_clause_stays_in_it(parse, text, content):
     doc, article = parse(text)
     assert any(content in c.text for c in find_claims(doc, article.body_start))
+
+
+@pytest.mark.parametrize("text", [
+    "The missiles, sometimes called standoff missiles, are capable of striking a distant target.",
+    "They have a longer range compared to Japan's existing missiles.",
+    "The group, called the Free Army, controls the north.",
+])
+def test_naming_and_comparing_is_no_claim(parse, text):
+    """A passive participle that names or compares, and a weapon as the subject of `call`, say nothing."""
+    doc, article = parse(text)
+    assert find_claims(doc, article.body_start) == []
+
+
+@pytest.mark.parametrize("text, content", [
+    ("One of the doctors who sent the letter called Oz a quack.", "Oz a quack"),  # two complements: active
+    ("Cooper, the attorney general, called Friday for releasing the police videos.", "releasing the police videos"),
+])
+def test_calling_someone_something_is_a_claim(parse, text, content):
+    doc, article = parse(text)
+    assert any(content in c.text for c in find_claims(doc, article.body_start)), [
+        c.text for c in find_claims(doc, article.body_start)]

@@ -557,9 +557,18 @@ def _stranded_that_clause(verb: Token) -> _Found | None:
 
 def _object_claim(verb: Token) -> _Found | None:
     """`X called for a ban`, `X called Y a liar`, `polls show X ahead`: the object (with its complement) is the content."""
-    parts = [c for c in verb.children if c.dep_ in ("dobj", "obj", "oprd", "xcomp", "ccomp")]
     prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "on")), None)
-    if prep is not None and verb.lemma_.lower() == "call":
+    prep = prep if verb.lemma_.lower() == "call" else None  # `called Friday for releasing …`: a demand
+    participle = verb.tag_ == "VBN" and verb.dep_ in ("advcl", "prep") or verb.dep_ == "acl" and verb.tag_ in (
+        "VBN", "VBD")  # `The group, called the Free Army,`: the tagger reads the participle as past tense
+    if participle and not any(
+            c.dep_ in SUBJECT_DEPS or c.dep_ == "agent" for c in verb.children) and sum(
+            c.dep_ in ("dobj", "obj", "oprd") for c in verb.children) <= 1 and prep is None:
+        # `the missiles, sometimes called standoff missiles`, `a longer range compared to X`: a passive participle
+        # names or compares, no one speaks (`the letter called Oz a quack`, with two complements, is active)
+        return None
+    parts = [c for c in verb.children if c.dep_ in ("dobj", "obj", "oprd", "xcomp", "ccomp")]
+    if prep is not None:
         parts += [c for c in prep.children if c.dep_ == "pobj"] + [c for c in verb.children if c.dep_ == "xcomp"]
     parts = [p for p in parts if p.i > verb.i]
     needs = object_cues().get(verb.lemma_.lower())
@@ -585,6 +594,9 @@ def _object_claim(verb: Token) -> _Found | None:
     if right - left < 1:
         return None
     speaker = _speaker_of(verb)
+    if speaker is not None and (speaker.root.ent_type_ == "WEAPON" or speaker.root.lemma_.lower() in
+                                table("weapon_heads", "lemma")):
+        return None  # `The missiles, sometimes called standoff missiles, …`: a weapon is named, it says nothing
     if speaker is not None and reporting_verbs().get(verb.lemma_.lower()) == "evidence" and not any(
             p.dep_ in ("oprd", "ccomp", "xcomp") for p in parts) and _is_person(speaker):
         return None  # `polls show X`, `the study found X`, but not `he found a way`, `she showed bad judgment`
