@@ -755,3 +755,19 @@ def test_calling_someone_something_is_a_claim(parse, text, content):
     doc, article = parse(text)
     assert any(content in c.text for c in find_claims(doc, article.body_start)), [
         c.text for c in find_claims(doc, article.body_start)]
+
+
+def test_reports_that_relay_a_named_speaker_leave_him_the_claim(parse):
+    """`…, the ambassador said, according to reports of his comments`: the reports relay, he speaks."""
+    doc, article = parse("The weapons were loaded onto a Russian cargo ship and were then transported to Russia, "
+                         "Ambassador Reuben Brigety said on May 11, according to reports of his comments carried "
+                         "by South African news outlets.")
+    claims = find_claims(doc, article.body_start)
+    assert [(c.speaker_name, c.text) for c in claims if "cargo ship" in c.text] == [
+        ("Reuben Brigety", "The weapons were loaded onto a Russian cargo ship and were then transported to Russia")]
+
+
+def test_a_set_phrase_with_as_is_no_claim(parse):
+    """`as opposed to a submarine` has no one who speaks: the main clause is not its claim."""
+    doc, article = parse("China has accepted Thailand's proposal to purchase one frigate, as opposed to a submarine.")
+    assert find_claims(doc, article.body_start) == []

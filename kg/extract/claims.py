@@ -631,6 +631,8 @@ def _as_clause_claim(verb: Token) -> _Found | None:
         return None
     if any(c.dep_ in ("dobj", "obj") and c.lower_ not in ("it", "so") for c in verb.children):
         return None  # `as X said the words`: not about the main clause
+    if not any(c.dep_ in SUBJECT_DEPS or c.dep_ == "agent" for c in verb.children):
+        return None  # `as opposed to a submarine`, `as expected`: a set phrase, no one speaks
     head = verb.head
     if head.pos_ not in ("VERB", "AUX"):
         return None
@@ -849,6 +851,10 @@ def _according_to(according: Token) -> _Found | None:
     if source is None:
         return None
     sent = according.sent
+    if reporting_verbs().get(according.head.lemma_.lower()) == "speech" and according.head.i < according.i and any(
+            c.dep_ in SUBJECT_DEPS and c.i < according.i for c in according.head.children):
+        # `…, the ambassador said, according to reports of his comments`: the reports relay his words, his claim
+        return None
     # skip only `according to X`: a misparse can hang the whole clause under the source (`X, the move reeks …`)
     skip = set(range(according.i, _noun_phrase(source).end))
     head = according.head
