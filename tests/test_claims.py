@@ -771,3 +771,13 @@ def test_a_set_phrase_with_as_is_no_claim(parse):
     """`as opposed to a submarine` has no one who speaks: the main clause is not its claim."""
     doc, article = parse("China has accepted Thailand's proposal to purchase one frigate, as opposed to a submarine.")
     assert find_claims(doc, article.body_start) == []
+
+
+def test_a_newspaper_described_is_the_one_named_with_that_noun(parse):
+    """`a German newspaper` in the lede, `Bild am Sonntag newspaper`, then `The newspaper`: one paper, not the
+    agency it sent its report to, nor Germany."""
+    doc, article = parse("Saudi Arabia wants to buy 600 Leopard battle tanks from Germany, a German newspaper "
+                         "reported on Sunday. A deal for around 300 tanks was about to be signed, Bild am Sonntag "
+                         "newspaper said in a report sent to Reuters ahead of publication. The newspaper said that "
+                         "there was support for it within the Economy Ministry.")
+    assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Bild am Sonntag"] * 3
