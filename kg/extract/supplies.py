@@ -70,7 +70,7 @@ CONTEXT_DISCOUNT = 0.75
 
 
 def transfer_verbs() -> dict[str, str]:
-    """Return transfer-verb lemma -> role (give, receive, request, flow)."""
+    """Return transfer-verb lemma -> role (give, receive, request, flow, award, win)."""
     return table("transfer_verbs", "lemma", "role")
 
 
@@ -432,6 +432,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
                speakers: Speakers) -> Supply | None:
     if role == "award":
         return _contract_award(verb, last_item, previous, speakers)
+    if role == "win":
+        return _contract_won(verb, last_item, previous, speakers)
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     payer = None
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # `US weapons sent to Ukraine`
@@ -575,7 +577,58 @@ def _contract_award(verb: Token, last_item: Mention | None, previous: list[Suppl
     return Supply(supplier=supplier_m, recipient=recipient_m, item=item,
                   status="purchased" if status == "delivered" else status,  # a contract let is a purchase made
                   evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=rule,
-                  confidence=CONFIDENCE[rule] if recipient_m else ONE_SIDED, quantity=_quantity(wanted),
+                  confidence=CONFIDENCE[rule] if recipient_m else ONE_SIDED,
+                  quantity=_quantity(wanted) if wanted is not None else None,
+                  when=_time_of(verb))
+
+
+WON_NOUNS = {"order", "contract", "tender", "deal"}  # what a maker wins: the one who placed it buys
+
+
+def _contract_won(verb: Token, last_item: Mention | None, previous: list[Supply],
+                  speakers: Speakers) -> Supply | None:
+    """A contract or order a maker wins: the winner sells, the one it is from (or for) buys. `Rheinmetall has won
+    an order from Hungary for 218 Lynx vehicles`, `General Dynamics won the contract to build 589 Ajax vehicles
+    for the British Army`; `X won the contract` after `the Army has signed a deal for 589 vehicles`: that deal."""
+    contract = next((c for c in verb.children if c.dep_ in ("dobj", "obj", "nsubjpass")
+                     and c.lemma_.lower() in WON_NOUNS), None)
+    if contract is None:
+        return None  # `won support`, `won the election`: nothing sold
+    making = [t for t in contract.children if t.dep_ in ("acl", "relcl") and t.pos_ == "VERB"]
+    if any(transfer_verbs().get(t.lemma_.lower()) in ("give", "receive") for t in making):
+        return None  # `won a contract to supply Poland with F-35s`: the supplying verb says it all
+    preps = {**_prep_objects(verb), **_prep_objects(contract)}
+    wanted = preps.get("for") if _item(preps.get("for"), None) is not None else None
+    for t in making:  # `to build 589 Ajax vehicles for the British Army`
+        wanted = wanted or next((o for o in t.children if o.dep_ in ("dobj", "obj")), None)
+        preps.update({k: v for k, v in _prep_objects(t).items() if k not in preps})
+    wanted = _measured(wanted) or wanted if wanted is not None else None
+    if wanted is not None:  # `vehicles for the British Army`: the parser hangs the buyer on the item too
+        preps.update({k: v for k, v in _prep_objects(wanted).items() if k not in preps})
+    item = _item(wanted, None)
+    buyer = next((preps[k] for k in ("from", "with", "for") if k in preps and entity_for(preps[k]) is not None),
+                 None)
+    passive = contract.dep_ == "nsubjpass"
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None) if passive else None
+    maker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else (
+        None if passive else _subject(verb))
+    supplier_m = _agent(maker, previous, speakers, verb)
+    recipient_m = _agent(buyer, previous, speakers, verb)
+    if item is None and recipient_m is None and any(c.lower_ == "the" for c in contract.children):
+        # `the contract`: the deal the article told of just before, whose buyer is known and seller is not
+        deal = next((s for s in reversed(previous) if s.supplier is None and s.recipient is not None), None)
+        if deal is not None:
+            item, recipient_m = deal.item, deal.recipient
+    if item is None or supplier_m is None or recipient_m is not None and supplier_m.text == recipient_m.text:
+        return None
+    status = _status(verb, "receive")
+    sent = verb.sent
+    rule = SupplyRule.CONTRACT_AWARD
+    return Supply(supplier=supplier_m, recipient=recipient_m, item=item,
+                  status="purchased" if status == "delivered" else status,  # a contract won is a purchase made
+                  evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=rule,
+                  confidence=CONFIDENCE[rule] if recipient_m else ONE_SIDED,
+                  quantity=_quantity(wanted) if wanted is not None else None,
                   when=_time_of(verb))
 
 
@@ -674,8 +727,9 @@ def _subject(verb: Token) -> Token | None:
                 return obj  # object control: `urge allies to purchase`, `barred Israel from sending`; not `sign an
                 # agreement with the US to purchase` (an agreement buys nothing)
             token = token.head
-        elif token.dep_ == "acl" and token.head.dep_ in ("dobj", "obj") and \
-                token.head.head.lemma_.lower() in DEAL_MAKING_VERBS:
+        elif (token.dep_ == "acl" or token.dep_ == "relcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in
+                                                                     token.children)) and \
+                token.head.dep_ in ("dobj", "obj") and token.head.head.lemma_.lower() in DEAL_MAKING_VERBS:
             token = token.head.head  # `Slovakia signed a deal to buy F-16s`: the signer buys (not who welcomed it)
         elif token.dep_ in ("conj", "advcl", "pcomp", "acl", "prep") and token.head.i != token.i:
             token = token.head
