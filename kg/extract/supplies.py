@@ -900,7 +900,31 @@ def _body_owner(span: Span) -> Span:
         owner = entity_for(child) if child.dep_ == "poss" else None
         if owner is not None and owner.label_ == "GPE" and gazetteer.country(owner.text) is not None:
             return owner
+    if gazetteer.country(span.text) is None and not any(gazetteer.lookup(t.text) for t in span):
+        return _home_country(span) or span  # `the Federal Government`, `the Army`: whose, the article says
     return span
+
+
+def _home_country(span: Span) -> Span | None:
+    """Return the country whose body a bare `the Army`, `the Federal Government` is: the one named with the same
+    name before (`the British Army … The Army`), else the country the article has named most so far, when it
+    names it at least twice and more often than any other (a story's own government needs no name)."""
+    gazetteer = load_gazetteer()
+    doc = span.doc
+    words = [t.lower_ for t in span if t.dep_ != "det"]
+    countries = [e for e in doc_ents(doc) if e.end <= span.start and e.label_ in ("GPE", "NORP", "ORG")
+                 and gazetteer.country(e.text.split()[0]) is not None]
+    for ent in reversed(countries):  # `the British Army`, `the Indian Navy`: the same capitalised name after
+        after = [t.lower_ for t in doc[ent.end:ent.end + len(words)]] if ent.label_ != "ORG" else \
+            [t.lower_ for t in ent[1:]]
+        if after == words and span.root.is_title:
+            return ent if ent.label_ != "ORG" else ent[:1]
+    counts = Counter(gazetteer.country(e.text.split()[0]).key for e in countries)
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return next(e if e.label_ != "ORG" else e[:1] for e in reversed(countries)
+                if gazetteer.country(e.text.split()[0]).key == ranked[0][0])
 
 
 def government_nouns() -> frozenset[str]:
