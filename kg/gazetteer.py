@@ -32,7 +32,8 @@ class Entry:
     demonyms: list[str] = field(default_factory=list)
     capitals: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
-    country: str | None = None  # ISO 3166 alpha-2 of the country a person or a government body acts for
+    # ISO 3166 alpha-2 of the country a person or a government body acts for, or that makes a weapon system
+    country: str | None = None
     org_type: str | None = None
     iso2: str | None = None  # countries
     generic: bool = False  # a generic item ("weapons", "tanks"), not a named system
@@ -141,6 +142,7 @@ def _weapons() -> list[Entry]:
             about.setdefault(triple.subject.value, {}).setdefault(triple.predicate.value, []).append(
                 triple.object.value)
         scheme = str(KG.WeaponSystems)
+        origins = {row["key"].strip(): row["country_iso2"].strip().upper() for row in _rows("weapon_origins.csv")}
         for concept in sorted(s for s, facts in about.items() if scheme in facts.get(str(SKOS.inScheme), ())):
             facts = about[concept]
             name = (facts.get(str(SKOS.prefLabel)) or ["None"])[0]
@@ -150,7 +152,8 @@ def _weapons() -> list[Entry]:
                 key=concept.rsplit("/", 1)[-1], name=name, kind="Weapon",
                 aliases=sorted(facts.get(str(SKOS.altLabel), ())),
                 wikidata=same[0][len(WD_PREFIX):] if same else None,
-                category=category[len(KG_URI):] if category else "GenericWeapon"))
+                category=category[len(KG_URI):] if category else "GenericWeapon",
+                country=origins.get(concept.rsplit("/", 1)[-1]) or None))
     for row in _rows("generic_items.csv"):
         entries.append(Entry(key=slug(row["name"]), name=row["name"].strip(), kind="Weapon",
                              aliases=_split(row.get("aliases")), category=row.get("category", "GenericWeapon").strip(),

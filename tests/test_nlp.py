@@ -52,6 +52,21 @@ def test_gazetteer_sizes_and_sources():
     assert g.by_demonym[normalize("German")].name == "Germany"
 
 
+def test_every_weapon_origin_names_a_listed_system_a_country_and_its_source():
+    """kg/data/weapon_origins.csv: a row per system whose country of origin a page states, with that page."""
+    import csv
+    from kg.gazetteer import DATA_DIR
+    g = load_gazetteer()
+    with (DATA_DIR / "weapon_origins.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) >= 100
+    for row in rows:
+        assert g.entries[row["key"]].kind == "Weapon", row["key"]
+        assert row["country_iso2"] in g.by_iso2, row
+        assert row["source"].startswith("http"), row["key"]
+    assert g.entries["patriot"].country == "US" and g.by_iso2[g.entries["rafale"].country].name == "France"
+
+
 @pytest.mark.parametrize("form, name", [("the United States", "United States"), ("America", "United States"),
                                         ("NATO", "NATO"), ("Reuters", "Reuters")])
 def test_aliases(form, name):

@@ -126,11 +126,11 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
         for supply in supplies:
             found.append(supply)
             last_item = supply.item
-    completed = [_completed(supply, found) for supply in found]
+    countries = _countries_named(doc) if any(s.supplier is None or s.recipient is None for s in found) else []
+    completed = [_completed(supply, found, countries) for supply in found]
     # a second pass lets a side filled from context carry on to the supplies of the same sentence
     # (`Iraq will join Malaysia and Nigeria in receiving the jets`: all from whoever supplies Iraq)
-    completed = [_completed(supply, completed) if supply in found else supply for supply in completed]
-    countries = _countries_named(doc) if any(s.supplier is None and s.recipient for s in completed) else []
+    completed = [_completed(supply, completed, countries) if supply in found else supply for supply in completed]
     return [_supplied_by_country_in_focus(supply, countries) for supply in completed]
 
 
@@ -143,11 +143,12 @@ def _tokens_with_lemmas(doc: Doc, lemmas: set[str]) -> list[Token]:
     return [doc[int(i)] for i in numpy.flatnonzero(numpy.isin(ids, wanted))]
 
 
-def _completed(supply: Supply, found: list[Supply]) -> Supply:
+def _completed(supply: Supply, found: list[Supply], countries: list[tuple[str, Span]]) -> Supply:
     """Give a supply the side its clause leaves unstated from the article: where the item was made (`US-made`),
-    else the nearest other supply of the same item, or with the same other side, that states it (`Morocco
-    received the drones it ordered`, after `Turkey's drone sales to Morocco`). Otherwise the side stays unknown
-    (a supplier may still come from _supplied_by_country_in_focus)."""
+    else, when no other supply of the same item states a supplier, the country that makes the item if the
+    article names it (_maker_named), else the nearest other supply of the same item, or with the same other side,
+    that states it (`Morocco received the drones it ordered`, after `Turkey's drone sales to Morocco`). Otherwise
+    the side stays unknown (a supplier may still come from _supplied_by_country_in_focus)."""
     for side, other in (("supplier", "recipient"), ("recipient", "supplier")):
         if getattr(supply, side) is not None or getattr(supply, other) is None:
             continue
@@ -158,6 +159,8 @@ def _completed(supply: Supply, found: list[Supply]) -> Supply:
                            and getattr(s, other).text == known.text)]
         filled = supply.made_in if side == "supplier" and supply.made_in is not None and \
             supply.made_in.text != known.text else None
+        if filled is None and side == "supplier" and not any(_same_item(s.item, supply.item) for s in candidates):
+            filled = _maker_named(supply, countries)
         if filled is None and candidates:
             nearest = min(candidates, key=lambda s: (s.start > supply.start, abs(s.start - supply.start)))
             filled = getattr(nearest, side)
@@ -172,6 +175,24 @@ def _countries_named(doc: Doc) -> list[tuple[str, Span]]:
     gazetteer = load_gazetteer()
     named = ((gazetteer.country(ent.text), ent) for ent in doc_ents(doc) if ent.label_ in ("GPE", "NORP"))
     return [(entry.key, ent) for entry, ent in named if entry is not None]
+
+
+def _maker_named(supply: Supply, countries: list[tuple[str, Span]]) -> Mention | None:
+    """Return the first mention of the country that makes the supply's item (data/weapon_origins.csv) when the
+    article names it and it is not the recipient: `Indonesia has yet to receive any of the Rafale jets` in a
+    story that names France. A maker the article never names may have sold through others (second-hand jets,
+    licence builds), so it is not assumed."""
+    if supply.item is None or supply.item.key is None or supply.recipient is None:
+        return None
+    gazetteer = load_gazetteer()
+    entry = gazetteer.entries.get(supply.item.key)
+    maker = gazetteer.by_iso2.get(entry.country) if entry is not None and entry.kind == "Weapon" and entry.country \
+        else None
+    recipient = gazetteer.country(supply.recipient.text)
+    if maker is None or recipient is not None and recipient.key == maker.key:
+        return None
+    named = next((ent for key, ent in countries if key == maker.key), None)
+    return _mention(named) if named is not None else None
 
 
 def _supplied_by_country_in_focus(supply: Supply, countries: list[tuple[str, Span]]) -> Supply:
