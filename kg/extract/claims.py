@@ -1660,7 +1660,8 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         later = next((person for person, role in later_roles if _holds_title(head, role)), None)
         if later is not None:
             return later, "PERSON", "role"
-    named_again = _organization_named_again(span) if refers != "person" else None
+    named_again = _organization_named_again(span) if refers != "person" and role_nouns().get(
+        span.root.lemma_.lower()) != "person" else None  # `the foreign ministers` are no `Minister` body
     if named_again is not None:  # `The student federation said`, after the Hong Kong Federation of Students
         return named_again.text, "ORG", "role"
     if refers == "news-outlet":
