@@ -781,3 +781,10 @@ def test_a_newspaper_described_is_the_one_named_with_that_noun(parse):
                          "newspaper said in a report sent to Reuters ahead of publication. The newspaper said that "
                          "there was support for it within the Economy Ministry.")
     assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Bild am Sonntag"] * 3
+
+
+def test_an_object_that_points_elsewhere_is_no_content(parse):
+    """`disclosed this at a tour of …`: `this` is what he said elsewhere, not the content."""
+    doc, article = parse("Abubakar, who disclosed this at a one-day tour of formations and units in Port Harcourt, "
+                         "was speaking to reporters.")
+    assert not any("tour" in c.text for c in find_claims(doc, article.body_start))

@@ -555,6 +555,9 @@ def _stranded_that_clause(verb: Token) -> _Found | None:
     return None
 
 
+POINTING_OBJECTS = {"this", "that", "it", "these", "those", "so"}  # an object that points at words said elsewhere
+
+
 def _object_claim(verb: Token) -> _Found | None:
     """`X called for a ban`, `X called Y a liar`, `polls show X ahead`: the object (with its complement) is the content."""
     prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("for", "on")), None)
@@ -584,6 +587,9 @@ def _object_claim(verb: Token) -> _Found | None:
         return None  # `citing two sources`, `citing Reuters`: who is cited speaks, what they said is elsewhere
     if not parts or any(p.lemma_.lower() in cue_nouns() and _that_clause(p) is not None for p in parts):
         return None  # `rejected Trump's claim that …`: the cue-noun pass reports the claim inside
+    if all(p.dep_ in ("dobj", "obj") and p.lower_ in POINTING_OBJECTS for p in parts):
+        return None  # `disclosed this at a tour of the units`: what was said is told elsewhere (`called it a
+        # milestone`, with its complement, still says something)
     doc = verb.doc
     left = min(p.left_edge.i for p in parts)
     right = max(p.right_edge.i for p in parts)
