@@ -788,3 +788,14 @@ def test_an_object_that_points_elsewhere_is_no_content(parse):
     doc, article = parse("Abubakar, who disclosed this at a one-day tour of formations and units in Port Harcourt, "
                          "was speaking to reporters.")
     assert not any("tour" in c.text for c in find_claims(doc, article.body_start))
+
+
+def test_a_quote_over_paragraphs_is_one_claim_per_paragraph(parse):
+    """News reopens a long quotation at each paragraph; the attribution at its end names the speaker of all."""
+    doc, article = parse("The chief visited the base on Monday.\n\n“We came here to express our condolences to "
+                         "the families.\n\n“We are also here to assure the officers of our support,” Abubakar "
+                         "added.")
+    claims = [c for c in find_claims(doc, article.body_start) if c.kind == "direct"]
+    assert [(c.text, c.speaker.text) for c in claims] == [
+        ("We came here to express our condolences to the families.", "Abubakar"),
+        ("We are also here to assure the officers of our support,", "Abubakar")]

@@ -1199,8 +1199,24 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
                 hit = _Found(qa, qb, "direct", previous.cue, previous.cue_text, previous.speaker,
                              Rule.QUOTE_CONTINUATION)
         if hit is not None:
-            found.append(hit)
+            found += _paragraphs_of(doc, hit)
     return found
+
+
+def _paragraphs_of(doc: Doc, quote: _Found) -> list[_Found]:
+    """Return a quotation that runs over paragraphs (each reopened with a mark, news convention) as one claim per
+    paragraph, all with the speaker its attribution gives: the words as each paragraph sets them out."""
+    text = doc_text(doc)
+    pieces, a = [], quote.start
+    for m in re.finditer(r"\s*\n\s*", text[quote.start:quote.end]):
+        pieces.append((a, quote.start + m.start()))
+        a = quote.start + m.end()
+    pieces.append((a, quote.end))
+    pieces = [_strip(text, x, y) for x, y in pieces]
+    pieces = [(x, y) for x, y in pieces if y > x]
+    if len(pieces) < 2:
+        return [quote]
+    return [replace(quote, start=x, end=y) for x, y in pieces]
 
 
 def _join_split_quotes(doc: Doc, found: list[_Found]) -> list[_Found]:
