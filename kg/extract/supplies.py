@@ -531,7 +531,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if made_in is None and item_token is not None and _measured(item_token) is not None:
         made_in = _made_in(_measured(item_token))  # `the first batch of Dutch F-16s`
     if supplier is None and (role in ("receive", "request", "flow") or verb.dep_ == "acl"):
-        supplier = made_in
+        supplier = _made_by(item_token) or made_in  # who makes it, else where it was made
     supplier_m = _agent(supplier, previous, speakers, verb)
     recipient_m = _agent(recipient, previous, speakers, verb)
     if recipient_m is None and role == "give":
@@ -858,6 +858,20 @@ def _in_reach(item: Mention, pronoun: Token) -> bool:
     """True when the item was named in the pronoun's sentence or the one before (`give it up`, paragraphs after
     a supply, is not about its weapons)."""
     return item.start >= pronoun.doc[previous_sentence_start(pronoun)].idx
+
+
+MAKING_VERBS = {"make", "produce", "build", "manufacture", "develop", "design"}
+
+
+def _made_by(item: Token | None) -> Token | None:
+    """Return the maker in `Mogami-class frigates produced by Mitsubishi Heavy Industries`."""
+    for child in item.children if item is not None else ():
+        if child.dep_ == "acl" and child.tag_ == "VBN" and child.lemma_.lower() in MAKING_VERBS:
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            maker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            if maker is not None and entity_for(maker) is not None:
+                return maker
+    return None
 
 
 def _made_in(item: Token) -> Token | None:
