@@ -455,6 +455,10 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         return _contract_award(verb, last_item, previous, speakers)
     if role == "win":
         return _contract_won(verb, last_item, previous, speakers)
+    if role == "receive" and verb.lemma_.lower() == "order" and any(
+            c.dep_ in ("xcomp", "ccomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+            for c in verb.children):
+        return None  # `ordered the Philippine warship to leave`: a command, not a purchase
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     payer = None
     if verb.dep_ == "acl" and verb.tag_ == "VBN":  # `US weapons sent to Ukraine`
