@@ -773,6 +773,8 @@ def _intent_owner(verb: Token) -> Token | None:
     else:
         return None
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if owner is not None and noun.lemma_.lower() in table("accusation_nouns", "noun"):
+        return None  # `Clinton's claims of sending helicopters`: she said it, someone else sends
     if owner is None or owner.lower_ not in ("its", "their"):
         return owner
     node = noun
