@@ -799,3 +799,9 @@ def test_a_quote_over_paragraphs_is_one_claim_per_paragraph(parse):
     assert [(c.text, c.speaker.text) for c in claims] == [
         ("We came here to express our condolences to the families.", "Abubakar"),
         ("We are also here to assure the officers of our support,", "Abubakar")]
+
+
+def test_a_leaders_administration_speaks_for_the_leaders_country(parse):
+    """`The Biden administration` is the United States, not the country the sentence is about."""
+    doc, article = parse("The Joe Biden administration also urges all allies to forgo transactions with Russia.")
+    assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["United States"]

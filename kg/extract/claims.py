@@ -1889,7 +1889,8 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         return None  # `a statement`: nothing says whose
     gazetteer = load_gazetteer()
     for token in sorted(root.subtree, key=lambda t: abs(t.i - root.i)):
-        if token.ent_type_ == "PERSON" and token.dep_ == "poss" and root.lemma_.lower() in government_nouns():
+        if token.ent_type_ == "PERSON" and token.dep_ in ("poss", "compound") and \
+                root.lemma_.lower() in government_nouns():  # `Scholz's government`, `the Biden administration`
             ent = next(e for e in doc_ents(span.doc) if e.start <= token.i < e.end)
             entry = gazetteer.lookup(ent.text)  # `Chancellor Olaf Scholz's government`: the leader's country
             country = gazetteer.by_iso2.get(entry.country) if entry is not None and entry.country else None
