@@ -805,3 +805,13 @@ def test_a_leaders_administration_speaks_for_the_leaders_country(parse):
     """`The Biden administration` is the United States, not the country the sentence is about."""
     doc, article = parse("The Joe Biden administration also urges all allies to forgo transactions with Russia.")
     assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["United States"]
+
+
+@pytest.mark.parametrize("text", [
+    "Romania expects to sign a deal for F-35 jets. The European Union and NATO member said in September it planned "
+    "to buy 32 F-35s.",  # the parser reads `the European Union` and `NATO member`
+    "Romania expects to sign a deal for F-35 jets. The NATO member said in September it planned to buy 32 F-35s.",
+])
+def test_a_country_described_by_its_bloc_is_the_country(parse, text):
+    doc, article = parse(text)
+    assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Romania"]

@@ -1592,6 +1592,11 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
             bare = _bare_name(ent)
             return _person(bare, people), "PERSON", "named"
 
+        if label == "ORG" and _member_of_bloc(span):  # `The European Union and NATO member said`, which the
+            # parser reads as `the European Union` and `NATO member`
+            named = _country_described(span)
+            if named is not None:
+                return named, "GPE", "role"
         if label == "ORG":
             country = _government_country(span, None) or _body_country(ent.text)
             if country is not None:  # `the Pentagon said`, `the Slovak Defense Ministry said`
@@ -1695,13 +1700,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         company = last_entity_before(span, {"ORG"}, lambda e: normalize(e.text) not in outlets)
         if company is not None:
             return company.text, "ORG", "role"
-    if refers == "country" and any(t.dep_ == "det" and t.lower_ == "the" for t in span):
-        # `the Balkan country said`: the country a recent sentence is about, else the last one named (or its
-        # people, `Polish`)
-        about = next((e for e in subject_entities_before(span.root) if _country_named(e) is not None), None)
-        named = about or last_entity_before(span, {"GPE", "NORP"}, lambda e: _country_named(e) is not None)
+    if (refers == "country" or _member_of_bloc(span)) and any(t.dep_ == "det" and t.lower_ == "the" for t in span):
+        named = _country_described(span)
         if named is not None:
-            return _country_named(named), "GPE", "role"
+            return named, "GPE", "role"
     issuer = _issuer(span.root)
     if issuer is not None:  # `Altmaier's letter`, `a report on Sunday by The News International`: who wrote it
         return _resolve_span(issuer, people, roles, last_person, last_government, last_body)
@@ -1749,6 +1751,32 @@ def _body_by_its_kind(span: Span, refers: str) -> Span | None:
     if named is not None:
         return named
     return next((e for e in subject_entities_before(root) if e.label_ == "ORG"), None)
+
+
+MEMBER_NOUNS = {"member", "ally", "partner"}  # `the NATO member`, `the EU ally`: a state of the bloc
+
+
+def _country_described(span: Span) -> str | None:
+    """Return the country `the Balkan country`, `the NATO member` takes up: the one a recent sentence is about,
+    else the last one named (or its people, `Polish`)."""
+    about = next((e for e in subject_entities_before(span.root) if _country_named(e) is not None), None)
+    named = about or last_entity_before(span, {"GPE", "NORP"}, lambda e: _country_named(e) is not None)
+    return _country_named(named) if named is not None else None
+
+
+def _member_of_bloc(span: Span) -> bool:
+    """True for `the European Union and NATO member`, `the ASEAN member`: a country described by the bloc it
+    belongs to (a bloc of states in the gazetteer: an alliance or an intergovernmental body)."""
+    root = span.root
+    member = root if root.lemma_.lower() in MEMBER_NOUNS else next(
+        (c for c in root.children if c.dep_ == "conj" and c.lemma_.lower() in MEMBER_NOUNS), None)
+    if member is None or member.tag_ != "NN" or not any(
+            t.dep_ == "det" and t.lower_ == "the" for t in (*span, *root.children)):
+        return False
+    gazetteer = load_gazetteer()
+    blocs = [e for e in doc_ents(span.doc) if span.start <= e.start and e.end <= member.i and e.label_ == "ORG"]
+    return any((entry := gazetteer.lookup(e.text)) is not None and entry.org_type in ("alliance", "intergovernmental")
+               for e in blocs)
 
 
 def _organization_named_again(span: Span) -> Span | None:
