@@ -815,3 +815,14 @@ def test_a_leaders_administration_speaks_for_the_leaders_country(parse):
 def test_a_country_described_by_its_bloc_is_the_country(parse, text):
     doc, article = parse(text)
     assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Romania"]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Foreign Minister Gabriela Sommerfeld ruled out sending weapons. Moscow's ambassador in Quito, Vladimir "
+     "Sprinchan, told a local news outlet Russia is willing to repair the helicopters.", "Vladimir Sprinchan"),
+    ("Former French President Nicolas Sarkozy will appeal his conviction for corruption, his lawyer said.", None),
+])
+def test_a_role_is_held_by_the_one_named_with_it_not_its_owner(parse, text, speaker):
+    """The name after `ambassador in Quito,` is the ambassador's; `his lawyer` is not he."""
+    doc, article = parse(text)
+    assert [c.speaker_name for c in find_claims(doc, article.body_start)][-1:] == [speaker]

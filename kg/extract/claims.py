@@ -1641,6 +1641,11 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         if outlet is not None:  # `Bild am Sonntag newspaper said`, `a German newspaper reported` (named after)
             return outlet.text, "ORG", "named" if outlet.end == span.root.i else "role"
     appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if appositive is None and refers == "person":  # `Moscow's ambassador in Quito, Vladimir Sprinchan,`: the
+        # parser hangs the name on the place
+        appositive = next((c for p in span.root.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"
+                           and o.ent_type_ in ("GPE", "LOC") for c in o.children
+                           if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
     if appositive is not None and (refers == "person" or span.root.pos_ == "NOUN"):
         # `the bloc's top diplomat, Josep Borrell, said`: a named official speaks himself, not for his country;
         # so does the name after any description (`said the head of their delegation, Getachew Reda`)
@@ -1679,7 +1684,9 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         # `the Defence Secretary`, `foreign minister`: who last held that title in the article, else the last
         # person named before (a title with no name refers back, in news)
         titled = next((person for person, role in reversed(roles) if _holds_title(head, role)), None)
-        person = last_entity_before(span, {"PERSON"}) or _next_person(span)
+        owned = any(c.dep_ == "poss" and (c.lower_ in ("his", "her", "their", "its") or c.ent_type_ == "PERSON")
+                    for c in span.root.children)  # `his lawyer said`: not he, someone the article may name
+        person = None if owned else last_entity_before(span, {"PERSON"}) or _next_person(span)
         if titled is not None or person is not None:
             return titled or _person(_bare_name(person), people), "PERSON", "role"
         # a lede's title with no one named before it refers forward: `Germany's minister for defence said …`, then
