@@ -826,3 +826,10 @@ def test_a_role_is_held_by_the_one_named_with_it_not_its_owner(parse, text, spea
     """The name after `ambassador in Quito,` is the ambassador's; `his lawyer` is not he."""
     doc, article = parse(text)
     assert [c.speaker_name for c in find_claims(doc, article.body_start)][-1:] == [speaker]
+
+
+def test_a_verb_coordinated_after_an_object_claim_is_its_own_claim(parse):
+    """`Authorities announced the arrest of a man and said a curfew would continue`: two claims, not one."""
+    doc, article = parse("Authorities announced on Friday the arrest of a man and said a curfew would continue "
+                         "through the weekend.")
+    assert "a curfew would continue through the weekend" in [c.text for c in find_claims(doc, article.body_start)]

@@ -596,6 +596,9 @@ def _object_claim(verb: Token) -> _Found | None:
     # `cited X as an example of …`, `described X by …`: a following prepositional phrase completes the content
     for c in verb.children:
         if c.dep_ in ("prep", "conj", "cc") and c.i == right + 1:
+            if c.dep_ == "cc" and any(o.dep_ == "conj" and o.pos_ in ("VERB", "AUX") and o.i > c.i
+                                      for o in verb.children):
+                break  # `claimed vast wealth and said it …`: the next verb is the speaker's next act
             right = c.right_edge.i
     if right - left < 1:
         return None
