@@ -833,3 +833,10 @@ def test_a_verb_coordinated_after_an_object_claim_is_its_own_claim(parse):
     doc, article = parse("Authorities announced on Friday the arrest of a man and said a curfew would continue "
                          "through the weekend.")
     assert "a curfew would continue through the weekend" in [c.text for c in find_claims(doc, article.body_start)]
+
+
+def test_a_newspaper_report_in_the_lede_is_the_outlet_that_speaks_next(parse):
+    """`according to a German newspaper report`, then `…, Der Spiegel said`: the report is Der Spiegel's."""
+    doc, article = parse("Germany approved multiple weapons sales to Egypt, according to a German newspaper report. "
+                         "Berlin's parliament received a letter on 7 December, Der Spiegel said.")
+    assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Der Spiegel", "Der Spiegel"]

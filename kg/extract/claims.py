@@ -1639,8 +1639,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
             country = _country_named(body)
             return (country, "GPE", "pronoun") if country else (body.text, body.label_, "pronoun")
     refers = role_nouns().get(head)
-    if refers in ("news-outlet", "organization"):
-        outlet = _body_by_its_kind(span, refers)
+    kind = next((c for c in span.root.children if c.dep_ == "compound" and role_nouns().get(c.lower_) ==
+                 "news-outlet"), None) if span.root.lemma_.lower() in table("document_nouns", "noun") else None
+    if refers in ("news-outlet", "organization") or kind is not None:  # (`a German newspaper report`: the paper's)
+        outlet = _body_by_its_kind(span, refers or "news-outlet", kind)
         if outlet is not None:  # `Bild am Sonntag newspaper said`, `a German newspaper reported` (named after)
             return outlet.text, "ORG", "named" if outlet.end == span.root.i else "role"
     appositive = next((c for c in span.root.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
@@ -1736,24 +1738,29 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
 NAMED_BODY_LABELS = {"ORG", "PERSON", "WORK_OF_ART"}  # the NER reads a paper's name as any of these (`Bild am Sonntag`)
 
 
-def _body_by_its_kind(span: Span, refers: str) -> Span | None:
+def _body_by_its_kind(span: Span, refers: str, kind: Token | None = None) -> Span | None:
     """Return the organisation a description of its kind names: the name right before the noun (`Bild am Sonntag
     newspaper`); for `a German newspaper`, the first one named with that noun in the next sentences (news names
     its source after the lede); for `the newspaper`, the last one named with it or, failing that, the last that
     spoke (the subject of a sentence before), not any organisation in passing (`a report sent to Reuters`)."""
-    root = span.root
+    root = kind if kind is not None else span.root
     ents, ent_of = _ent_index(span.doc)
     k = ent_of[root.i - 1] if root.i > span.start else -1
     if k >= 0 and ents[k].label_ in NAMED_BODY_LABELS and ents[k].end == root.i:
         return ents[k]
     lemma = root.lemma_.lower()
+    outlets = load_gazetteer().news_outlets
 
     def kind_named(ent: Span) -> bool:  # `Bild am Sonntag newspaper`, `the Kommersant daily`
         return ent.label_ in NAMED_BODY_LABELS and ent.end < len(span.doc) and span.doc[ent.end].lemma_.lower() == lemma
     determiners = {t.lower_ for t in span if t.dep_ == "det"}
     if determiners & {"a", "an"}:
         limit = min(root.sent.end + 120, len(span.doc))
-        return next((e for e in ents if root.i < e.start < limit and kind_named(e)), None)
+        after = [e for e in ents if root.i < e.start < limit]
+        named = next((e for e in after if kind_named(e)), None)
+        if named is None and refers == "news-outlet":  # `… Der Spiegel said`: the first outlet that speaks after
+            named = next((e for e in after if normalize(e.text) in outlets and e.root.dep_ in SUBJECT_DEPS), None)
+        return named
     if not determiners & {"the", "this"} or refers != "news-outlet":
         return None
     before = [e for e in ents if e.end <= span.start and span.start - e.end < 400]
