@@ -840,3 +840,13 @@ def test_a_newspaper_report_in_the_lede_is_the_outlet_that_speaks_next(parse):
     doc, article = parse("Germany approved multiple weapons sales to Egypt, according to a German newspaper report. "
                          "Berlin's parliament received a letter on 7 December, Der Spiegel said.")
     assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Der Spiegel", "Der Spiegel"]
+
+
+def test_a_named_report_that_the_parser_hangs_higher_is_the_names_claim(parse):
+    """`a question about a Reuters report on April 24 that …`: the that-clause is the report's, and Reuters its
+    author (a name before the cue noun)."""
+    doc, article = parse("The statement was in response to a journalist's question about a Reuters report on April 24 "
+                         "that Washington had covertly shipped Kyiv long-range ATACMS missiles in recent weeks.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert (claim.speaker_name, claim.text) == (
+        "Reuters", "Washington had covertly shipped Kyiv long-range ATACMS missiles in recent weeks")

@@ -713,6 +713,12 @@ def _that_clause(head: Token) -> Token | None:
         if child.dep_ in ("ccomp", "acl") and child.i > head.i and any(
                 c.dep_ == "mark" and c.lower_ == "that" for c in child.children):
             return child
+    after = head.right_edge.i + 1
+    if head.pos_ == "NOUN" and after < len(head.doc):  # `a question about a Reuters report on April 24 that …`:
+        mark = head.doc[after]  # the parser hangs the clause on the noun above the cue noun
+        if mark.dep_ == "mark" and mark.lower_ == "that" and mark.head.dep_ in ("ccomp", "acl") and \
+                mark.head.head in head.ancestors:
+            return mark.head
     return None
 
 
@@ -741,6 +747,9 @@ def _noun_claim(noun: Token) -> _Found | None:
     if owner is None:
         prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")), None)
         owner = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if owner is None:  # `a Reuters report that …`
+        owner = next((c for c in noun.children if c.dep_ == "compound" and c.ent_type_ in ("ORG", "PERSON", "GPE")
+                      and c.i < noun.i), None)
     if owner is None:
         owner = next((c for c in noun.children if c.dep_ == "nsubj"), None)  # `But Trump claims that …` as a noun
     if owner is None and noun.dep_ in ("dobj", "obj"):
