@@ -850,3 +850,12 @@ def test_a_named_report_that_the_parser_hangs_higher_is_the_names_claim(parse):
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert (claim.speaker_name, claim.text) == (
         "Reuters", "Washington had covertly shipped Kyiv long-range ATACMS missiles in recent weeks")
+
+
+def test_a_title_refers_forward_to_the_one_named_with_it(parse):
+    """`The U.S. ambassador … said`, later `Ambassador Reuben Brigety said`: him, not the last person named before
+    (here a NER slip inside a place name)."""
+    doc, article = parse("Minister Naledi Pandor visited the Simon's Town Naval Base. The U.S. ambassador to South "
+                         "Africa said the country had provided weapons to Russia. Ambassador Reuben Brigety said on "
+                         "May 11 that the weapons were loaded onto a cargo ship.")
+    assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Reuben Brigety"] * 2

@@ -1700,14 +1700,12 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         titled = next((person for person, role in reversed(roles) if _holds_title(head, role)), None)
         owned = any(c.dep_ == "poss" and (c.lower_ in ("his", "her", "their", "its") or c.ent_type_ == "PERSON")
                     for c in span.root.children)  # `his lawyer said`: not he, someone the article may name
-        person = None if owned else last_entity_before(span, {"PERSON"}) or _next_person(span)
-        if titled is not None or person is not None:
-            return titled or _person(_bare_name(person), people), "PERSON", "role"
-        # a lede's title with no one named before it refers forward: `Germany's minister for defence said …`, then
-        # `minister for defence Boris Pistorius said`
+        # a title no one named before holds refers forward, to the one the article names with it: `Germany's
+        # minister for defence said …`, then `minister for defence Boris Pistorius said`
         later = next((person for person, role in later_roles if _holds_title(head, role)), None)
-        if later is not None:
-            return later, "PERSON", "role"
+        person = None if owned or later is not None else last_entity_before(span, {"PERSON"}) or _next_person(span)
+        if titled is not None or later is not None or person is not None:
+            return titled or later or _person(_bare_name(person), people), "PERSON", "role"
     named_again = _organization_named_again(span) if refers != "person" and role_nouns().get(
         span.root.lemma_.lower()) != "person" else None  # `the foreign ministers` are no `Minister` body
     if named_again is not None:  # `The student federation said`, after the Hong Kong Federation of Students
