@@ -859,3 +859,12 @@ def test_a_title_refers_forward_to_the_one_named_with_it(parse):
                          "Africa said the country had provided weapons to Russia. Ambassador Reuben Brigety said on "
                          "May 11 that the weapons were loaded onto a cargo ship.")
     assert [c.speaker_name for c in find_claims(doc, article.body_start)] == ["Reuben Brigety"] * 2
+
+
+def test_an_attribution_the_parser_hangs_as_an_adverbial_clause_reports_the_clause_before(parse):
+    """`X wants to buy 800 tanks, at least twice the number expected, a German newspaper reported on Sunday.`"""
+    doc, article = parse("Saudi Arabia wants to buy 600 to 800 Leopard battle tanks from Germany, at least twice the "
+                         "number previously expected, a German newspaper reported on Sunday.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert (claim.speaker.text, claim.text) == (
+        "a German newspaper", "Saudi Arabia wants to buy 600 to 800 Leopard battle tanks from Germany")

@@ -446,13 +446,16 @@ def _verb_claim(verb: Token) -> _Found | None:
         if hit is not None:
             return hit
     if complement is None:
-        # `The plan, he said, is …`: the verb hangs off the clause it reports
-        if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX"):
+        # `The plan, he said, is …`: the verb hangs off the clause it reports (also as an adverbial clause after
+        # it: `X wants to buy 800 tanks, at least twice the number expected, a German newspaper reported`)
+        if (verb.dep_ == "parataxis" or _trailing_attribution(verb)) and verb.head.pos_ in ("VERB", "AUX"):
             head = verb.head
             while head.dep_ in ("advcl", "conj", "xcomp") and head.head.i != head.i and not any(
                     c.dep_ in SUBJECT_DEPS for c in head.children):
                 head = head.head  # `X had agreed to train …, Borrell said, on top of …`: the clause, not its tail
             tokens = [t for t in head.subtree if not (verb.left_edge.i <= t.i <= verb.right_edge.i)]
+            while tokens and tokens[-1].is_punct and tokens[-1].i > verb.i:
+                tokens.pop()  # the full stop after `…, a German newspaper reported on Sunday.`
             if not tokens:
                 return None
             return _Found(tokens[0].idx, tokens[-1].idx + len(tokens[-1]), "indirect", verb, verb.text,
@@ -470,6 +473,16 @@ def _verb_claim(verb: Token) -> _Found | None:
     penalty = NOT_SPEECH_PENALTY if reporting_verbs()[lemma] != "speech" else 0.0
     return _Found(start, end, "indirect", verb, _cue_phrase(verb), _speaker_of(verb), rule, _polarity(verb), penalty,
                   end_fixed=said_too is not None)
+
+
+def _trailing_attribution(verb: Token) -> bool:
+    """True for a speech verb the parser hung as an adverbial clause after the clause it reports: its own
+    subject, no subordinator (`as`, `because`), set off by a comma."""
+    doc = verb.doc
+    return verb.dep_ == "advcl" and verb.i > verb.head.i and reporting_verbs().get(verb.lemma_.lower()) == "speech" \
+        and not any(c.dep_ == "mark" for c in verb.children) and any(
+            c.dep_ == "nsubj" and c.i < verb.i for c in verb.children) and verb.left_edge.i > 0 \
+        and "," in (verb.left_edge.text, doc[verb.left_edge.i - 1].text)
 
 
 def _speakers_own_act(clause: Token) -> int | None:
