@@ -596,15 +596,7 @@ def _contract_award(verb: Token, last_item: Mention | None, previous: list[Suppl
     recipient_m = _agent(buyer, previous, speakers, verb)
     if supplier_m is None or recipient_m is not None and supplier_m.text == recipient_m.text:
         return None
-    status = _status(verb, "receive")
-    sent = verb.sent
-    rule = SupplyRule.CONTRACT_AWARD
-    return Supply(supplier=supplier_m, recipient=recipient_m, item=item,
-                  status="purchased" if status == "delivered" else status,  # a contract let is a purchase made
-                  evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=rule,
-                  confidence=CONFIDENCE[rule] if recipient_m else ONE_SIDED,
-                  quantity=_quantity(wanted) if wanted is not None else None,
-                  when=_time_of(verb))
+    return _contract_supply(verb, supplier_m, recipient_m, item, wanted)
 
 
 WON_NOUNS = {"order", "contract", "tender", "deal"}  # what a maker wins: the one who placed it buys
@@ -646,15 +638,20 @@ def _contract_won(verb: Token, last_item: Mention | None, previous: list[Supply]
             item, recipient_m = deal.item, deal.recipient
     if item is None or supplier_m is None or recipient_m is not None and supplier_m.text == recipient_m.text:
         return None
+    return _contract_supply(verb, supplier_m, recipient_m, item, wanted)
+
+
+def _contract_supply(verb: Token, supplier: Mention, recipient: Mention | None, item: Mention,
+                     wanted: Token | None) -> Supply:
+    """The supply a contract let or won makes: a purchase made (`will award`, `is set to win`: planned)."""
     status = _status(verb, "receive")
     sent = verb.sent
     rule = SupplyRule.CONTRACT_AWARD
-    return Supply(supplier=supplier_m, recipient=recipient_m, item=item,
-                  status="purchased" if status == "delivered" else status,  # a contract won is a purchase made
+    return Supply(supplier=supplier, recipient=recipient, item=item,
+                  status="purchased" if status == "delivered" else status,
                   evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=rule,
-                  confidence=CONFIDENCE[rule] if recipient_m else ONE_SIDED,
-                  quantity=_quantity(wanted) if wanted is not None else None,
-                  when=_time_of(verb))
+                  confidence=CONFIDENCE[rule] if recipient else ONE_SIDED,
+                  quantity=_quantity(wanted) if wanted is not None else None, when=_time_of(verb))
 
 
 def _deal_party(verb: Token) -> Token | None:
