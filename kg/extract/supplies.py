@@ -455,6 +455,10 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         return _contract_award(verb, last_item, previous, speakers)
     if role == "win":
         return _contract_won(verb, last_item, previous, speakers)
+    if verb in _contract_verbs(verb.head) and transfer_verbs().get(verb.head.head.lemma_.lower()) == "win" or \
+            verb.dep_ == "advcl" and transfer_verbs().get(verb.head.lemma_.lower()) == "win":
+        if not _names_its_other_party(verb):
+            return None  # `won an order from Iraq to export missile systems`: the contract won is the supply
     if role == "receive" and verb.lemma_.lower() == "order" and any(
             c.dep_ in ("xcomp", "ccomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
             for c in verb.children):
@@ -611,8 +615,10 @@ def _contract_won(verb: Token, last_item: Mention | None, previous: list[Supply]
                      and c.lemma_.lower() in WON_NOUNS), None)
     if contract is None:
         return None  # `won support`, `won the election`: nothing sold
-    making = [t for t in contract.children if t.dep_ in ("acl", "relcl") and t.pos_ == "VERB"]
-    if any(transfer_verbs().get(t.lemma_.lower()) in ("give", "receive") for t in making):
+    making = _contract_verbs(contract) + [  # `won an order from Poland to export …`, hung on the verb
+        t for t in verb.children if t.dep_ == "advcl" and any(a.lower_ == "to" for a in t.children if a.dep_ == "aux")]
+    if any(transfer_verbs().get(t.lemma_.lower()) in ("give", "receive") and _names_its_other_party(t)
+           for t in making):
         return None  # `won a contract to supply Poland with F-35s`: the supplying verb says it all
     preps = {**_prep_objects(verb), **_prep_objects(contract)}
     wanted = preps.get("for") if _item(preps.get("for"), None) is not None else None
@@ -639,6 +645,20 @@ def _contract_won(verb: Token, last_item: Mention | None, previous: list[Supply]
     if item is None or supplier_m is None or recipient_m is not None and supplier_m.text == recipient_m.text:
         return None
     return _contract_supply(verb, supplier_m, recipient_m, item, wanted)
+
+
+def _contract_verbs(contract: Token) -> list[Token]:
+    """The verbs that say what a contract is for: `a contract to build 589 vehicles`."""
+    if contract.lemma_.lower() not in WON_NOUNS:
+        return []
+    return [t for t in contract.children if t.dep_ in ("acl", "relcl") and t.pos_ == "VERB"]
+
+
+def _names_its_other_party(verb: Token) -> bool:
+    """`to supply Poland with F-35s`, `to deliver them to Poland`: the verb names who receives or gives, where `an
+    order from Iraq to export missile systems` leaves that to the order."""
+    return any(c.dep_ in ("dobj", "obj", "dative") and entity_for(c) is not None for c in verb.children) or any(
+        k in ("to", "from", "with") for k in _prep_objects(verb))
 
 
 def _contract_supply(verb: Token, supplier: Mention, recipient: Mention | None, item: Mention,
@@ -843,7 +863,8 @@ def _unlisted_weapon(token: Token, modifiers: list[Token]) -> Mention | None:
     if token.pos_ != "NOUN" or lemma not in heads:
         return None
     named = [t for t in modifiers if t.lower_ not in VAGUE_MODIFIERS and not t.like_num and t.ent_type_ == ""]
-    if heads[lemma] and not any(t.lemma_.lower() in heads or t.lower_ in WEAPON_MODIFIERS for t in named):
+    if heads[lemma] and not any(t.lemma_.lower() in heads or t.lower_ in WEAPON_MODIFIERS
+                                for m in named for t in m.subtree):  # `missile defense systems`
         return None
     start = min((t.left_edge.i for t in named), default=token.i)
     while start < token.i and (token.doc[start].lower_ in VAGUE_MODIFIERS or token.doc[start].pos_ in ("DET", "NUM")):
