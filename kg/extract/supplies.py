@@ -849,7 +849,8 @@ def _item(token: Token | None, last_item: Mention | None) -> Mention | None:
 
 
 WEAPON_MODIFIERS = {"armoured", "armored", "combat", "fighting", "military", "naval", "patrol", "stealth",
-                    "self-propelled", "landing", "attack", "anti-aircraft", "anti-tank", "air", "artillery", "155mm"}
+                    "self-propelled", "landing", "attack", "anti-aircraft", "anti-tank", "air", "artillery", "155mm",
+                    "machine", "sub-machine", "assault", "sniper"}
 VAGUE_MODIFIERS = {"new", "more", "several", "additional", "further", "first", "other", "latest", "remaining",
                    "many", "few", "some", "modern", "older", "old", "own", "such", "extra", "same"}
 
@@ -919,6 +920,9 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
     if token is None:
         return None
     lower = token.lower_
+    if lower == "its" and token.dep_ == "poss":  # `Germany may look harder at its arms exports`: Germany's
+        antecedent = acting_antecedent(token)
+        return _mention(_body_owner(antecedent)) if antecedent is not None else None
     if lower in AGENT_PRONOUNS and token.pos_ == "PRON":  # `us`, not the `US`
         warned = warned_party(token)
         if warned is not None:
