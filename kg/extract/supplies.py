@@ -425,7 +425,9 @@ def _governing_verb(noun: Token) -> Token | None:
     """Return the verb whose object (or passive subject) the noun is, through prepositions: `paused shipments of
     X`, `announced 400 million dollars in aid`."""
     node = noun
-    while (node.dep_ == "pobj" or node.dep_ == "prep" and node.lower_ in ("of", "in")) and node.head.i != node.i:
+    while (node.dep_ == "pobj" or node.dep_ == "prep" and (node.lower_ in ("of", "in") or node.lower_ in (
+            "on", "for") and node.head.lemma_.lower() in DEAL_NOUNS | WON_NOUNS)) and node.head.i != node.i:
+        # `implementing contracts on deliveries of X`: the deal's verb governs the transfer too
         node = node.head  # not through `signals about new weapons supplies`: a topic, not the object
     if node.dep_ in ("dobj", "obj", "nsubjpass") and node.head.pos_ in ("VERB", "AUX"):
         return node.head
@@ -442,11 +444,10 @@ def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
         span = verb.doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None:
             continue
-        for conj in span.root.conjuncts:
-            other = entity_for(conj)
-            if other is not None and other.start_char != mention.start:
-                out += [replace(s, **{role: _mention(other)}) for s in list(out)]
-    return out
+        others = [_mention(other) for conj in span.root.conjuncts
+                  if (other := entity_for(conj)) is not None and other.start_char != mention.start]
+        out = [replace(s, **{role: m}) if m is not mention else s for s in out for m in (mention, *others)]
+    return list(dict.fromkeys(out))
 
 
 def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
@@ -946,11 +947,18 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
         # `Serbia … Last year the country ordered 12 Rafale jets`; `from the country's armed forces`
         antecedent = acting_antecedent(token) if token.dep_ != "poss" else _country_before(token)
         return _mention(antecedent) if antecedent is not None else None
+    if token.tag_ == "NNS" and token.lemma_.lower() in GROUPS_OF_COUNTRIES:
+        named = next((t for t in _included(token) if entity_for(t) is not None), None)
+        if named is not None:  # `to 20 African countries, including Uganda, Rwanda and Angola`: each one named
+            return _mention(entity_for(named))
     owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ == "country"), None)
     if owner is not None and token.lemma_.lower() in government_nouns():
         return _agent(owner, previous, speakers, verb)  # `the country's armed forces`: the country
     span = entity_for(token)
     return _mention(_body_owner(span)) if span is not None else None
+
+
+GROUPS_OF_COUNTRIES = {"country", "nation", "state", "ally", "partner", "government", "customer", "buyer"}
 
 
 def _body_owner(span: Span) -> Span:
@@ -982,6 +990,8 @@ def _home_country(span: Span) -> Span | None:
             [t.lower_ for t in ent[1:]]
         if after == words and span.root.is_title:
             return ent if ent.label_ != "ORG" else ent[:1]
+    countries += [e for e in doc_ents(doc) if span.end <= e.start and e.end <= span.sent.end and e.label_ in (
+        "GPE", "NORP", "ORG") and gazetteer.country(e.text.split()[0]) is not None]  # `… for the Indian Army`
     counts = Counter(gazetteer.country(e.text.split()[0]).key for e in countries)
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
