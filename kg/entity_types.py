@@ -496,7 +496,10 @@ def _designation_span(doc: Doc, start: int, end: int) -> Span:
     if end + 1 < len(doc) and doc[end].lower_ in BLOCK_WORDS and (doc[end + 1].like_num or
                                                                   re.fullmatch(r"[IVX]+", doc[end + 1].text)):
         end += 2
-    return Span(doc, start, end, label="WEAPON")
+    # a listed designation the ruler missed for its case (`MI-35` for `Mi-35`) keeps its gazetteer key
+    entry = load_gazetteer().lookup(doc[start:end].text) or load_gazetteer().lookup(doc[start].text)
+    return Span(doc, start, end, label="WEAPON", span_id=entry.key if entry is not None and entry.kind == "Weapon"
+                else "")
 
 
 def _as_listed_variant(ent: Span) -> Span:

@@ -348,7 +348,12 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
     supplier_m = _agent(supplier, previous, speakers, noun)
     recipient_m = _agent(recipient, previous, speakers, noun)
     if supplier_m is None and recipient_m is None:
-        return []
+        between = _deal_between(noun.sent)
+        made_by = [_maker_of(item) for _, item in items]
+        if between is None or len(set(made_by)) != 1 or made_by[0] not in between:
+            return []
+        supplier_m, recipient_m = (_mention(between[made_by[0]]),
+                                   _mention(next(v for k, v in between.items() if k != made_by[0])))
     status = next((status_words()[t.lemma_.lower()] for t in (framing, governor)
                    if t is not None and t.lemma_.lower() in status_words()), None)
     if status is None:
@@ -360,6 +365,30 @@ def _noun_supplies(noun: Token, last_item: Mention | None, previous: list[Supply
                    confidence=CONFIDENCE[SupplyRule.TRANSFER_NOUN], quantity=_quantity(token),
                    made_in=_agent(_made_in(token), previous, speakers, noun))
             for token, item in _each_item_once(items)]
+
+
+def _deal_between(sentence: Span) -> dict[str, Span] | None:
+    """Return country key -> mention for the two countries of `a deal between Russia and Nigeria` in the sentence,
+    which leaves who sells to the item (_maker_of)."""
+    gazetteer = load_gazetteer()
+    for token in sentence:
+        if token.lower_ != "between" or token.head.lemma_.lower() not in DEAL_NOUNS | WON_NOUNS | {"agreement"}:
+            continue
+        first = next((c for c in token.children if c.dep_ == "pobj"), None)
+        sides = [entity_for(t) for t in ([first, *first.conjuncts] if first is not None else [])]
+        keys = [gazetteer.country(e.text) for e in sides if e is not None]
+        if len(sides) == 2 and len(keys) == 2 and None not in keys and keys[0].key != keys[1].key:
+            return {keys[0].key: sides[0], keys[1].key: sides[1]}
+    return None
+
+
+def _maker_of(item: Mention) -> str | None:
+    """Return the key of the country that makes a listed weapon (data/weapon_origins.csv)."""
+    gazetteer = load_gazetteer()
+    entry = gazetteer.entries.get(item.key) if item.key is not None else None
+    maker = gazetteer.by_iso2.get(entry.country) if entry is not None and entry.kind == "Weapon" and entry.country \
+        else None
+    return maker.key if maker is not None else None
 
 
 def approval_nouns() -> frozenset[str]:
@@ -437,15 +466,16 @@ def _governing_verb(noun: Token) -> Token | None:
 def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
     """`from Norway and the United States`: one supply per conjoined supplier (and recipient)."""
     out = [supply]
-    for role in ("supplier", "recipient"):
-        mention = getattr(supply, role)
+    for role, other_role in (("supplier", "recipient"), ("recipient", "supplier")):
+        mention, other_side = getattr(supply, role), getattr(supply, other_role)
         if mention is None:
             continue
         span = verb.doc.char_span(mention.start, mention.end, alignment_mode="expand")
         if span is None:
             continue
-        others = [_mention(other) for conj in span.root.conjuncts
-                  if (other := entity_for(conj)) is not None and other.start_char != mention.start]
+        others = [_mention(other) for conj in span.root.conjuncts  # not the other side (`between X and Y`)
+                  if (other := entity_for(conj)) is not None and other.start_char != mention.start
+                  and (other_side is None or other.start_char != other_side.start)]
         out = [replace(s, **{role: m}) if m is not mention else s for s in out for m in (mention, *others)]
     return list(dict.fromkeys(out))
 
