@@ -868,3 +868,11 @@ def test_an_attribution_the_parser_hangs_as_an_adverbial_clause_reports_the_clau
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert (claim.speaker.text, claim.text) == (
         "a German newspaper", "Saudi Arabia wants to buy 600 to 800 Leopard battle tanks from Germany")
+
+
+def test_a_one_word_name_takes_the_full_name_the_ner_missed(parse):
+    """`Ambassador Zhou said` after `… to Kenya Zhou Pingjian who …`: the family name first, the given name untyped."""
+    doc, article = parse("The Chinese Ambassador to Kenya Zhou Pingjian who also graced the event praised the ties.\n\n"
+                         "“I am proud of the cooperation,” Ambassador Zhou said.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert claim.speaker_name == "Zhou Pingjian"

@@ -1575,7 +1575,22 @@ def _people_by_surname(doc: Doc) -> dict[str, str]:
             key = name.split()[-1]
             if len(name) > len(fullest.get(key, "")):
                 fullest[key] = name
+    for key, name in fullest.items():
+        if " " not in name:  # `Ambassador Zhou said` where the NER missed `… Kenya Zhou Pingjian who …`
+            fullest[key] = _written_in_full(doc, name) or name
     return fullest
+
+
+def _written_in_full(doc: Doc, word: str) -> str | None:
+    """Return the one fuller name the article writes a one-word name in, with a given name the NER left untyped
+    on either side of it (`Stéphane Dion`, `Zhou Pingjian`, family name first)."""
+    full = set()
+    for t in _untyped_by_text(doc).get(word, ()):
+        if t.i and _given_name(t.nbor(-1)):
+            full.add(f"{t.nbor(-1).text} {t.text}")
+        if t.i + 1 < len(doc) and _given_name(t.nbor(1)):
+            full.add(f"{t.text} {t.nbor(1).text}")
+    return full.pop() if len(full) == 1 else None
 
 
 def person_roles(doc: Doc) -> list[tuple[str, str]]:
