@@ -1,4 +1,6 @@
 """Claim extraction on single sentences: (text, speaker, content substring, kind)."""
+from pathlib import Path
+
 import pytest
 
 from kg.extract.claims import find_claims, find_quote_spans
@@ -876,3 +878,11 @@ def test_a_one_word_name_takes_the_full_name_the_ner_missed(parse):
                          "“I am proud of the cooperation,” Ambassador Zhou said.")
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert claim.speaker_name == "Zhou Pingjian"
+
+
+def test_a_bare_body_speaks_for_the_country_of_the_same_body_named_before_untyped(parse):
+    """`Iraq’s Defense Ministry` the NER leaves untyped in a whole article still tells whose `The Ministry` is."""
+    path = next((Path(__file__).parent / "data" / "news-extra" / "articles").glob("Y01_*.txt"))
+    doc, article = parse(path.read_text(encoding="utf-8"))
+    claim = next(c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("the deal to purchase the artillery"))
+    assert claim.speaker.text == "Ministry" and claim.speaker_name == "Iraq"

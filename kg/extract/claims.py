@@ -2052,10 +2052,18 @@ def _country_so_far(span: Span) -> str | None:
 def _body_named_before(span: Span) -> str | None:
     """Return the country of the last government body named before `the department` (`the State Department`)."""
     head = span.root.lower_
-    for ent in reversed([e for e in doc_ents(span.doc) if e.end <= span.start and e.label_ == "ORG"]):
-        country = _body_country(ent.text)
-        if country is None and head in ent.text.lower():
-            country = _government_country(ent, None)
+    doc = span.doc
+    named = [e for e in doc_ents(doc) if e.end <= span.start and e.label_ == "ORG"]
+    # the NER may leave the body untyped: `Iraq’s Defense Ministry defended …. The Ministry explained`
+    untyped = [doc[t.left_edge.i:t.i + 1] for t in doc[:span.start] if t.lower_ == head and not t.ent_type_]
+    for phrase in sorted(named + untyped, key=lambda p: p.end, reverse=True):
+        if phrase in untyped:
+            country = next((_country_named(e) for e in doc_ents(doc) if e.start >= phrase.start and
+                            e.end <= phrase.end and e.label_ in ("GPE", "NORP") and _country_named(e)), None)
+        else:
+            country = _body_country(phrase.text)
+            if country is None and head in phrase.text.lower():
+                country = _government_country(phrase, None)
         if country is not None:
             return country
     return None
