@@ -985,6 +985,11 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
     if owner is not None and token.lemma_.lower() in government_nouns():
         return _agent(owner, previous, speakers, verb)  # `the country's armed forces`: the country
     span = entity_for(token)
+    if span is None and token.lemma_.lower() in government_nouns() and token.tag_ == "NN" and any(
+            c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+        # `the Liberal government finalized a contract … to purchase 88 F-35 jets`: the story's own government
+        home = _home_country(token.doc[token.left_edge.i:token.i + 1])
+        return _mention(home) if home is not None else None
     return _mention(_body_owner(span)) if span is not None else None
 
 
@@ -1021,7 +1026,17 @@ def _home_country(span: Span) -> Span | None:
         if after == words and span.root.is_title:
             return ent if ent.label_ != "ORG" else ent[:1]
     countries += [e for e in doc_ents(doc) if span.end <= e.start and e.end <= span.sent.end and e.label_ in (
-        "GPE", "NORP", "ORG") and gazetteer.country(e.text.split()[0]) is not None]  # `… for the Indian Army`
+        "GPE", "NORP") and gazetteer.country(e.text) is not None and e.root.head.lemma_.lower() in
+        government_nouns()]  # `… for deployment with the Indian Army`: a body of the same sentence's country
+    return _most_named(countries) or _most_named([  # else the whole story's (`the Federal Government has approved
+        e for e in doc_ents(doc) if e.label_ in ("GPE", "NORP", "ORG")  # …` early in a Nigerian story)
+        and gazetteer.country(e.text.split()[0]) is not None])
+
+
+def _most_named(countries: list[Span]) -> Span | None:
+    """Return a mention of the country named most among these, when it is named at least twice and more often than
+    any other."""
+    gazetteer = load_gazetteer()
     counts = Counter(gazetteer.country(e.text.split()[0]).key for e in countries)
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
