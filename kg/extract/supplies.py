@@ -230,17 +230,21 @@ def _trade_partner(noun: Token, previous: list[Supply], speakers: Speakers) -> S
     if owner is None or referent is None:
         return None
     modifiers = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    # `Egypt's main gas supplier`: not arms; `the French defence industry's customers`: arms; `the United States,
+    # its main supplier,` in a sentence of the missiles it is asked for: arms
+    weapons_named = [m for t in noun.sent if t.pos_ == "NOUN" and (m := _item(t, None)) is not None]
     if not any(c.lower_ in DEFENCE_WORDS or _item(c, None) is not None for c in modifiers) and \
-            not any(t.lower_ in DEFENCE_WORDS for t in owner.subtree):
-        return None  # `Egypt's main gas supplier`: not arms; `the French defence industry's customers`: arms
+            not any(t.lower_ in DEFENCE_WORDS for t in owner.subtree) and (_modifiers_name_a_trade(modifiers) or
+                                                                         not weapons_named):
+        return None
     modifiers += [t for t in owner.subtree if t.lower_ in DEFENCE_WORDS]
     item = next((m for c in modifiers if (m := _item(c, None)) is not None and c.lower_ not in DEFENCE_WORDS), None)
-    item = item or next(Mention(c.text, "WEAPON", c.idx, c.idx + len(c.text), "weapons")
-                        for c in modifiers if c.lower_ in DEFENCE_WORDS)
-    owner_m = _agent(owner if owner.lower_ not in ("its", "their") else referent.head, previous, speakers, noun)
-    if owner.lower_ in ("its", "their"):  # `Morocco selected X as its supplier`: the subject owns it
-        owner_m = _agent(_subject(referent.head) if referent.head.pos_ in ("VERB", "AUX") else None,
-                         previous, speakers, noun)
+    item = item or next((Mention(c.text, "WEAPON", c.idx, c.idx + len(c.text), "weapons")
+                         for c in modifiers if c.lower_ in DEFENCE_WORDS), None) or weapons_named[0]
+    if owner.lower_ in ("its", "their") and referent.head.pos_ in ("VERB", "AUX"):
+        owner_m = _agent(_subject(referent.head), previous, speakers, noun)  # `Morocco selected X as its supplier`
+    else:  # (`its` is the body its clause is about: `Ukraine … but the United States, its main supplier,`)
+        owner_m = _agent(owner, previous, speakers, noun) if owner.lower_ != "their" else None
     referent_m = _agent(referent, previous, speakers, noun)
     if owner_m is None or referent_m is None or owner_m.text == referent_m.text:
         return None
@@ -249,6 +253,11 @@ def _trade_partner(noun: Token, previous: list[Supply], speakers: Speakers) -> S
     return Supply(supplier=supplier, recipient=recipient, item=item, status="ongoing", evidence=sent.text.strip(),
                   start=sent.start_char, end=sent.end_char, rule=SupplyRule.TRADE_PARTNER,
                   confidence=CONFIDENCE[SupplyRule.TRADE_PARTNER])
+
+
+def _modifiers_name_a_trade(modifiers: list[Token]) -> bool:
+    """True when a relation noun's modifiers name what is traded, and it is not arms (`gas supplier`)."""
+    return any(c.pos_ in ("NOUN", "PROPN") and c.dep_ in ("compound", "nmod") for c in modifiers)
 
 
 def _referent(noun: Token) -> Token | None:
