@@ -185,3 +185,11 @@ def test_a_supplier_the_article_leaves_unknown_stays_unknown(parse, text):
     doc, _ = parse(text)
     [supply] = find_supplies(doc)
     assert supply.recipient is not None and supply.supplier is None
+
+
+def test_proxies_are_not_their_patron(parse):
+    """data/relation_nouns.csv: `Iran's proxies` are a relation to Iran, not Iran, in the plural too (unlike
+    `NATO allies`), and `to Iran's proxies` is not read as `to Iran`."""
+    doc, _ = parse("Syria supplies weapons to Iran's proxies in the region.")
+    [supply] = find_supplies(doc)
+    assert supply.supplier.text == "Syria" and supply.recipient is None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from spacy.tokens import Span, Token
 
 from kg.extract.entities import doc_ents
-from kg.extract.tables import table
+from kg.extract.tables import flags, table
 
 AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -57,9 +57,10 @@ def entity_for(token: Token) -> Span | None:
     if token.i in by_token:
         return by_token[token.i]
     named = next((by_token[c.i] for c in token.children if c.dep_ == "appos" and c.i in by_token), None)
-    if named is not None or token.lemma_.lower() in table("relation_nouns", "noun") and token.tag_ == "NN":
-        # `NATO member Estonia`, `Turkey's NATO partner Poland`: the one named, not its alliance (`NATO allies`,
-        # in the plural, are NATO's members acting together)
+    relation = flags("relation_nouns", "noun", "plural_is_the_modifier").get(token.lemma_.lower())
+    if named is not None or relation is not None and (token.tag_ == "NN" or not relation):
+        # `NATO member Estonia`, `Turkey's NATO partner Poland`, `Iran's proxies`: the one named, not the modifier
+        # (`NATO allies`, in the plural, are NATO's members acting together)
         return named
     for child in sorted(token.subtree, key=lambda t: abs(t.i - token.i)):
         if child.i in by_token and child.dep_ in ("compound", "amod", "poss", "nmod", "pobj"):

@@ -848,7 +848,8 @@ def _prep_objects(token: Token) -> dict[str, Token]:
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             after = child.nbor(1) if child.i + 1 < len(child.doc) else None
             if pobj is not None and after is not None and after.ent_type_ in AGENT_LABELS and after.ent_iob_ == "B" \
-                    and pobj.ent_type_ not in AGENT_LABELS:
+                    and pobj.ent_type_ not in AGENT_LABELS and not (
+                        after.head == pobj and entity_for(pobj) is None):  # `to Iran's proxies`: not Iran
                 pobj = after  # `from Denmark, Argentina's president said`: the parser hung the name lower down
             if pobj is not None:
                 out.setdefault(child.lower_, pobj)
