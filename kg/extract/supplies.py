@@ -991,6 +991,15 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
         named = next((t for t in _included(token) if entity_for(t) is not None), None)
         if named is not None:  # `to 20 African countries, including Uganda, Rwanda and Angola`: each one named
             return _mention(entity_for(named))
+    if lower == "country" and any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in token.children):
+        # `Tebboune said Russia has been providing his North African country with weapons`: the one he leads
+        inside = [(end - start, who) for start, end, who in speakers if start <= token.idx < end]
+        speaker = min(inside, key=lambda pair: pair[0])[1] if inside else None
+        person = speaker.text if speaker is not None and speaker.label == "PERSON" else next(
+            (e.text for e in reversed(doc_ents(token.doc)) if e.end <= token.i and e.label_ == "PERSON"
+             and e.root.dep_ in ("nsubj", "nsubjpass")), None)  # the last person a clause is about
+        home = _country_of_person(token.doc, person) if person is not None else None
+        return _mention(home) if home is not None else None
     owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ == "country"), None)
     if owner is not None and token.lemma_.lower() in government_nouns():
         return _agent(owner, previous, speakers, verb)  # `the country's armed forces`: the country
@@ -1001,6 +1010,24 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
         home = _home_country(token.doc[token.left_edge.i:token.i + 1])
         return _mention(home) if home is not None else None
     return _mention(_body_owner(span)) if span is not None else None
+
+
+def _country_of_person(doc: Doc, person: str) -> Span | None:
+    """Return the country a title gives a person where the article names them in full (`Algerian President
+    Abdelmadjid Tebboune`: `Algerian`)."""
+    gazetteer = load_gazetteer()
+    surname = person.split()[-1]
+    for ent in doc_ents(doc):
+        if ent.label_ != "PERSON" or ent[-1].text != surname:
+            continue
+        start = ent.start
+        while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_end:
+            start -= 1  # the capitalised title before the name
+        for before in doc_ents(doc):
+            if start <= before.start and before.end <= ent.start and before.label_ in ("GPE", "NORP") and \
+                    gazetteer.country(before.text) is not None:
+                return before
+    return None
 
 
 GROUPS_OF_COUNTRIES = {"country", "nation", "state", "ally", "partner", "government", "customer", "buyer"}
