@@ -886,3 +886,11 @@ def test_a_bare_body_speaks_for_the_country_of_the_same_body_named_before_untype
     doc, article = parse(path.read_text(encoding="utf-8"))
     claim = next(c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("the deal to purchase the artillery"))
     assert claim.speaker.text == "Ministry" and claim.speaker_name == "Iraq"
+
+
+def test_a_speaker_after_the_quote_read_as_the_verbs_object(parse):
+    """`“…”, declared the Foreign Minister`: the parser makes the title the object of the inverted verb."""
+    doc, article = parse("Foreign Minister Mauro Vieira spoke.\n\n“We will not sell weapons to Peru”, declared the "
+                         "Foreign Minister, during a hearing in the Chamber.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert (claim.speaker.text, claim.speaker_name) == ("the Foreign Minister", "Mauro Vieira")

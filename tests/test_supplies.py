@@ -193,3 +193,13 @@ def test_proxies_are_not_their_patron(parse):
     doc, _ = parse("Syria supplies weapons to Iran's proxies in the region.")
     [supply] = find_supplies(doc)
     assert supply.supplier.text == "Syria" and supply.recipient is None
+
+
+def test_we_of_a_person_is_their_country(parse):
+    """`we` inside a person's claim sells for the country the article gives them (here the one it names most)."""
+    from kg.extract import extract
+
+    doc, article = parse("Brazil halts arms sales to Peru. Brazil's Foreign Minister Mauro Vieira spoke in Brazil.\n\n"
+                         "“We are not going to sell any more weapons to Peru”, declared the Foreign Minister.")
+    supplies = [s for s in extract(doc, article).supplies if s.recipient is not None and s.supplier is not None]
+    assert {(s.supplier.text, s.recipient.text) for s in supplies} == {("Brazil", "Peru")}

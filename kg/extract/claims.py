@@ -970,6 +970,8 @@ def _speaker_of(verb: Token) -> Span | None:
         k = ent_of[i]
         if k >= 0 and ents[k].start == i and ents[k].label_ in ("PERSON", "ORG"):
             return ents[k]  # `Said Ellis: …`, `…,” said Alan Cole` when the parser finds no subject
+        if doc[i].head == verb and doc[i].dep_ in ("dobj", "attr") and doc[i].lower_ in role_nouns():
+            return _noun_phrase(doc[i])  # `“…”, declared the Foreign Minister`, read as its object
     stranded = _stranded_subject(verb)
     if stranded is not None:
         return stranded

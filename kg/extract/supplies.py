@@ -970,6 +970,12 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
             return _mention(warned)
         inside = [(end - start, who) for start, end, who in speakers if start <= token.idx < end]
         speaker = min(inside, key=lambda pair: pair[0])[1] if inside else None  # the innermost claim
+        if speaker is not None and lower == "we" and speaker.label == "PERSON":
+            # `We are not going to sell any more weapons to Peru`, declared the Foreign Minister: his government's
+            home = _country_of_person(token.doc, speaker.text) or _most_named([
+                e for e in doc_ents(token.doc) if e.label_ in ("GPE", "NORP")
+                and load_gazetteer().country(e.text.split()[0]) is not None])  # else the story's country
+            return _mention(home) if home is not None else speaker
         if speaker is not None and (lower == "we" or (lower in ("he", "she")) == (speaker.label == "PERSON")):
             return speaker
         if lower in ("they", "them"):
@@ -1013,9 +1019,16 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
 
 
 def _country_of_person(doc: Doc, person: str) -> Span | None:
-    """Return the country a title gives a person where the article names them in full (`Algerian President
-    Abdelmadjid Tebboune`: `Algerian`)."""
+    """Return a mention of a person's country: the one data/people.csv gives them where the article names it, else
+    the one their title gives where the article names them in full (`Algerian President Abdelmadjid Tebboune`)."""
     gazetteer = load_gazetteer()
+    listed = gazetteer.lookup(person)
+    country = gazetteer.by_iso2.get(listed.country) if listed is not None and listed.kind == "Person" and \
+        listed.country else None
+    named = next((e for e in doc_ents(doc) if e.label_ in ("GPE", "NORP") and country is not None and
+                  getattr(gazetteer.country(e.text), "key", None) == country.key), None)
+    if named is not None:  # people.csv: `Donald Trump` -> US, where the article names it
+        return named
     surname = person.split()[-1]
     for ent in doc_ents(doc):
         if ent.label_ != "PERSON" or ent[-1].text != surname:
