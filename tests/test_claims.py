@@ -894,3 +894,11 @@ def test_a_speaker_after_the_quote_read_as_the_verbs_object(parse):
                          "Foreign Minister, during a hearing in the Chamber.")
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert (claim.speaker.text, claim.speaker_name) == ("the Foreign Minister", "Mauro Vieira")
+
+
+def test_an_indefinite_government_document_speaks_for_the_country_in_focus(parse):
+    """`according to an Economy Ministry letter`: the ministry that wrote it speaks for the story's country."""
+    doc, article = parse("Germany approves arms exports\n\nThe German government has approved several arms export "
+                         "deals, according to an Economy Ministry letter seen by Reuters on Monday.")
+    [claim] = [c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("The German")]
+    assert (claim.speaker.text, claim.speaker_name) == ("an Economy Ministry letter", "Germany")

@@ -1996,7 +1996,11 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
         # one who speaks for the country in focus (a
         # `navy source` whose country is not stated stays an anonymous source)
         return last_government or _country_in_focus(span)
-    if any(t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span) or not any(
+    if issued and singular_only is None:  # `an Economy Ministry letter`: the body that wrote it decides
+        singular_only = next((government_nouns()[t.lemma_.lower()] for t in root.subtree
+                              if t.lemma_.lower() in government_nouns()), None)
+    if issued and singular_only is not None or any(
+            t.dep_ in ("det", "poss") and t.lower_ in ("the", "its") for t in span) or not any(
             t.dep_ in ("det", "poss") for t in span):  # (a headline drops the article: `…, defence ministry says`)
         # `the ministry`: the body named before, else the country its sentence is about (`BERLIN — Germany will
         # send …, the defence ministry said`)
