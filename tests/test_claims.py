@@ -902,3 +902,12 @@ def test_an_indefinite_government_document_speaks_for_the_country_in_focus(parse
                          "deals, according to an Economy Ministry letter seen by Reuters on Monday.")
     [claim] = [c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("The German")]
     assert (claim.speaker.text, claim.speaker_name) == ("an Economy Ministry letter", "Germany")
+
+
+def test_a_that_clause_hung_on_the_statement_noun_is_the_statement_holders(parse):
+    """`X said in a statement that the results announced “…”`: the parser reads `announced` as the clause's verb
+    and hangs it on `statement`; X says it, not `the results`."""
+    doc, article = parse("Akufo-Addo’s New Patriotic Party (NPP) said in a statement that the results announced “by "
+                         "the evidence do not reflect the mandate of the required majority of the Ghanaian electorate.”")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert claim.speaker_name == "New Patriotic Party"

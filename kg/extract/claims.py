@@ -959,6 +959,9 @@ def _speaker_of(verb: Token) -> Span | None:
     """Return the noun phrase that speaks through `verb`, climbing from participles and conjuncts."""
     if verb.dep_ == "conj" and _own_act(verb.head) == verb:
         return _speaker_of(verb.head.head)  # `X said Germany would send tanks and announced …`: X announced
+    outer = _statement_holder(verb)
+    if outer is not None:  # `X said in a statement that the results announced “…”`: X says it, not the results
+        return _speaker_of(outer)
     if verb.tag_ in ("VBD", "VBZ") and verb.i + 1 < len(verb.doc) and (
             verb.i == verb.sent.start or verb.doc[verb.i - 1].is_punct) and not any(
             c.dep_ in SUBJECT_DEPS for c in verb.children):
@@ -1023,6 +1026,16 @@ def _speaker_of(verb: Token) -> Span | None:
             continue
         return None
     return None
+
+
+def _statement_holder(verb: Token) -> Token | None:
+    """Return the speech verb whose statement a verb's that-clause the parser hung on the statement noun belongs
+    to: `said in a statement that the results announced …` (`announced` read as the clause's verb)."""
+    noun = verb.head
+    if verb.dep_ != "acl" or not any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children) or \
+            noun.lemma_.lower() not in STATEMENT_NOUNS or noun.dep_ != "pobj" or noun.head.head.pos_ != "VERB":
+        return None
+    return noun.head.head if _is_cue(noun.head.head) else None
 
 
 def _agent_of(verb: Token) -> Span | None:
