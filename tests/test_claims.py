@@ -911,3 +911,15 @@ def test_a_that_clause_hung_on_the_statement_noun_is_the_statement_holders(parse
                          "the evidence do not reflect the mandate of the required majority of the Ghanaian electorate.”")
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert claim.speaker_name == "New Patriotic Party"
+
+
+@pytest.mark.parametrize("speaker, country", [
+    ("an air force general", "Philippines"),  # one unnamed official of a government body, as `an official`
+    ("a retired air force general", None),    # speaks for himself
+])
+def test_an_unnamed_officer_of_a_government_body_speaks_for_its_country(parse, speaker, country):
+    doc, article = parse("Philippines buys jets\n\nThe Philippines will buy 12 FA-50 jets from South Korea, the "
+                         f"Philippine defence ministry said.\n\n\"With these aircraft, our capability will be "
+                         f"enhanced,\" {speaker} told Reuters.")
+    [claim] = [c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("With")]
+    assert claim.speaker.text == speaker and claim.speaker_name == country

@@ -1978,6 +1978,11 @@ def _government_country(span: Span, last_government: str | None, issued: bool = 
     (after a named one). The mention stays the claim's speaker; the country becomes its speaker name."""
     root = span.root
     singular_only = government_nouns().get(root.lemma_.lower())
+    if singular_only is None and root.tag_ == "NN" and role_nouns().get(root.lower_) == "person" and any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in root.children) and any(
+            t.lemma_.lower() in government_nouns() for t in root.lefts) and not any(
+            t.lower_ in ("former", "retired", "ex") for t in root.subtree):  # (a retired general speaks for himself)
+        singular_only = True  # `an air force general`, `a navy spokesman`: one unnamed official, as `an official`
     if not issued and (singular_only is None or (singular_only and root.tag_ not in ("NN", "NNP"))):
         return None
     if issued and not any(t.lemma_.lower() in government_nouns() or t.ent_type_ for t in root.subtree if t != root):
