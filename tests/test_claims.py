@@ -923,3 +923,12 @@ def test_an_unnamed_officer_of_a_government_body_speaks_for_its_country(parse, s
                          f"enhanced,\" {speaker} told Reuters.")
     [claim] = [c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("With")]
     assert claim.speaker.text == speaker and claim.speaker_name == country
+
+
+def test_a_bare_body_speaks_for_the_main_clauses_country_not_an_embedded_ones(parse):
+    """`South Africa welcomed the order … that Israel must …. “…,” the department … said`: South Africa's."""
+    doc, article = parse("South Africa welcomed the order made by the court on Friday that Israel must take measures "
+                         "to prevent incitement.\n\n“Today marks a decisive victory for the rule of law,” the department "
+                         "of international relations said.")
+    [claim] = [c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("Today")]
+    assert claim.speaker_name == "South Africa"

@@ -2037,8 +2037,10 @@ def _country_named(ent: Span) -> str | None:
 def _country_in_focus(span: Span) -> str | None:
     """Return the country the span's sentence is about: the nearest subject before it that names one, else the
     country named nearest to it in the sentence."""
-    about = next((c for e in subject_entities_before(span.root)
-                  if (c := _country_named(e) or _country_of_title(e)) is not None), None)
+    subjects = subject_entities_before(span.root)  # a main clause's subject first: `South Africa welcomed the
+    subjects = [e for e in subjects if e.root.head.dep_ == "ROOT"] + [  # order that Israel must …`
+        e for e in subjects if e.root.head.dep_ != "ROOT"]
+    about = next((c for e in subjects if (c := _country_named(e) or _country_of_title(e)) is not None), None)
     if about is not None:
         return about
     sent = span.sent
