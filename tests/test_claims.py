@@ -932,3 +932,19 @@ def test_a_bare_body_speaks_for_the_main_clauses_country_not_an_embedded_ones(pa
                          "of international relations said.")
     [claim] = [c for c in find_claims(doc, article.body_start, learned=False) if c.text.startswith("Today")]
     assert claim.speaker_name == "South Africa"
+
+
+@pytest.mark.parametrize("text", [
+    "Secular youth groups were left to wonder whether Egypt has taken a step towards becoming an Islamist state.",
+    "He would not say how much Colombia will spend on the planes.",
+    "Many are looking now to see if Morsi will try to take on the military.",
+])
+def test_a_question_is_no_claim(parse, text):
+    doc, article = parse(text)
+    assert find_claims(doc, article.body_start, learned=False) == []
+
+
+def test_a_conditional_inside_a_statement_is_a_claim(parse):
+    doc, article = parse("The army said if civilians were also killed it was because they were forced to help.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert claim.text.startswith("if civilians were also killed")

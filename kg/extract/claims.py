@@ -308,6 +308,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
     found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
     found = refine(doc, _dedupe(_join_split_quotes(doc, found)), learned)
+    found = [f for f in found if f.kind == "direct" or not _asks(doc, f)]  # a question asserts nothing
     # the writer's hedges were found so that no other rule reads them as someone's claim (`X was accused of …`
     # is no claim of X's); naming no source, they answer no `who said what` and are left out
     return _resolve(doc, [f for f in found if f.rule not in WRITERS_HEDGES], confidences)
@@ -360,6 +361,33 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
                 hit.kind = "mixed"
             found.append(hit)
     return found
+
+
+WH_WORDS = frozenset({"how", "why", "when", "where", "who"})
+ASKING_VERBS = frozenset({"ask", "wonder", "discuss", "debate", "decide"})
+DOUBTING_VERBS = frozenset({"question", "doubt", "challenge", "dispute"})
+
+
+def _asks(doc: Doc, found: _Found) -> bool:
+    """True for a content that is a question, not a statement: `left to wonder whether Egypt has taken a step`,
+    `to see if Morsi will try …` (`if` opening the clause itself: a conditional inside a statement, `said if
+    civilians were killed it was because …`, stays), and a wh-clause under a negated or asking verb (`would not
+    say how much Colombia will spend`). A wh-clause under a verb that asserts it (`explained how important it
+    is`, `a study shows how companies shelter profits`) is a statement, and to question or doubt whether P is to
+    take a position on P."""
+    first = next((t for t in doc if t.idx >= found.start), None)
+    cue = found.cue
+    if first is None or cue is not None and cue.lemma_.lower() in DOUBTING_VERBS:
+        return False
+    if first.lower_ == "whether":
+        return True
+    if first.lower_ == "if":
+        return first.dep_ == "mark" and first.head.dep_ in ("ccomp", "xcomp", "advcl") and \
+            first.head.head.pos_ in ("VERB", "AUX", "ADJ") and first.head.head.idx < found.start and \
+            not any(c.dep_ == "advcl" and c.i > first.head.i for c in first.head.head.children)
+    if first.lower_ in WH_WORDS and cue is not None:
+        return cue.lemma_.lower() in ASKING_VERBS or any(c.dep_ == "neg" for c in cue.children)
+    return False
 
 
 def _before_contrast(doc: Doc, hit: _Found) -> int:
