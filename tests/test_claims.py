@@ -948,3 +948,12 @@ def test_a_conditional_inside_a_statement_is_a_claim(parse):
     doc, article = parse("The army said if civilians were also killed it was because they were forced to help.")
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert claim.text.startswith("if civilians were also killed")
+
+
+def test_a_stranded_speaker_is_the_person_not_the_body_of_his_title(parse):
+    """`…, Dmitry Shugaev, the director of Russia's Federal Service …, said`: the parser leaves `said` no subject."""
+    doc, article = parse("SOCHI, Russia (Sputnik) - Russia has completed its delivery of SU-30K fighter jets to Angola, "
+                         "Dmitry Shugaev, the director of Russia's Federal Service for Military-Technical Cooperation, "
+                         "said on Wednesday.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert "Shugaev" in claim.speaker.text

@@ -203,3 +203,11 @@ def test_we_of_a_person_is_their_country(parse):
                          "“We are not going to sell any more weapons to Peru”, declared the Foreign Minister.")
     supplies = [s for s in extract(doc, article).supplies if s.recipient is not None and s.supplier is not None]
     assert {(s.supplier.text, s.recipient.text) for s in supplies} == {("Brazil", "Peru")}
+
+
+def test_a_person_conjoined_with_the_recipient_is_no_recipient(parse):
+    """The parser conjoins the speaker with the recipient in `… to Angola, Dmitry Shugaev, the director of …, said`;
+    a name its apposition makes a person (the NER typed it an organisation) is not split off as a recipient."""
+    doc, _ = parse("Russia has completed its delivery of SU-30K fighter jets to Angola, Dmitry Shugaev, the director "
+                   "of Russia's Federal Service for Military-Technical Cooperation, said on Wednesday.")
+    assert {s.recipient.text for s in find_supplies(doc)} == {"Angola"}

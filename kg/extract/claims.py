@@ -1086,8 +1086,12 @@ def _stranded_subject(verb: Token) -> Span | None:
         return None
     if doc[k].text != ",":  # the name ends right before the verb: `Campaigning for his wife, Bill Clinton said …`
         return _name_ending_at(doc, k)
-    # `…, Air Marshal Sadique Abubakar, reportedly revealed`; `…, Col. Steven Warren, a military spokesman, said`
-    return _name_ending_at(doc, k - 1) or _name_ending_at(doc, _apposed(doc[k - 1]).i)
+    # `…, Air Marshal Sadique Abubakar, reportedly revealed`; `…, Col. Steven Warren, a military spokesman, said`;
+    # `…, Dmitry Shugaev, the director of Russia's Federal Service …, said`: the person, not the body of his title
+    named, apposed = _name_ending_at(doc, k - 1), _apposed(doc[k - 1])
+    if named is not None and named.root.dep_ == "pobj" and apposed.i != k - 1:
+        return _name_ending_at(doc, apposed.i) or named
+    return named or _name_ending_at(doc, apposed.i)
 
 
 def _name_ending_at(doc: Doc, k: int) -> Span | None:

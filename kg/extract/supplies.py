@@ -114,13 +114,13 @@ def find_supplies(doc: Doc, body_start: int = 0, speakers: Speakers | None = Non
             supply = _supply_at(token, role, last_item, found, speakers or [])
             supplies = [] if supply is None else list(dict.fromkeys(  # once each: the splits can coincide
                 split for joined in _joined(supply, token) for one in _with_included(joined, token)
-                for split in _split_suppliers(one, token)))
+                for split in _split_suppliers(one, token, speakers or [])))
         elif token.pos_ == "NOUN" and token.lemma_.lower() in SUPPLIER_NOUNS | CUSTOMER_NOUNS:
             supply = _trade_partner(token, found, speakers or [])
-            supplies = [] if supply is None else _split_suppliers(supply, token)
+            supplies = [] if supply is None else _split_suppliers(supply, token, speakers or [])
         elif token.pos_ == "NOUN" and token.lemma_.lower() in nouns and not _covered(token):
             supplies = [split for one in _noun_supplies(token, last_item, found, speakers or [])
-                        for split in _split_suppliers(one, token)]
+                        for split in _split_suppliers(one, token, speakers or [])]
         else:
             continue
         for supply in supplies:
@@ -472,8 +472,10 @@ def _governing_verb(noun: Token) -> Token | None:
     return None
 
 
-def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
-    """`from Norway and the United States`: one supply per conjoined supplier (and recipient)."""
+def _split_suppliers(supply: Supply, verb: Token, speakers: Speakers = ()) -> list[Supply]:
+    """`from Norway and the United States`: one supply per conjoined supplier (and recipient), but not the one who
+    says it (`delivery of SU-30K jets to Angola, Dmitry Shugaev, the director …, said`)."""
+    speaking = [(who.start, who.end) for _, _, who in speakers]
     out = [supply]
     for role, other_role in (("supplier", "recipient"), ("recipient", "supplier")):
         mention, other_side = getattr(supply, role), getattr(supply, other_role)
@@ -484,9 +486,17 @@ def _split_suppliers(supply: Supply, verb: Token) -> list[Supply]:
             continue
         others = [_mention(other) for conj in span.root.conjuncts  # not the other side (`between X and Y`)
                   if (other := entity_for(conj)) is not None and other.start_char != mention.start
-                  and (other_side is None or other.start_char != other_side.start)]
+                  and (other_side is None or other.start_char != other_side.start)
+                  and not any(a <= other.start_char < b for a, b in speaking) and not _described_as_a_person(conj)]
         out = [replace(s, **{role: m}) if m is not mention else s for s in out for m in (mention, *others)]
     return list(dict.fromkeys(out))
+
+
+def _described_as_a_person(token: Token) -> bool:
+    """True for a name with an apposition that makes it a person (`Dmitry Shugaev, the director of …`), which the
+    NER may have typed as an organisation."""
+    return any(c.dep_ == "appos" and table("role_nouns", "noun", "refers_to").get(c.lower_) == "person"
+               for c in token.children)
 
 
 def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list[Supply],
