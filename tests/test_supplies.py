@@ -211,3 +211,13 @@ def test_a_person_conjoined_with_the_recipient_is_no_recipient(parse):
     doc, _ = parse("Russia has completed its delivery of SU-30K fighter jets to Angola, Dmitry Shugaev, the director "
                    "of Russia's Federal Service for Military-Technical Cooperation, said on Wednesday.")
     assert {s.recipient.text for s in find_supplies(doc)} == {"Angola"}
+
+
+def test_it_in_a_claim_is_the_country_its_speaker_was_resolved_to(parse):
+    """`The European Union and NATO member said it planned to buy …`: `it` buys for Romania, not the EU."""
+    from kg.extract import extract
+
+    doc, article = parse("Romania weighs jets. Romania has old MiG-21s.\n\nThe European Union and NATO member said in "
+                         "September it planned to buy 32 F-35s from U.S. manufacturer Lockheed Martin.")
+    [supply] = extract(doc, article).supplies
+    assert (supply.supplier.text, supply.recipient.text) == ("Lockheed Martin", "Romania")

@@ -6,6 +6,7 @@ from spacy.tokens import Doc
 from kg.extract.claims import find_claims, person_roles
 from kg.extract.entities import defined_acronyms, doc_ents, find_mentions, forget_cached_spans
 from kg.extract.supplies import find_supplies
+from kg.gazetteer import load_gazetteer
 from kg.types import Article, Claim, Extraction, Mention
 
 __all__ = ["acting_speakers", "extract", "find_claims", "find_mentions", "find_supplies"]
@@ -45,6 +46,12 @@ def _acting_speaker(doc: Doc, claim: Claim) -> Mention | None:
         return None
     if claim.speaker_label == "PERSON" and claim.speaker_name:
         return Mention(claim.speaker_name, "PERSON", claim.speaker.start, claim.speaker.end, claim.speaker.key)
+    country = load_gazetteer().country(claim.speaker_name) if claim.speaker_label == "GPE" and \
+        claim.speaker_name else None
+    if country is not None and country.name != claim.speaker.text:
+        # `The European Union and NATO member said it planned to buy …`, `the ministry said it would send …`:
+        # the country the speaker was resolved to
+        return Mention(country.name, "GPE", claim.speaker.start, claim.speaker.end, country.key)
     for ent in doc_ents(doc):
         if claim.speaker.start <= ent.start_char and ent.end_char <= claim.speaker.end and ent.ent_id_ \
                 and ent.label_ in ("NORP", "GPE", "ORG"):
