@@ -957,3 +957,12 @@ def test_a_stranded_speaker_is_the_person_not_the_body_of_his_title(parse):
                          "said on Wednesday.")
     [claim] = find_claims(doc, article.body_start, learned=False)
     assert "Shugaev" in claim.speaker.text
+
+
+@pytest.mark.parametrize("text", [
+    "Turkey, Ethiopia and Morocco have not formally announced any armed drone deals.",
+    "Estonian officials did not disclose the number of rocket launchers.",
+])
+def test_a_thing_withheld_is_no_claim(parse, text):
+    doc, article = parse(text)
+    assert find_claims(doc, article.body_start, learned=False) == []

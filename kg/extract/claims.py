@@ -308,7 +308,7 @@ def find_claims(doc: Doc, body_start: int = 0, publisher: str | None = None,
     found += [f for f in lines if f not in turns and not _overlaps(f, found)]
     found.sort(key=lambda f: f.start)
     found = refine(doc, _dedupe(_join_split_quotes(doc, found)), learned)
-    found = [f for f in found if f.kind == "direct" or not _asks(doc, f)]  # a question asserts nothing
+    found = [f for f in found if f.kind == "direct" or not _asks(doc, f) and not _withheld(f)]
     # the writer's hedges were found so that no other rule reads them as someone's claim (`X was accused of …`
     # is no claim of X's); naming no source, they answer no `who said what` and are left out
     return _resolve(doc, [f for f in found if f.rule not in WRITERS_HEDGES], confidences)
@@ -361,6 +361,14 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
                 hit.kind = "mixed"
             found.append(hit)
     return found
+
+
+def _withheld(found: _Found) -> bool:
+    """True for a thing someone did not put forward: `Turkey has not formally announced any armed drone deals`,
+    `officials did not disclose the number of launchers` (a negated verb with a noun-phrase object asserts
+    nothing; `did not rule out` and `denied that …` have their own claims)."""
+    return found.rule == Rule.REPORTED_OBJECT and found.cue is not None and any(
+        c.dep_ == "neg" for c in found.cue.children)
 
 
 WH_WORDS = frozenset({"how", "why", "when", "where", "who"})
