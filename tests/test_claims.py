@@ -966,3 +966,11 @@ def test_a_stranded_speaker_is_the_person_not_the_body_of_his_title(parse):
 def test_a_thing_withheld_is_no_claim(parse, text):
     doc, article = parse(text)
     assert find_claims(doc, article.body_start, learned=False) == []
+
+
+def test_citing_a_person_by_title_is_no_claim_of_its_own(parse):
+    """`“…,” Norwegian media said, citing the minister`: who is cited speaks; `the minister` is no content."""
+    doc, article = parse("\"Ukraine has a critical need to defend itself, and Norway will assist,\" Norwegian media "
+                         "said, citing the minister.")
+    assert [c.text for c in find_claims(doc, article.body_start, learned=False)] == [
+        "Ukraine has a critical need to defend itself, and Norway will assist,"]

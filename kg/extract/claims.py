@@ -632,8 +632,11 @@ def _object_claim(verb: Token) -> _Found | None:
             return None
         parts += [prep] if prep is not None else []
     if verb.lemma_.lower() == "cite" and any(p.ent_type_ in SPEAKER_LABELS or p.lemma_.lower() in SOURCE_NOUNS
+                                              or role_nouns().get(p.lower_) in ("person", "news-outlet")
                                               for p in parts):
-        return None  # `citing two sources`, `citing Reuters`: who is cited speaks, what they said is elsewhere
+        # `citing two sources`, `citing Reuters`, `citing the minister`: who is cited speaks, what they said is
+        # elsewhere
+        return None
     if not parts or any(p.lemma_.lower() in cue_nouns() and _that_clause(p) is not None for p in parts):
         return None  # `rejected Trump's claim that …`: the cue-noun pass reports the claim inside
     if all(p.dep_ in ("dobj", "obj") and p.lower_ in POINTING_OBJECTS for p in parts):
