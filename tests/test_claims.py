@@ -974,3 +974,8 @@ def test_citing_a_person_by_title_is_no_claim_of_its_own(parse):
                          "said, citing the minister.")
     assert [c.text for c in find_claims(doc, article.body_start, learned=False)] == [
         "Ukraine has a critical need to defend itself, and Norway will assist,"]
+
+
+def test_an_agreement_to_act_is_no_claim_but_an_agreement_that_is(parse):
+    doc, article = parse("Colombia has agreed to buy Swedish warplanes. The chiefs agreed that the jets were the best.")
+    assert [c.text for c in find_claims(doc, article.body_start, learned=False)] == ["the jets were the best"]
