@@ -979,3 +979,10 @@ def test_citing_a_person_by_title_is_no_claim_of_its_own(parse):
 def test_an_agreement_to_act_is_no_claim_but_an_agreement_that_is(parse):
     doc, article = parse("Colombia has agreed to buy Swedish warplanes. The chiefs agreed that the jets were the best.")
     assert [c.text for c in find_claims(doc, article.body_start, learned=False)] == ["the jets were the best"]
+
+
+def test_a_term_quoted_inside_a_phrase_is_no_claim(parse):
+    """`… agreed to make the summit a start in resuming their “shuttle diplomacy” of regular visits`: a term."""
+    doc, article = parse("During Thursday's talks, the two leaders agreed to make the Japan-South Korea summit a start "
+                         "in resuming their “shuttle diplomacy” of regular visits, which had stalled since 2011.")
+    assert find_claims(doc, article.body_start, learned=False) == []

@@ -1262,6 +1262,8 @@ def _direct_quotes(doc: Doc, quotes: list[tuple[int, int]], in_quote: bytearray,
         frame = [t for s in sents for t in s if not in_quote[t.idx]]
         words = len(re.findall(r"\w+", doc_text(doc)[qa:qb]))
         cue = _governing_cue(doc, qa, qb, in_quote) or _nearest_cue(frame, qa, qb)
+        if cue is not None and words <= 3 and _term_in_a_phrase(doc, qa, qb, cue):
+            continue  # `agreed to make the summit a start in resuming their “shuttle diplomacy”`: a term quoted
         previous = max((f for f in found + reported if f.end <= qa), key=lambda f: f.end, default=None)
         hit = None
         dash = _dash_speaker(doc, qb)
@@ -1442,6 +1444,17 @@ def _sentences_over(doc: Doc, a: int, b: int) -> list[Span]:
             out.append(sents[i])
         i += 1
     return out
+
+
+def _term_in_a_phrase(doc: Doc, qa: int, qb: int, cue: Token) -> bool:
+    """True for a short quotation the sentence uses as a word of its own phrase, not as what the cue's speaker said:
+    its head is neither the cue nor the verb whose object or complement it is."""
+    span = doc.char_span(qa, qb, alignment_mode="expand")
+    if span is None or not len(span):
+        return False
+    root = span.root
+    return root.head != cue and root.head.i != root.i and not (
+        root.dep_ in ("dobj", "obj", "oprd", "attr", "ccomp", "xcomp") and root.head.lemma_.lower() in object_cues())
 
 
 def _governing_cue(doc: Doc, qa: int, qb: int, in_quote: bytearray) -> Token | None:
