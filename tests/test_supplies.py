@@ -221,3 +221,11 @@ def test_it_in_a_claim_is_the_country_its_speaker_was_resolved_to(parse):
                          "September it planned to buy 32 F-35s from U.S. manufacturer Lockheed Martin.")
     [supply] = extract(doc, article).supplies
     assert (supply.supplier.text, supply.recipient.text) == ("Lockheed Martin", "Romania")
+
+
+def test_a_side_found_in_another_sentence_is_not_split_by_its_list_there(parse):
+    """`his country` is Türkiye, named in another sentence's list; that list's other countries do not export."""
+    doc, _ = parse("Indonesia has jets from the US, Russia and Türkiye. Turkish President Recep Tayyip Erdogan said "
+                   "in June that his country will export 48 of its KAAN fighter jets to Indonesia.")
+    kaan = [s for s in find_supplies(doc) if s.item.text.startswith("KAAN")]
+    assert len(kaan) == 1 and kaan[0].recipient.text == "Indonesia"

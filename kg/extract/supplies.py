@@ -70,7 +70,7 @@ CONTEXT_DISCOUNT = 0.75
 
 
 def transfer_verbs() -> dict[str, str]:
-    """Return transfer-verb lemma -> role (give, receive, request, flow, award, win)."""
+    """Return transfer-verb lemma -> role (give, receive, request, flow, award, win, hold)."""
     return table("transfer_verbs", "lemma", "role")
 
 
@@ -482,8 +482,8 @@ def _split_suppliers(supply: Supply, verb: Token, speakers: Speakers = ()) -> li
         if mention is None:
             continue
         span = verb.doc.char_span(mention.start, mention.end, alignment_mode="expand")
-        if span is None:
-            continue
+        if span is None or span.sent != verb.sent:
+            continue  # a side found elsewhere (`his country`: the one his title names) keeps its own list there
         others = [_mention(other) for conj in span.root.conjuncts  # not the other side (`between X and Y`)
                   if (other := entity_for(conj)) is not None and other.start_char != mention.start
                   and (other_side is None or other.start_char != other_side.start)
@@ -509,6 +509,8 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
             verb.dep_ == "advcl" and transfer_verbs().get(verb.head.lemma_.lower()) == "win":
         if not _names_its_other_party(verb):
             return None  # `won an order from Iraq to export missile systems`: the contract won is the supply
+    if role == "hold" and (verb.pos_ != "VERB" or "from" not in _prep_objects(verb)):
+        return None  # `the air force has fighter jets from the US, Russia and Britain`: only with where they came from
     if role == "receive" and verb.lemma_.lower() == "order" and any(
             c.dep_ in ("xcomp", "ccomp") and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
             for c in verb.children):
@@ -576,7 +578,7 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
             recipient = recipient or preps.get("in")
     elif ordered:
         supplier, recipient = subject, preps.get("from")  # `Lockheed received an order for X from Y`: Y buys
-    elif role == "receive":
+    elif role in ("receive", "hold"):
         supplier = preps.get("from")
         if "for" in preps and (entity_for(preps["for"]) is not None or preps["for"].pos_ == "PRON"
                                 and preps["for"].lower_ in AGENT_PRONOUNS):
@@ -601,9 +603,9 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
     if supplier_m is not None and recipient_m is not None and supplier_m.text == recipient_m.text:
         return None
     sent = verb.sent
-    rule = SupplyRule(f"transfer-{role}")  # the role column of data/transfer_verbs.csv
+    rule = SupplyRule(f"transfer-{'receive' if role == 'hold' else role}")  # data/transfer_verbs.csv's role
     quantity = _quantity(item_token) if item_token is not None else None
-    status = _status(verb.head.head, role) if paid_for else _status(verb, role)
+    status = _status(verb.head.head, role) if paid_for else "delivered" if role == "hold" else _status(verb, role)
     if ordered and status == "delivered":
         status = "purchased"  # an order received is a sale made, not yet a delivery
     return Supply(
