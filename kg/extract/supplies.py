@@ -544,6 +544,9 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         and item_token.dep_ in ("dobj", "obj") and item_token.lemma_.lower() in ORDER_NOUNS
     if ordered:
         item_token = _prep_objects(item_token).get("for", item_token)  # `an order for 24 F-35 jets`
+    if role == "receive" and verb.lemma_.lower() in SPENDING_VERBS and item_token is not None and \
+            item_token.ent_type_ == "MONEY":
+        item_token = _on_object(verb) or item_token  # `Qatar agreed to spend $12bn on F-15 fighter jets`
     item = _item(item_token, last_item)
     asked = furnished = None
     if item is None and role in ("request", "give"):
@@ -615,6 +618,15 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
         via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb), when=_time_of(verb),
         made_in=_agent(made_in, previous, speakers, verb))
+
+
+SPENDING_VERBS = {"spend"}
+
+
+def _on_object(verb: Token) -> Token | None:
+    """Return what a sum is spent on: the object of the verb's `on`."""
+    prep = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on"), None)
+    return next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
 
 
 def _contract_award(verb: Token, last_item: Mention | None, previous: list[Supply],
