@@ -986,3 +986,11 @@ def test_a_term_quoted_inside_a_phrase_is_no_claim(parse):
     doc, article = parse("During Thursday's talks, the two leaders agreed to make the Japan-South Korea summit a start "
                          "in resuming their “shuttle diplomacy” of regular visits, which had stalled since 2011.")
     assert find_claims(doc, article.body_start, learned=False) == []
+
+
+@pytest.mark.parametrize("speaker", ["Both", "The two ministers"])
+def test_joint_speakers_are_the_pair_named_before_the_first_speaking_for_both(parse, speaker):
+    doc, article = parse("Minister Faisal bin Farhan met Minister Hossein Amir-Abdollahian in Beijing on Thursday. "
+                         f"{speaker} said that they will continue to advance the process.")
+    [claim] = find_claims(doc, article.body_start, learned=False)
+    assert claim.speaker_name == "Faisal bin Farhan"

@@ -57,8 +57,9 @@ from spacy.attrs import LEMMA, LOWER, POS
 from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.antecedents import (last_entity_before, last_plural_subject, nearest_subject, pronouns,
-                                     pronouns_as_subject, subject_entities_before)
+from kg.extract.antecedents import (last_entity_before, last_plural_subject, nearest_subject,
+                                     previous_sentence_start, pronouns, pronouns_as_subject,
+                                     subject_entities_before)
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
 from kg.extract.learned import refine
 from kg.extract.tables import flags, table
@@ -1696,6 +1697,28 @@ def _positioned_roles(doc: Doc) -> list[tuple[int, str, str]]:
     return out
 
 
+def _joint_speakers(span: Span) -> tuple[Span, Span] | None:
+    """Return the two people `Both` or `the two ministers` (`the two leaders`, …) stand for: the last two named in
+    the span's sentence or the two before it, in the order named."""
+    root = span.root
+    both = root.lower_ == "both" and len(span) == 1
+    two = root.tag_ == "NNS" and role_nouns().get(root.lemma_.lower()) == "person" and any(
+        c.lower_ in ("two", "both") for c in root.children)
+    if not (both or two):
+        return None
+    doc = span.doc
+    start = previous_sentence_start(doc[previous_sentence_start(root)])
+    people: list[Span] = []
+    for ent in reversed(doc_ents(doc)):
+        if ent.end > span.start or ent.start < start or ent.label_ != "PERSON":
+            continue
+        if not any(ent[-1].text == p[-1].text for p in people):
+            people.append(ent)
+        if len(people) == 2:
+            return people[1], people[0]
+    return None
+
+
 def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str]],
                   last_person: tuple[str, str] | None, last_government: str | None = None,
                   last_body: tuple[str, str] | None = None, later_roles: list[tuple[str, str]] = ()):
@@ -1733,6 +1756,10 @@ def _resolve_span(span: Span, people: dict[str, str], roles: list[tuple[str, str
         if person is not None:
             return people.get(person[-1].text, person.text), "PERSON", "pronoun"
         return None, None, "unresolved"
+    pair = _joint_speakers(span)
+    if pair is not None:  # `Both noted that …`, `the two ministers agreed that …`: the pair named before; the first
+        # named speaks for both (news-dev's convention: a joint speaker's duplicate is optional)
+        return _person(_bare_name(pair[0]), people), "PERSON", "role"
     if head in GROUP_PRONOUNS:
         subject = last_plural_subject(span)
         group = _noun_phrase(subject) if subject is not None else None
