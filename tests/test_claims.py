@@ -962,6 +962,7 @@ def test_a_stranded_speaker_is_the_person_not_the_body_of_his_title(parse):
 @pytest.mark.parametrize("text", [
     "Turkey, Ethiopia and Morocco have not formally announced any armed drone deals.",
     "Estonian officials did not disclose the number of rocket launchers.",
+    "Peace talks are underway, and the government may soon announce similar negotiations with the rebels.",
 ])
 def test_a_thing_withheld_is_no_claim(parse, text):
     doc, article = parse(text)

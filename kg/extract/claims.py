@@ -366,10 +366,16 @@ def _reported_speech(doc: Doc, in_quote: bytearray, body_start: int) -> list[_Fo
 
 def _withheld(found: _Found) -> bool:
     """True for a thing someone did not put forward: `Turkey has not formally announced any armed drone deals`,
-    `officials did not disclose the number of launchers` (a negated verb with a noun-phrase object asserts
-    nothing; `did not rule out` and `denied that …` have their own claims)."""
+    `officials did not disclose the number of launchers`, `the government may soon announce negotiations` (a
+    negated verb, or one only possible, with a noun-phrase object asserts nothing; `did not rule out` and `denied that …` have
+    their own claims)."""
     return found.rule == Rule.REPORTED_OBJECT and found.cue is not None and any(
-        c.dep_ == "neg" for c in found.cue.children)
+        c.dep_ == "neg" or c.dep_ == "aux" and c.lower_ in NOT_YET_SAID for c in found.cue.children)
+
+
+# modals of the merely possible: `the government may soon announce similar negotiations` has announced nothing yet
+# (`will announce` is often a plan the speaker stated, which PolNeAR attributes)
+NOT_YET_SAID = frozenset({"may", "might", "could"})
 
 
 WH_WORDS = frozenset({"how", "why", "when", "where", "who"})
