@@ -288,6 +288,9 @@ def _article(source: str, text: str, meta: dict, body_start: int = 0) -> Article
     )
 
 
+NO_DATE = frozenset({"none", "unknown", "n/a", "undated"})  # how front matter says a page gives no date
+
+
 def _checked_date(value, warnings: list[str]) -> str | None:
     """Return a metadata date as ISO yyyy-mm-dd, or None (with a warning) when it names no real day.
 
@@ -305,6 +308,8 @@ def _checked_date(value, warnings: list[str]) -> str | None:
         warnings.append(f"date {value!r} is not a date; dropped")
         return None
     text = stored_text(value).strip()
+    if text.lower() in NO_DATE:
+        return None  # `date: none`: the page gives none, and says so
     if _ISO_DATE.match(text):
         try:
             return date.fromisoformat(text[:10]).isoformat()

@@ -131,3 +131,18 @@ def test_english_article_is_kept(tmp_path):
     path.write_text("US President Donald Trump said on Thursday that the United States is selling weapons to its "
                     "NATO allies in Europe so they can provide them to Ukraine to defend against Russia. " * 2)
     assert isinstance(read_one(path), Article)
+
+
+@pytest.mark.parametrize("value", ["none", "unknown", "N/A"])
+def test_front_matter_that_says_there_is_no_date_gives_none_without_a_warning(tmp_path, value):
+    path = tmp_path / "a.txt"
+    path.write_text(f"---\nsource: https://example.org/a\ndate: {value}\n---\n\nThe minister said talks loom.\n")
+    article = read_one(path)
+    assert article.date is None and article.warnings == ()
+
+
+def test_an_unreadable_date_still_warns(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("---\ndate: sometime soon\n---\n\nThe minister said talks loom.\n")
+    article = read_one(path)
+    assert article.date is None and any("is not a date kg can read" in w for w in article.warnings)
