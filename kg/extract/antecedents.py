@@ -14,6 +14,7 @@ from spacy.tokens import Span, Token
 
 from kg.extract.entities import doc_ents
 from kg.extract.tables import flags, table
+from kg.gazetteer import load_gazetteer
 
 AGENT_LABELS = {"GPE", "ORG", "NORP", "PERSON"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -136,3 +137,14 @@ def previous_sentence_start(token: Token) -> int:
     """Return the index of the first token of the sentence before the token's (or of its own, the first)."""
     start = token.sent.start
     return token.doc[start - 1].sent.start if start > 0 else start
+
+
+def title_country(person: Span) -> Span | None:
+    """Return the mention of the country a person's title names before the name (`German Chancellor Friedrich Merz`:
+    `German`, `Algerian President Abdelmadjid Tebboune`: `Algerian`)."""
+    if person.label_ != "PERSON":
+        return None
+    title = person.doc[person.root.left_edge.i:person.start]
+    gazetteer = load_gazetteer()
+    return next((e for e in doc_ents(person.doc) if title.start <= e.start and e.end <= title.end
+                 and gazetteer.country(e.text) is not None), None)

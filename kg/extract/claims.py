@@ -59,7 +59,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.antecedents import (last_entity_before, last_plural_subject, nearest_subject,
                                      previous_sentence_start, pronouns, pronouns_as_subject,
-                                     subject_entities_before)
+                                     subject_entities_before, title_country)
 from kg.extract.entities import doc_ents, doc_sents, doc_text, find_mentions
 from kg.extract.learned import refine
 from kg.extract.tables import flags, table
@@ -2147,11 +2147,8 @@ def _country_in_focus(span: Span) -> str | None:
 
 def _country_of_title(person: Span) -> str | None:
     """Return the country a person's title names before the name (`German Chancellor Friedrich Merz`)."""
-    if person.label_ != "PERSON":
-        return None
-    title = person.doc[person.root.left_edge.i:person.start]
-    return next((c for e in doc_ents(person.doc) if title.start <= e.start and e.end <= title.end
-                 and (c := _country_named(e)) is not None), None)
+    named = title_country(person)
+    return _country_named(named) if named is not None else None
 
 
 def _country_so_far(span: Span) -> str | None:

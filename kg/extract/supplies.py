@@ -25,7 +25,7 @@ from spacy.attrs import LEMMA
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.antecedents import (AGENT_LABELS, acting_antecedent, entity_for, nearest_subject,
-                                     previous_sentence_start, pronouns, warned_party)
+                                     previous_sentence_start, pronouns, title_country, warned_party)
 from kg.extract.entities import doc_ents, doc_text
 from kg.extract.tables import flags, table
 from kg.gazetteer import load_gazetteer
@@ -1054,17 +1054,8 @@ def _country_of_person(doc: Doc, person: str) -> Span | None:
     if named is not None:  # people.csv: `Donald Trump` -> US, where the article names it
         return named
     surname = person.split()[-1]
-    for ent in doc_ents(doc):
-        if ent.label_ != "PERSON" or ent[-1].text != surname:
-            continue
-        start = ent.start
-        while start > 0 and doc[start - 1].is_title and not doc[start - 1].is_sent_end:
-            start -= 1  # the capitalised title before the name
-        for before in doc_ents(doc):
-            if start <= before.start and before.end <= ent.start and before.label_ in ("GPE", "NORP") and \
-                    gazetteer.country(before.text) is not None:
-                return before
-    return None
+    return next((country for ent in doc_ents(doc) if ent.label_ == "PERSON" and ent[-1].text == surname
+                 and (country := title_country(ent)) is not None), None)
 
 
 GROUPS_OF_COUNTRIES = {"country", "nation", "state", "ally", "partner", "government", "customer", "buyer"}
