@@ -517,10 +517,15 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         return None  # `ordered the Philippine warship to leave`: a command, not a purchase
     passive = any(c.dep_ == "nsubjpass" for c in verb.children)
     payer = None
-    if verb.dep_ == "acl" and verb.tag_ == "VBN":  # `US weapons sent to Ukraine`
+    if verb.dep_ == "acl" and (verb.tag_ == "VBN" or verb.tag_ == "VBD" and not any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children)):  # `US weapons sent to Ukraine` (the tagger may read the
+        # participle as past tense: `36 Gripen jets bought from Saab`)
         item_token = verb.head
         agent = next((c for c in verb.children if c.dep_ == "agent"), None)
         subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subject is None and role == "receive":  # `the Air Force unveiled the first of 36 jets bought from Saab`
+            holder = _governing_verb(item_token)
+            subject = _subject(holder) if holder is not None else None
         payer = _payer_of(item_token)
     elif role == "flow" or passive:
         item_token = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
