@@ -509,6 +509,11 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
             verb.dep_ == "advcl" and transfer_verbs().get(verb.head.lemma_.lower()) == "win":
         if not _names_its_other_party(verb):
             return None  # `won an order from Iraq to export missile systems`: the contract won is the supply
+    if role == "hold":
+        clients = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.lemma_.lower() in CUSTOMER_NOUNS),
+                       None)
+        if clients is not None:
+            return _clients_of(verb, clients, last_item, previous, speakers)
     if role == "hold" and (verb.pos_ != "VERB" or "from" not in _prep_objects(verb)):
         return None  # `the air force has fighter jets from the US, Russia and Britain`: only with where they came from
     if role == "receive" and verb.lemma_.lower() == "order" and any(
@@ -623,6 +628,26 @@ def _supply_at(verb: Token, role: str, last_item: Mention | None, previous: list
         quantity=quantity, payer=_agent(payer, previous, speakers, verb),
         via=_agent(preps.get("via") or preps.get("through"), previous, speakers, verb), when=_time_of(verb),
         made_in=_agent(made_in, previous, speakers, verb))
+
+
+def _clients_of(verb: Token, clients: Token, last_item: Mention | None, previous: list[Supply],
+                speakers: Speakers) -> Supply | None:
+    """A weapon's buyers: `Rafale … It now has six foreign clients including Qatar, India and Egypt` (one supply
+    per client named; the seller is left to the maker's country the article names)."""
+    holder = _subject(verb)
+    item = _item(holder, last_item) if holder is not None else None
+    if item is None and holder is not None and holder.lower_ == "it":  # the weapon the sentence before is about
+        start = previous_sentence_start(holder)
+        weapon = next((e for e in reversed(doc_ents(verb.doc)) if start <= e.start and e.end <= holder.i
+                       and e.label_ == "WEAPON"), None)
+        item = _mention(weapon) if weapon is not None else None
+    named = next((t for t in _included(clients) if entity_for(t) is not None), None)
+    if item is None or named is None:
+        return None  # `Lockheed has many clients`: a maker's clients bought something unnamed
+    sent = verb.sent
+    return Supply(supplier=None, recipient=_mention(entity_for(named)), item=item, status="purchased",
+                  evidence=sent.text.strip(), start=sent.start_char, end=sent.end_char, rule=SupplyRule.TRADE_PARTNER,
+                  confidence=ONE_SIDED)
 
 
 SPENDING_VERBS = {"spend"}
