@@ -182,16 +182,13 @@ def _maker_named(supply: Supply, countries: list[tuple[str, Span]]) -> Mention |
     article names it and it is not the recipient: `Indonesia has yet to receive any of the Rafale jets` in a
     story that names France. A maker the article never names may have sold through others (second-hand jets,
     licence builds), so it is not assumed."""
-    if supply.item is None or supply.item.key is None or supply.recipient is None:
+    if supply.item is None or supply.recipient is None:
         return None
-    gazetteer = load_gazetteer()
-    entry = gazetteer.entries.get(supply.item.key)
-    maker = gazetteer.by_iso2.get(entry.country) if entry is not None and entry.kind == "Weapon" and entry.country \
-        else None
-    recipient = gazetteer.country(supply.recipient.text)
-    if maker is None or recipient is not None and recipient.key == maker.key:
+    maker = _maker_of(supply.item)
+    recipient = load_gazetteer().country(supply.recipient.text)
+    if maker is None or recipient is not None and recipient.key == maker:
         return None
-    named = next((ent for key, ent in countries if key == maker.key), None)
+    named = next((ent for key, ent in countries if key == maker), None)
     return _mention(named) if named is not None else None
 
 
@@ -1026,9 +1023,8 @@ def _agent(token: Token | None, previous: list[Supply], speakers: Speakers, verb
         speaker = min(inside, key=lambda pair: pair[0])[1] if inside else None  # the innermost claim
         if speaker is not None and lower == "we" and speaker.label == "PERSON":
             # `We are not going to sell any more weapons to Peru`, declared the Foreign Minister: his government's
-            home = _country_of_person(token.doc, speaker.text) or _most_named([
-                e for e in doc_ents(token.doc) if e.label_ in ("GPE", "NORP")
-                and load_gazetteer().country(e.text.split()[0]) is not None])  # else the story's country
+            home = _country_of_person(token.doc, speaker.text) or _most_named(  # else the story's country
+                [ent for _, ent in _countries_named(token.doc)])
             return _mention(home) if home is not None else speaker
         if speaker is not None and (lower == "we" or (lower in ("he", "she")) == (speaker.label == "PERSON")):
             return speaker
